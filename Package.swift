@@ -1,0 +1,107 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Our own targets build with strict settings; dependencies keep theirs.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .unsafeFlags(["-warnings-as-errors"]),
+]
+
+let testing: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "pms-gateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pms-gatewayd", targets: ["pms-gatewayd"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Without its default "JSON" trait: that trait links full Foundation (JSONSerialization).
+        // The config file is parsed by our own JSON reader and handed over as an in-memory provider.
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: []),
+    ],
+    targets: [
+        // C shims: the few system declarations Swift cannot import directly.
+        .target(name: "CGatewayShims"),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        // Layer 0: JSON values that keep number text exactly, plus RFC 8785 canonical form.
+        .target(name: "GatewayJSON", swiftSettings: strict),
+        // Layer 1: JSON-RPC 2.0 messages, errors, the method table and OpenRPC.
+        .target(name: "JSONRPC", dependencies: ["GatewayJSON"], swiftSettings: strict),
+        // Layer 1: the Unix socket, NDJSON framing, peer credentials, systemd hand-off.
+        .target(
+            name: "GatewayTransport",
+            dependencies: [
+                "CGatewayShims",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Hashing, JWK parsing, DER encoding and random keys over libcrypto.
+        .target(name: "GatewayCrypto", dependencies: ["COpenSSL", "GatewayJSON"], swiftSettings: strict),
+        // Layer 3: SQLite, migrations, the single writer with group commit, the journal.
+        .target(
+            name: "GatewayStore",
+            dependencies: [
+                "CSQLite", "GatewayJSON", "GatewayCrypto",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Layer 2: the domain services (partners, policies, clients, licenses) as actors.
+        .target(
+            name: "GatewayServices",
+            dependencies: [
+                "GatewayJSON", "GatewayCrypto", "GatewayStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Wiring: config, the RPC method table, the server lifecycle.
+        .target(
+            name: "GatewayDaemon",
+            dependencies: [
+                "GatewayJSON", "JSONRPC", "GatewayTransport", "GatewayCrypto", "GatewayStore", "GatewayServices",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "pms-gatewayd",
+            dependencies: [
+                "GatewayDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Tests get the language mode but not -warnings-as-errors: Swift Testing's macro expansions
+        // emit a "@const" warning on this toolchain that would otherwise fail every test target.
+        .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON", "JSONRPC"], swiftSettings: testing),
+        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto", "GatewayJSON"], swiftSettings: testing),
+        .testTarget(name: "GatewayDaemonTests", dependencies: ["GatewayJSON"], swiftSettings: testing),
+    ]
+)

@@ -1,0 +1,34 @@
+import COpenSSL
+
+/// SHA-256 over libcrypto, the digest behind client ids and the journal's hash chain.
+public enum SHA256 {
+    public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 32)
+        let ok = bytes.withContiguousStorageIfAvailable { buffer in
+            digest.withUnsafeMutableBufferPointer { pmsgw_sha256(buffer.baseAddress, buffer.count, $0.baseAddress) }
+        } ?? Array(bytes).withUnsafeBufferPointer { buffer in
+            digest.withUnsafeMutableBufferPointer { pmsgw_sha256(buffer.baseAddress, buffer.count, $0.baseAddress) }
+        }
+        precondition(ok == 1, "libcrypto SHA-256 failed")
+        return digest
+    }
+
+    /// Lower-case hex of the digest, as the journal stores it.
+    public static func hex(_ bytes: some Collection<UInt8>) -> String {
+        hash(bytes).hexString
+    }
+}
+
+extension Collection<UInt8> {
+    /// Lower-case hexadecimal.
+    public var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(count * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,87 @@
+/// A JSON document as received or to be sent.
+///
+/// Numbers keep their exact source text (see ``JSONNumber``) so that a JSON-RPC id such as
+/// `9007199254740993` is echoed digit for digit, and objects keep member order so responses read
+/// the way the spec lists their fields.
+public enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(JSONNumber)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+}
+
+extension JSONValue {
+    public var stringValue: String? {
+        if case .string(let value) = self { value } else { nil }
+    }
+
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { value } else { nil }
+    }
+
+    public var numberValue: JSONNumber? {
+        if case .number(let value) = self { value } else { nil }
+    }
+
+    /// The value as an `Int` when it is an integral number that fits.
+    public var intValue: Int? {
+        numberValue?.int
+    }
+
+    public var arrayValue: [JSONValue]? {
+        if case .array(let value) = self { value } else { nil }
+    }
+
+    public var objectValue: JSONObject? {
+        if case .object(let value) = self { value } else { nil }
+    }
+
+    public var isNull: Bool {
+        self == .null
+    }
+
+    /// Member lookup on objects; `nil` for a missing member or a non-object.
+    public subscript(key: String) -> JSONValue? {
+        objectValue?[key]
+    }
+
+    /// The JSON type name used in validation messages.
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .number: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+}
+
+extension JSONValue {
+    public init(_ int: Int) {
+        self = .number(JSONNumber(int))
+    }
+
+    /// `.string` or `.null` for an optional.
+    public init(_ string: String?) {
+        self = string.map(JSONValue.string) ?? .null
+    }
+
+    public init(_ strings: [String]) {
+        self = .array(strings.map(JSONValue.string))
+    }
+}
+
+extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
+    public init(nilLiteral: ()) { self = .null }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(JSONObject(elements)) }
+}

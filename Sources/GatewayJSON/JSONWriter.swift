@@ -1,0 +1,94 @@
+/// Compact serialization into a byte buffer: no insignificant whitespace and never a raw newline,
+/// so every document fits on one NDJSON line.
+struct JSONWriter {
+    /// When set, object members are written in RFC 8785 order and numbers in ECMAScript form.
+    let canonical: Bool
+
+    func write(_ value: JSONValue, into output: inout [UInt8]) {
+        switch value {
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .number(let number): output.append(contentsOf: (canonical ? CanonicalNumber.format(number) : number.text).utf8)
+        case .string(let string): Self.writeString(string, into: &output)
+        case .array(let elements): writeArray(elements, into: &output)
+        case .object(let object): writeObject(object, into: &output)
+        }
+    }
+
+    private func writeArray(_ elements: [JSONValue], into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            write(element, into: &output)
+        }
+        output.append(UInt8(ascii: "]"))
+    }
+
+    private func writeObject(_ object: JSONObject, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "{"))
+        let members = canonical ? object.members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) } : object.members
+        for (index, member) in members.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            Self.writeString(member.key, into: &output)
+            output.append(UInt8(ascii: ":"))
+            write(member.value, into: &output)
+        }
+        output.append(UInt8(ascii: "}"))
+    }
+
+    /// Escapes exactly what RFC 8785 requires (quote, backslash, controls); everything else is
+    /// written as UTF-8, which is also what the compact form wants.
+    static func writeString(_ string: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x08: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                output.append(hex[Int(byte >> 4)])
+                output.append(hex[Int(byte & 0xF)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONValue {
+    /// Compact UTF-8 bytes, member order kept, numbers as received.
+    public func serializedBytes() -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(128)
+        JSONWriter(canonical: false).write(self, into: &output)
+        return output
+    }
+
+    /// Appends the compact form to `output`; the transport writes responses this way without copies.
+    public func serialize(into output: inout [UInt8]) {
+        JSONWriter(canonical: false).write(self, into: &output)
+    }
+
+    public func serialized() -> String {
+        String(decoding: serializedBytes(), as: UTF8.self)
+    }
+
+    /// RFC 8785 (JCS) canonical form: members sorted by UTF-16 code units, numbers as ECMAScript
+    /// prints them. The journal hashes this form, so anyone can recompute a hash from JSON alone.
+    public func canonicalBytes() -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        JSONWriter(canonical: true).write(self, into: &output)
+        return output
+    }
+
+    public func canonicalText() -> String {
+        String(decoding: canonicalBytes(), as: UTF8.self)
+    }
+}

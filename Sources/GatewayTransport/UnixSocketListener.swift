@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// The listening Unix socket: bound by us, or adopted from systemd.
+public enum UnixSocketListener {
+    public typealias ServerChannel = NIOAsyncChannel<Connection, Never>
+
+    /// Binds `configuration.socketPath` or adopts `adoptedDescriptor` (systemd's fd 3).
+    ///
+    /// A socket file somebody still answers on is never taken over; a stale one is replaced.
+    public static func listen(
+        configuration: ListenerConfiguration, adoptedDescriptor: CInt?, group: any EventLoopGroup,
+        connectionCount: ConnectionCounter
+    ) async throws -> ServerChannel {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<Connection> = { channel in
+            setUp(channel, configuration: configuration, connectionCount: connectionCount)
+        }
+        if let adoptedDescriptor {
+            return try await bootstrap.bind(adoptedDescriptor, cleanupExistingSocketFile: false, childChannelInitializer: initializer)
+        }
+        try refuseLiveSocket(at: configuration.socketPath)
+        let channel: ServerChannel
+        do {
+            channel = try await bootstrap.bind(
+                unixDomainSocketPath: configuration.socketPath, cleanupExistingSocketFile: true,
+                childChannelInitializer: initializer
+            )
+        } catch {
+            throw ListenerError.cannotBind(path: configuration.socketPath, reason: "\(error)")
+        }
+        guard chmod(configuration.socketPath, mode_t(configuration.socketMode)) == 0 else {
+            try? await channel.channel.close()
+            throw ListenerError.cannotBind(path: configuration.socketPath, reason: "chmod failed, errno \(errno)")
+        }
+        return channel
+    }
+
+    private static func setUp(
+        _ channel: any Channel, configuration: ListenerConfiguration, connectionCount: ConnectionCounter
+    ) -> EventLoopFuture<Connection> {
+        guard connectionCount.admit(limit: configuration.maxConnections) else {
+            return channel.close().flatMapThrowing { throw ChannelError.ioOnClosedChannel }
+        }
+        channel.closeFuture.whenComplete { _ in connectionCount.release() }
+        return PeerCredentials.read(from: channel).flatMapThrowing { peer in
+            try channel.pipeline.syncOperations.addHandler(
+                IdleStateHandler(allTimeout: .seconds(configuration.idleTimeoutSeconds))
+            )
+            try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser())
+            try channel.pipeline.syncOperations.addHandler(
+                ByteToMessageHandler(LineFrameDecoder(maxLineBytes: configuration.maxLineBytes))
+            )
+            let framed = try NIOAsyncChannel<InboundFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
+            return Connection(channel: framed, peer: peer)
+        }
+    }
+
+    /// Connects to an existing socket file: an answer means a live daemon owns it.
+    static func refuseLiveSocket(at path: String) throws {
+        let fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw ListenerError.cannotBind(path: path, reason: "path too long for a Unix socket")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        if connected == 0 { throw ListenerError.socketInUse(path: path) }
+    }
+}
+
+/// Counts open connections so the accept path can refuse the one over `maxConnections`.
+public final class ConnectionCounter: Sendable {
+    private let open = Atomic<Int>(0)
+
+    public init() {}
+
+    public var current: Int { open.load(ordering: .relaxed) }
+
+    func admit(limit: Int) -> Bool {
+        let now = open.wrappingAdd(1, ordering: .relaxed).newValue
+        if now > limit {
+            open.wrappingSubtract(1, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    func release() {
+        open.wrappingSubtract(1, ordering: .relaxed)
+    }
+}
+
+/// Closes a connection that has been silent for `idleTimeoutSeconds`.
+final class IdleConnectionCloser: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+}

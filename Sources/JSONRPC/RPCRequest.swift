@@ -1,0 +1,63 @@
+import GatewayJSON
+
+/// A well-formed JSON-RPC 2.0 request or notification.
+public struct RPCRequest: Sendable {
+    /// `nil` for a notification; otherwise the id exactly as received (string, number or null).
+    public let id: JSONValue?
+    public let method: String
+    /// Params by name; an absent `params` member is an empty object.
+    public let params: JSONObject
+
+    public var isNotification: Bool { id == nil }
+
+    /// The id's JSON text, as the journal records it (`nil` for notifications).
+    public var idText: String? { id.map { $0.serialized() } }
+}
+
+/// The outcome of reading one message: a request to dispatch, or an error to send back with
+/// whatever id could be recovered (sourcekit-lsp's approach, so a bad request still gets its id).
+public enum RPCDecoded: Sendable {
+    case request(RPCRequest)
+    case invalid(id: JSONValue, error: RPCError)
+}
+
+extension RPCDecoded {
+    /// Validates the envelope of one message (a single request or one batch entry).
+    public init(_ message: JSONValue) {
+        guard case .object(let object) = message else {
+            self = .invalid(id: .null, error: .invalidRequest("a request must be a JSON object"))
+            return
+        }
+        let id = object["id"]
+        let replyID = Self.validID(id) ?? .null
+        guard object["jsonrpc"] == "2.0" else {
+            self = .invalid(id: replyID, error: .invalidRequest("jsonrpc must be \"2.0\""))
+            return
+        }
+        if let id, Self.validID(id) == nil {
+            self = .invalid(id: .null, error: .invalidRequest("id must be a string, a number or null"))
+            return
+        }
+        guard case .string(let method)? = object["method"] else {
+            self = .invalid(id: replyID, error: .invalidRequest("method must be a string"))
+            return
+        }
+        switch object["params"] {
+        case nil:
+            self = .request(RPCRequest(id: id, method: method, params: JSONObject()))
+        case .object(let params)?:
+            self = .request(RPCRequest(id: id, method: method, params: params))
+        case .array?:
+            self = .invalid(id: replyID, error: .invalidParams("params must be given by name (an object)"))
+        default:
+            self = .invalid(id: replyID, error: .invalidRequest("params must be an object"))
+        }
+    }
+
+    private static func validID(_ id: JSONValue?) -> JSONValue? {
+        switch id {
+        case .string?, .number?, .null?: id
+        default: nil
+        }
+    }
+}
