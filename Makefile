@@ -159,7 +159,7 @@ install: deps
 	install -D -m 0644 systemd/pms-gateway.socket "$(DESTDIR)$(UNITDIR)/pms-gateway.socket"
 	install -D -m 0644 systemd/pms-gateway.service "$(DESTDIR)$(UNITDIR)/pms-gateway.service"
 	install -D -m 0644 systemd/pms-gateway.sysusers "$(DESTDIR)$(SYSCONFDIR)/sysusers.d/pms-gateway.conf"
-	install -D -m 0644 README.md "$(DESTDIR)$(PREFIX)/share/doc/pms-gateway/README.md"
+	if [ -f README.md ]; then install -D -m 0644 README.md "$(DESTDIR)$(PREFIX)/share/doc/pms-gateway/README.md"; fi
 	install -d -m 0755 "$(CONFDIR)"
 # Mapping files: only those not there yet.
 	for f in config/*.json; do \

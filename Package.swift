@@ -56,7 +56,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Hashing, JWK parsing, DER encoding and random keys over libcrypto.
-        .target(name: "GatewayCrypto", dependencies: ["COpenSSL", "GatewayJSON"], swiftSettings: strict),
+        .target(name: "GatewayCrypto", dependencies: ["COpenSSL"], swiftSettings: strict),
         // Layer 3: SQLite, migrations, the single writer with group commit, the journal.
         .target(
             name: "GatewayStore",
@@ -101,7 +101,7 @@ let package = Package(
         // Tests get the language mode but not -warnings-as-errors: Swift Testing's macro expansions
         // emit a "@const" warning on this toolchain that would otherwise fail every test target.
         .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON", "JSONRPC"], swiftSettings: testing),
-        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto", "GatewayJSON"], swiftSettings: testing),
+        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: testing),
         .testTarget(name: "GatewayDaemonTests", dependencies: ["GatewayJSON"], swiftSettings: testing),
     ]
 )

@@ -4,11 +4,13 @@ import COpenSSL
 public enum SHA256 {
     public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: 32)
-        let ok = bytes.withContiguousStorageIfAvailable { buffer in
-            digest.withUnsafeMutableBufferPointer { pmsgw_sha256(buffer.baseAddress, buffer.count, $0.baseAddress) }
-        } ?? Array(bytes).withUnsafeBufferPointer { buffer in
-            digest.withUnsafeMutableBufferPointer { pmsgw_sha256(buffer.baseAddress, buffer.count, $0.baseAddress) }
-        }
+        let ok =
+            bytes.withContiguousStorageIfAvailable { buffer in
+                digest.withUnsafeMutableBufferPointer { pmsgw_sha256(buffer.baseAddress, buffer.count, $0.baseAddress) }
+            }
+            ?? Array(bytes).withUnsafeBufferPointer { buffer in
+                digest.withUnsafeMutableBufferPointer { pmsgw_sha256(buffer.baseAddress, buffer.count, $0.baseAddress) }
+            }
         precondition(ok == 1, "libcrypto SHA-256 failed")
         return digest
     }

@@ -63,7 +63,7 @@ public enum UnixSocketListener {
     }
 
     /// Connects to an existing socket file: an answer means a live daemon owns it.
-    static func refuseLiveSocket(at path: String) throws {
+    public static func refuseLiveSocket(at path: String) throws {
         let fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return }
         defer { close(fd) }

@@ -1,0 +1,49 @@
+/// A validated public key, reduced to what the gateway stores and hashes.
+///
+/// Private material never reaches this type: the parser refuses any JWK that carries it, and
+/// `publicMembers` is rebuilt from the decoded key rather than copied from the input.
+public struct PublicKey: Sendable, Equatable {
+    /// One JWK member, in the order a public JWK should be written back.
+    public struct Member: Sendable, Equatable, Hashable {
+        public let name: String
+        public let value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// `"RSA"`, `"EC"` or `"OKP"`.
+    public let kty: String
+    /// Modulus size of an RSA key, counted without leading zero bytes.
+    public let bits: Int?
+    /// Curve of an EC or OKP key, spelled as in the JWK (`"P-256"`, `"Ed25519"`, ...).
+    public let crv: String?
+    /// X.509 SubjectPublicKeyInfo as OpenSSL encodes it; nil for OKP, which PMS hashes raw.
+    public let subjectPublicKeyInfoDER: [UInt8]?
+    /// `kty` and the key's public members in canonical base64url, then `kid`, `alg`, `use` if given.
+    public let publicMembers: [Member]
+    /// PMS's client id: base64url_nopad(SHA-256(ASCII(base64_std_padded(DER or raw x)))), 43 chars.
+    public let clientId: String
+
+    init(kty: String, bits: Int?, crv: String?, der: [UInt8]?, hashed: [UInt8], publicMembers: [Member]) {
+        self.kty = kty
+        self.bits = bits
+        self.crv = crv
+        self.subjectPublicKeyInfoDER = der
+        self.publicMembers = publicMembers
+        self.clientId = Self.clientId(hashing: hashed)
+    }
+
+    /// PMS hashes the base64 text, not the bytes; reproducing that detail is what keeps ids stable
+    /// across the migration from PMS.
+    static func clientId(hashing keyBytes: [UInt8]) -> String {
+        Base64.encodeURL(SHA256.hash(Array(Base64.encode(keyBytes).utf8)))
+    }
+
+    /// The public JWK as name/value pairs, for callers that serialise it as an object.
+    public var publicJWK: [String: String] {
+        Dictionary(publicMembers.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+}

@@ -1,0 +1,99 @@
+import Configuration
+import GatewayJSON
+import GatewayServices
+
+/// Everything `config/pms-gateway.json` (SPEC 1.1) says, resolved and checked.
+///
+/// The file is read by our own JSON reader and handed to swift-configuration as an in-memory
+/// provider, with the environment in front of it, so `SERVER_SOCKETPATH=... pms-gatewayd` wins
+/// over the file. (swift-configuration's own JSON provider would link full Foundation.)
+public struct GatewayConfiguration: Sendable {
+    public struct Server: Sendable {
+        public var socketPath: String
+        public var socketMode: UInt32
+        public var maxRequestBytes: Int
+        public var maxBatch: Int
+        public var maxConnections: Int
+        public var idleTimeoutSeconds: Int
+        public var shutdownGraceSeconds: Int
+    }
+
+    public var configFile: String
+    public var server: Server
+    public var databasePath: String
+    public var mappingFiles: MappingFiles
+    public var clients: ClientRules
+    public var license: LicenseRules
+    public var esignetPropertiesFile: String
+    public var esignetBaseURL: String?
+    public var esignetBearerTokenFile: String?
+    public var idaWebsubHubURL: String?
+    public var accessRules: [AccessRule]
+    public var logLevel: String
+}
+
+extension GatewayConfiguration {
+    /// Reads and checks `path`. Any problem is a ``ConfigurationError`` naming the key.
+    public static func load(path: String, environment: [String: String]) throws(ConfigurationError) -> GatewayConfiguration {
+        let root = try document(at: path)
+        let reader = ConfigReader(providers: [
+            EnvironmentVariablesProvider(environmentVariables: environment),
+            InMemoryProvider(name: path, values: try ConfigFlattening.values(of: root, file: path)),
+        ])
+        return try GatewayConfiguration(keys: ConfigKeys(reader: reader, file: path), root: root, base: FilePath.directory(of: path))
+    }
+
+    private static func document(at path: String) throws(ConfigurationError) -> JSONObject {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileContents.read(path)
+        } catch {
+            throw ConfigurationError("config \(path): cannot read: \(error)")
+        }
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(bytes)
+        } catch {
+            throw ConfigurationError("config \(path): not valid JSON: \(error)")
+        }
+        guard case .object(let root) = document else {
+            throw ConfigurationError("config \(path): the top level must be a JSON object")
+        }
+        return root
+    }
+
+    private init(keys: ConfigKeys, root: JSONObject, base: String) throws(ConfigurationError) {
+        configFile = keys.file
+        server = Server(
+            socketPath: FilePath.resolve(try keys.string("server.socketPath"), against: base),
+            socketMode: try keys.fileMode("server.socketMode"),
+            maxRequestBytes: try keys.int("server.maxRequestBytes", in: 1024...(64 << 20)),
+            maxBatch: try keys.int("server.maxBatch", in: 1...10_000),
+            maxConnections: try keys.int("server.maxConnections", in: 1...65_536),
+            idleTimeoutSeconds: try keys.int("server.idleTimeoutSeconds", in: 1...86_400),
+            shutdownGraceSeconds: try keys.int("server.shutdownGraceSeconds", in: 1...3_600)
+        )
+        databasePath = FilePath.resolve(try keys.string("database.path"), against: base)
+        mappingFiles = MappingFiles(
+            identity: FilePath.resolve(try keys.string("mappings.identity"), against: base),
+            amrAcr: FilePath.resolve(try keys.string("mappings.amrAcr"), against: base),
+            openidConfiguration: FilePath.resolve(try keys.string("mappings.openidConfiguration"), against: base)
+        )
+        clients = ClientRules(
+            minRsaBits: try keys.int("clients.minRsaBits", in: 512...16_384),
+            grantTypes: try keys.strings("clients.grantTypes"),
+            clientAuthMethods: try keys.strings("clients.clientAuthMethods")
+        )
+        license = LicenseRules(
+            length: try keys.int("license.length", in: 8...1024),
+            validityDays: try keys.int("license.validityDays", in: 1...36_500)
+        )
+        esignetPropertiesFile = FilePath.resolve(try keys.string("esignet.propertiesFile"), against: base)
+        esignetBaseURL = try keys.optionalString("esignet.baseURL")
+        let tokenFile = try keys.optionalString("esignet.bearerTokenFile")
+        esignetBearerTokenFile = tokenFile.map { FilePath.resolve($0, against: base) }
+        idaWebsubHubURL = try keys.optionalString("ida.websubHubURL")
+        accessRules = try AccessRule.parse(root["access"]?["rules"], file: keys.file)
+        logLevel = try keys.logLevel("log.level")
+    }
+}

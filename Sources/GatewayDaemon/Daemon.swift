@@ -1,0 +1,159 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FoundationEssentials
+import GatewayServices
+import GatewayStore
+import GatewayTransport
+import JSONRPC
+import Logging
+import NIOPosix
+import ServiceLifecycle
+import UnixSignals
+
+/// Start-up and shutdown of one daemon process.
+///
+/// Everything that can be wrong with the configuration is found before anything is created on
+/// disk, so a refused start (exit 78) leaves no trace.
+public enum Daemon {
+    public static let version = "0.1.0"
+
+    /// `--check-config`: loads the config and the mapping files without binding or opening anything.
+    public static func checkConfiguration(_ options: DaemonOptions) -> [String] {
+        do {
+            let configuration = try loadConfiguration(options)
+            _ = try loadMappings(configuration)
+            return []
+        } catch {
+            return [error.message]
+        }
+    }
+
+    public static func run(_ options: DaemonOptions) async throws {
+        let configuration = try loadConfiguration(options)
+        let logger = bootstrapLogging(level: configuration.logLevel)
+        let mappings = try loadMappings(configuration)
+        let adopted = SystemdSocketActivation.takeListeningDescriptor()
+        if adopted == nil {
+            do {
+                try UnixSocketListener.refuseLiveSocket(at: configuration.server.socketPath)
+            } catch {
+                throw ConfigurationError("\(error)")
+            }
+        }
+        let store = try openStore(configuration, logger: logger)
+        defer { store.close() }
+        let services = GatewayServiceSet(
+            store: store, mappings: MappingsHolder(mappings), partners: PartnerRegistry(store: store, logger: logger),
+            startedAt: .now, version: version
+        )
+        let listener = try await listen(configuration, adopted: adopted)
+        let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
+        let server = GatewayServer(
+            listener: listener, processor: processor(services, configuration: configuration, logger: logger),
+            access: AccessPolicy(rules: configuration.accessRules),
+            maxRequestBytes: configuration.server.maxRequestBytes, logger: logger
+        )
+        let reload = ReloadService(
+            files: configuration.mappingFiles, mappings: services.mappings, store: store, notifier: notifier, logger: logger
+        )
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [server, SystemdService(notifier: notifier), reload],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.server.shutdownGraceSeconds)
+        logger.notice(
+            "pms-gatewayd \(version) listening",
+            metadata: ["socket": "\(configuration.server.socketPath)", "database": "\(configuration.databasePath)"]
+        )
+        notifier.notify("READY=1")
+        try await ServiceGroup(configuration: groupConfiguration).run()
+        logger.notice("stopped")
+    }
+
+    static func loadConfiguration(_ options: DaemonOptions) throws(ConfigurationError) -> GatewayConfiguration {
+        var configuration = try GatewayConfiguration.load(
+            path: options.configPath, environment: ProcessInfo.processInfo.environment
+        )
+        if let socket = options.socketPath { configuration.server.socketPath = socket }
+        if let database = options.databasePath { configuration.databasePath = database }
+        if let level = options.logLevel {
+            guard LogLevels.names.contains(level) else {
+                throw ConfigurationError("--log-level must be one of \(LogLevels.names.joined(separator: ", "))")
+            }
+            configuration.logLevel = level
+        }
+        return configuration
+    }
+
+    static func loadMappings(_ configuration: GatewayConfiguration) throws(ConfigurationError) -> MappingSet {
+        do {
+            return try MappingSet.load(configuration.mappingFiles)
+        } catch {
+            throw ConfigurationError("mapping file: \(error)")
+        }
+    }
+
+    private static func bootstrapLogging(level: String) -> Logger {
+        let journal = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
+        let logLevel = Logger.Level(rawValue: level) ?? .info
+        LoggingSystem.bootstrap { label in
+            GatewayLogHandler(logLevel: logLevel, label: label, journalPrefixes: journal)
+        }
+        return Logger(label: "pms-gatewayd")
+    }
+
+    private static func openStore(_ configuration: GatewayConfiguration, logger: Logger) throws -> Store {
+        Directories.create(parentOf: configuration.databasePath)
+        let result = Result { () throws(StoreError) in
+            try Store.open(path: configuration.databasePath, migrations: DomainMigrations.all, logger: logger)
+        }
+        if case .failure(let error) = result, error.isConfigurationProblem {
+            throw ConfigurationError("database \(configuration.databasePath): \(error.message)")
+        }
+        return try result.get()
+    }
+
+    private static func listen(
+        _ configuration: GatewayConfiguration, adopted: CInt?
+    ) async throws -> UnixSocketListener.ServerChannel {
+        if adopted == nil { Directories.create(parentOf: configuration.server.socketPath) }
+        let listenerConfiguration = ListenerConfiguration(
+            socketPath: configuration.server.socketPath, socketMode: configuration.server.socketMode,
+            maxLineBytes: configuration.server.maxRequestBytes, maxConnections: configuration.server.maxConnections,
+            idleTimeoutSeconds: Int64(configuration.server.idleTimeoutSeconds)
+        )
+        do {
+            return try await UnixSocketListener.listen(
+                configuration: listenerConfiguration, adoptedDescriptor: adopted,
+                group: MultiThreadedEventLoopGroup.singleton, connectionCount: ConnectionCounter()
+            )
+        } catch let error as ListenerError {
+            throw ConfigurationError("\(error)")
+        }
+    }
+
+    private static func processor(
+        _ services: GatewayServiceSet, configuration: GatewayConfiguration, logger: Logger
+    ) -> RPCProcessor<RPCContext> {
+        let access = AccessPolicy(rules: configuration.accessRules)
+        let errors = ErrorMapping(logger: logger)
+        return RPCProcessor(
+            table: GatewayMethods.table(services), maxBatch: configuration.server.maxBatch,
+            authorize: { method, context in
+                access.allows(method, peer: context.peer, supplementaryGroups: context.supplementaryGroups)
+            },
+            mapError: errors.rpcError(for:)
+        )
+    }
+}
+
+extension StoreError {
+    /// A database this build must not open: written by a newer build, or not a database at all.
+    var isConfigurationProblem: Bool {
+        switch code {
+        case .newerSchema, .corrupt: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import GatewayJSON
+import GatewayServices
+import GatewayStore
+import GatewayTransport
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// SIGHUP: reload the mapping files, all or nothing, and journal it as `config.reload`.
+struct ReloadService: Service {
+    let files: MappingFiles
+    let mappings: MappingsHolder
+    let store: Store
+    let notifier: SystemdNotifier
+    let logger: Logger
+
+    func run() async throws {
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        for await _ in hangups.cancelOnGracefulShutdown() {
+            notifier.notify("RELOADING=1")
+            await reload()
+            notifier.notify("READY=1")
+        }
+    }
+
+    private func reload() async {
+        let fresh: MappingSet
+        do {
+            fresh = try MappingSet.load(files)
+        } catch {
+            logger.error("mapping reload failed; keeping the previous mappings", metadata: ["error": "\(error)"])
+            return
+        }
+        mappings.replace(with: fresh)
+        logger.notice("mappings reloaded")
+        let change: JSONValue = [
+            "identity": .string(files.identity), "amrAcr": .string(files.amrAcr),
+            "openidConfiguration": .string(files.openidConfiguration),
+            "claimsSupported": JSONValue(fresh.claimsSupported), "acrs": JSONValue(fresh.acrAmr.map(\.acr)),
+        ]
+        let daemon = CallContext(peer: Peer(uid: getuid(), gid: getgid(), pid: getpid()), requestId: nil)
+        do {
+            try await store.write { tx in
+                try tx.journal(daemon.draft("config.reload", "config", "mappings", change: change))
+            }
+        } catch {
+            logger.error("could not journal the reload", metadata: ["error": "\(error)"])
+        }
+    }
+}

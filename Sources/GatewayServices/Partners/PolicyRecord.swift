@@ -1,0 +1,65 @@
+import GatewayJSON
+import GatewayStore
+
+/// A policy as PMS pushes it (SPEC 4.2 `policy.put`).
+struct PolicyRecord: Sendable, Equatable {
+    var policyId: String
+    var policyType: String
+    var name: String
+    var description: String?
+    var status: String
+    var validFrom: String?
+    var validTo: String?
+    var policy: JSONValue
+
+    /// Reads `policy.put` params in the order of the method's fields.
+    init(params: JSONObject) throws(GatewayError) {
+        let reader = ParamReader(params)
+        policyId = try reader.string("policyId", size: 1...36)
+        policyType = try reader.string("policyType", size: 1...36)
+        name = try reader.string("name", size: 1...128)
+        description = try reader.optionalString("description", size: 0...256)
+        status = try reader.oneOf("status", ["ACTIVE", "INACTIVE"], caseInsensitive: true)
+        validFrom = try reader.optionalString("validFrom")
+        validTo = try reader.optionalString("validTo")
+        let document = try reader.object("policy", allowEmpty: true)
+        try PolicyRules.check(document, type: policyType)
+        policy = .object(document)
+    }
+
+    init(row: Row) throws(StoreError) {
+        policyId = try row.string("policy_id")
+        policyType = try row.string("policy_type")
+        name = try row.string("name")
+        description = try row.optionalString("description")
+        status = try row.string("status")
+        validFrom = try row.optionalString("valid_from")
+        validTo = try row.optionalString("valid_to")
+        policy = (try? JSONValue.parse(try row.string("policy"))) ?? .null
+    }
+
+    var json: JSONValue {
+        [
+            "policyId": .string(policyId), "policyType": .string(policyType), "name": .string(name),
+            "description": JSONValue(description), "status": .string(status), "validFrom": JSONValue(validFrom),
+            "validTo": JSONValue(validTo), "policy": policy,
+        ]
+    }
+
+    static let selectSQL = """
+        SELECT policy_id, policy_type, name, description, status, valid_from, valid_to, policy
+        FROM policies WHERE policy_id = ?
+        """
+}
+
+extension ReadConnection {
+    func policy(_ policyId: String) throws(StoreError) -> PolicyRecord? {
+        try queryFirst(PolicyRecord.selectSQL, [SQLValue(policyId)]).map { row throws(StoreError) in try PolicyRecord(row: row) }
+    }
+}
+
+extension WriteTransaction {
+    func policy(_ policyId: String) throws(StoreError) -> PolicyRecord? {
+        try query(PolicyRecord.selectSQL, [SQLValue(policyId)]).first.map { row throws(StoreError) in try PolicyRecord(row: row) }
+    }
+}

@@ -1,0 +1,108 @@
+import CSQLite
+import Logging
+
+/// One SQLite connection and its prepared-statement cache.
+///
+/// Not thread-safe by design: it is opened with `SQLITE_OPEN_NOMUTEX` and always has exactly one
+/// owner at a time (the writer thread, or a reader that checked it out of the pool), which is why
+/// SQLite's own per-call mutex would be pure overhead.
+final class Connection {
+    let handle: OpaquePointer
+    let path: String
+    private var statements: [String: Statement] = [:]
+    /// Statements are cached by SQL text; a program only has so many, so a cache that grows past
+    /// this is a sign of SQL built from data, and is flushed rather than allowed to grow.
+    private static let statementCacheLimit = 128
+
+    init(path: String, readOnly: Bool = false, create: Bool = true) throws(StoreError) {
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        if readOnly {
+            flags |= SQLITE_OPEN_READONLY
+        } else {
+            flags |= SQLITE_OPEN_READWRITE
+            if create { flags |= SQLITE_OPEN_CREATE }
+        }
+        var handle: OpaquePointer?
+        let result = sqlite3_open_v2(path, &handle, flags, nil)
+        guard result == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(handle)
+            throw StoreError.sqlite(result, "open \(path): \(message)")
+        }
+        self.handle = handle
+        self.path = path
+        sqlite3_extended_result_codes(handle, 1)
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    func error(_ result: Int32, _ context: String) -> StoreError {
+        StoreError.sqlite(result, "\(context): \(String(cString: sqlite3_errmsg(handle)))")
+    }
+
+    /// Runs SQL text that may hold several statements (migrations, pragmas); no bindings, no cache.
+    func exec(_ sql: String) throws(StoreError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let result = sqlite3_exec(handle, sql, nil, nil, &message)
+        defer { sqlite3_free(message) }
+        guard result == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            throw StoreError.sqlite(result, "exec: \(text)")
+        }
+    }
+
+    /// The cached prepared statement for `sql`, reset after `body` whatever happens.
+    func withStatement<T>(
+        _ sql: String, _ bindings: [SQLValue] = [], _ body: (Statement) throws(StoreError) -> T
+    ) throws(StoreError) -> T {
+        let statement: Statement
+        if let cached = statements[sql] {
+            statement = cached
+        } else {
+            statement = try Statement(connection: self, sql: sql)
+            if statements.count >= Self.statementCacheLimit { statements.removeAll() }
+            statements[sql] = statement
+        }
+        defer { statement.reset() }
+        try statement.bind(bindings)
+        return try body(statement)
+    }
+
+    /// Runs a statement that returns no rows we care about; the number of rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> Int {
+        try withStatement(sql, bindings) { statement throws(StoreError) in
+            while try statement.step() {}
+            return Int(sqlite3_changes64(handle))
+        }
+    }
+
+    func query(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> [Row] {
+        try withStatement(sql, bindings) { statement throws(StoreError) in
+            var rows: [Row] = []
+            while try statement.step() { rows.append(statement.row()) }
+            return rows
+        }
+    }
+
+    var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+
+    /// True when no transaction is open: SQLite rolls a whole transaction back by itself after
+    /// some errors (full disk, I/O), and the writer must notice that before it issues COMMIT.
+    var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
+    func integer(pragma: String) throws(StoreError) -> Int {
+        let rows = try query("PRAGMA \(pragma)")
+        guard let row = rows.first else { throw StoreError(.sql, "PRAGMA \(pragma) returned nothing") }
+        return try row.int(0)
+    }
+
+    func text(pragma: String) throws(StoreError) -> String {
+        let rows = try query("PRAGMA \(pragma)")
+        guard let row = rows.first else { throw StoreError(.sql, "PRAGMA \(pragma) returned nothing") }
+        return try row.string(0)
+    }
+}

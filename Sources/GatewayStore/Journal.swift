@@ -1,0 +1,79 @@
+import GatewayJSON
+
+/// Who made a change, from the socket's `SO_PEERCRED`; part of every journal entry.
+public struct Peer: Sendable, Equatable {
+    public var uid: UInt32
+    public var gid: UInt32
+    public var pid: Int32
+
+    public init(uid: UInt32, gid: UInt32, pid: Int32) {
+        self.uid = uid
+        self.gid = gid
+        self.pid = pid
+    }
+}
+
+/// What a mutation asks the journal to record; the writer adds `seq`, `at` and the hashes, because
+/// only the single writer knows the chain's head at the moment the entry is appended.
+public struct JournalDraft: Sendable {
+    public var method: String
+    public var entityType: String
+    public var entityId: String
+    public var peer: Peer
+    /// The JSON-RPC id's JSON text (`"7"`, `"\"abc\""`); nil for notifications.
+    public var requestId: String?
+    /// The new state, secrets already replaced by their hashes.
+    public var change: JSONValue
+
+    public init(
+        method: String, entityType: String, entityId: String, peer: Peer, requestId: String?, change: JSONValue
+    ) {
+        self.method = method
+        self.entityType = entityType
+        self.entityId = entityId
+        self.peer = peer
+        self.requestId = requestId
+        self.change = change
+    }
+}
+
+/// The newest entry of the chain: the next entry gets `seq + 1` and `prevHash = hash`.
+public struct JournalHead: Sendable, Equatable {
+    public var seq: Int
+    public var hash: String
+
+    public init(seq: Int, hash: String) {
+        self.seq = seq
+        self.hash = hash
+    }
+
+    /// The `prevHash` of the first entry.
+    public static let genesisHash = String(repeating: "0", count: 64)
+    public static let genesis = JournalHead(seq: 0, hash: genesisHash)
+}
+
+/// The outcome of re-checking the whole chain.
+public struct JournalVerification: Sendable, Equatable {
+    public var ok: Bool
+    /// Rows in the journal table.
+    public var entries: Int
+    /// The newest row's stored hash (64 zeros for an empty journal).
+    public var headHash: String
+    /// The first seq at which the chain is broken: an edited, inserted or swapped row, or the seq
+    /// of a row that is missing.
+    public var firstBadSeq: Int?
+
+    public init(ok: Bool, entries: Int, headHash: String, firstBadSeq: Int?) {
+        self.ok = ok
+        self.entries = entries
+        self.headHash = headHash
+        self.firstBadSeq = firstBadSeq
+    }
+
+    /// The `journal.verify` result object.
+    public var jsonValue: JSONValue {
+        var object = JSONObject([("ok", .bool(ok)), ("entries", JSONValue(entries)), ("headHash", .string(headHash))])
+        if let firstBadSeq { object["firstBadSeq"] = JSONValue(firstBadSeq) }
+        return .object(object)
+    }
+}

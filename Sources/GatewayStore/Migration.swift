@@ -1,0 +1,115 @@
+import Logging
+
+/// One numbered schema step.
+///
+/// A database records the last step applied in `PRAGMA user_version`. Steps are never edited once
+/// shipped; a change is a new step, so every database reaches the same schema by the same path.
+public struct Migration: Sendable {
+    public var version: Int
+    public var sql: String
+
+    public init(version: Int, sql: String) {
+        self.version = version
+        self.sql = sql
+    }
+}
+
+extension Migration {
+    /// What the store itself needs (version 1). The daemon appends its domain steps (2, 3, …).
+    public static let storeMigrations: [Migration] = [
+        Migration(
+            version: 1,
+            sql: """
+                CREATE TABLE store_meta (
+                    key   TEXT PRIMARY KEY NOT NULL,
+                    value ANY
+                ) STRICT, WITHOUT ROWID;
+
+                -- The writer moves this head in the same transaction as the entries it appends, so
+                -- a verify can tell a journal whose newest rows were cut off from a short one.
+                INSERT INTO store_meta (key, value) VALUES
+                    ('journal_head_seq', 0),
+                    ('journal_head_hash', '\(JournalHead.genesisHash)');
+
+                -- One column per field of an entry (STRICT, so a type cannot drift either); the hash
+                -- covers all of them, and verify rebuilds the canonical text from these columns.
+                CREATE TABLE journal (
+                    seq         INTEGER PRIMARY KEY,
+                    at          TEXT    NOT NULL,
+                    method      TEXT    NOT NULL,
+                    entity_type TEXT    NOT NULL,
+                    entity_id   TEXT    NOT NULL,
+                    peer_uid    INTEGER NOT NULL,
+                    peer_gid    INTEGER NOT NULL,
+                    peer_pid    INTEGER NOT NULL,
+                    request_id  TEXT,
+                    change      TEXT    NOT NULL,  -- RFC 8785 canonical JSON
+                    prev_hash   TEXT    NOT NULL,
+                    hash        TEXT    NOT NULL
+                ) STRICT;
+                CREATE INDEX journal_by_entity ON journal (entity_id, seq);
+
+                -- Append-only against our own mistakes; the hash chain is what catches anyone else.
+                CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+                BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+                CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+                BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+
+                CREATE TABLE outbox (
+                    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+                    target          TEXT    NOT NULL,
+                    topic           TEXT    NOT NULL,
+                    ordering_key    TEXT    NOT NULL,
+                    body            TEXT    NOT NULL,
+                    status          TEXT    NOT NULL DEFAULT 'pending'
+                                    CHECK (status IN ('pending', 'delivered', 'failed')),
+                    attempts        INTEGER NOT NULL DEFAULT 0,
+                    last_error      TEXT,
+                    created_at      TEXT    NOT NULL,
+                    delivered_at    TEXT,
+                    next_attempt_at TEXT
+                ) STRICT;
+                CREATE INDEX outbox_due ON outbox (status, next_attempt_at, seq);
+                CREATE INDEX outbox_by_key ON outbox (target, ordering_key, seq);
+                """
+        )
+    ]
+}
+
+/// Brings a database to the newest schema this build knows, all steps in one transaction.
+enum Migrator {
+    static func validate(_ migrations: [Migration]) throws(StoreError) {
+        for (index, migration) in migrations.enumerated() where migration.version != index + 1 {
+            throw StoreError(
+                .sql, "migrations must be numbered 1, 2, 3, … without gaps; #\(index) has version \(migration.version)")
+        }
+    }
+
+    /// All or nothing: a step that fails leaves the database at the version it had, never between.
+    static func run(_ migrations: [Migration], on connection: Connection, logger: Logger) throws(StoreError) {
+        try validate(migrations)
+        let supported = migrations.last?.version ?? 0
+        let found = try connection.integer(pragma: "user_version")
+        guard found <= supported else {
+            throw StoreError(
+                .newerSchema(found: found, supported: supported),
+                "database schema version \(found) is newer than this build supports (\(supported)); "
+                    + "refusing to open it")
+        }
+        let pending = migrations.filter { $0.version > found }
+        guard !pending.isEmpty else { return }
+
+        try connection.exec("BEGIN IMMEDIATE")
+        do {
+            for migration in pending {
+                logger.notice("applying schema migration", metadata: ["version": "\(migration.version)"])
+                try connection.exec(migration.sql)
+                try connection.exec("PRAGMA user_version = \(migration.version)")
+            }
+            try connection.exec("COMMIT")
+        } catch {
+            if !connection.isAutocommit { try? connection.exec("ROLLBACK") }
+            throw error
+        }
+    }
+}

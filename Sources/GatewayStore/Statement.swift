@@ -1,0 +1,111 @@
+import CSQLite
+
+/// A prepared statement owned by one connection and reused across calls.
+///
+/// Preparing is a large part of a short statement's cost; the connection caches these by SQL text
+/// and every use ends with `reset()`, so a cached statement never holds a read snapshot open.
+final class Statement {
+    let handle: OpaquePointer
+    private unowned let connection: Connection
+    private var columnNamesCache: ColumnNames?
+
+    init(connection: Connection, sql: String) throws(StoreError) {
+        var statement: OpaquePointer?
+        var tail: UnsafePointer<CChar>?
+        let result = sqlite3_prepare_v3(
+            connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
+        guard result == SQLITE_OK, let statement else {
+            throw connection.error(result, "prepare")
+        }
+        // A second statement in the text would silently never run.
+        if let tail, tail.pointee != 0, !String(cString: tail).allSatisfy(\.isWhitespace) {
+            sqlite3_finalize(statement)
+            throw StoreError(.sql, "prepare: more than one statement in \(sql.prefix(60))")
+        }
+        self.handle = statement
+        self.connection = connection
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    func bind(_ bindings: [SQLValue]) throws(StoreError) {
+        let expected = Int(sqlite3_bind_parameter_count(handle))
+        guard bindings.count == expected else {
+            throw StoreError(.sql, "statement expects \(expected) bindings, got \(bindings.count)")
+        }
+        for (offset, value) in bindings.enumerated() {
+            let index = Int32(offset + 1)
+            let result: Int32
+            switch value {
+            case .null: result = sqlite3_bind_null(handle, index)
+            case .integer(let int): result = sqlite3_bind_int64(handle, index, int)
+            case .real(let real): result = sqlite3_bind_double(handle, index, real)
+            case .text(let text): result = sqlite3_bind_text(handle, index, text, -1, pmsgw_sqlite_transient())
+            case .blob(let bytes):
+                result = bytes.withUnsafeBytes {
+                    sqlite3_bind_blob64(handle, index, $0.baseAddress, UInt64($0.count), pmsgw_sqlite_transient())
+                }
+            }
+            guard result == SQLITE_OK else { throw connection.error(result, "bind") }
+        }
+    }
+
+    /// True while a row is available; false once the statement is done.
+    func step() throws(StoreError) -> Bool {
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case let result: throw connection.error(result, "step")
+        }
+    }
+
+    /// Releases the statement's locks and snapshot; bindings are cleared so a cached statement
+    /// never keeps a large text or blob alive.
+    func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    var columnCount: Int32 { sqlite3_column_count(handle) }
+
+    var columnNames: ColumnNames {
+        if let columnNamesCache { return columnNamesCache }
+        let names = (0..<columnCount).map { String(cString: sqlite3_column_name(handle, $0)) }
+        let result = ColumnNames(names)
+        columnNamesCache = result
+        return result
+    }
+
+    func type(_ column: Int32) -> Int32 {
+        sqlite3_column_type(handle, column)
+    }
+
+    func int64(_ column: Int32) -> Int64 {
+        sqlite3_column_int64(handle, column)
+    }
+
+    /// The column's UTF-8 bytes without a copy; valid only until the next step or reset.
+    func textBytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let text = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
+    }
+
+    func value(_ column: Int32) -> SQLValue {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
+        case SQLITE_TEXT: return .text(String(decoding: textBytes(column), as: UTF8.self))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(handle, column))
+            guard count > 0, let bytes = sqlite3_column_blob(handle, column) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: bytes, count: count)))
+        default: return .null
+        }
+    }
+
+    func row() -> Row {
+        Row(values: (0..<columnCount).map { value($0) }, columns: columnNames)
+    }
+}

@@ -1,0 +1,142 @@
+import Logging
+import Synchronization
+
+/// The daemon's database: one writer with group commit, a pool of readers, the journal, the outbox.
+///
+/// Every mutation goes through `write`, which returns only once its transaction is durable
+/// (WAL, `synchronous=FULL`). Reads run on their own connections from a WAL snapshot, so a slow
+/// fsync never delays a read and a long read never delays a write.
+public final class Store: Sendable {
+    public let path: String
+    let writer: Writer
+    let readers: ReadPool
+    let logger: Logger
+    private let closed = Mutex(false)
+
+    private init(path: String, writer: Writer, readers: ReadPool, logger: Logger) {
+        self.path = path
+        self.writer = writer
+        self.readers = readers
+        self.logger = logger
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Opens (creating if needed) the database and brings its schema up to date.
+    ///
+    /// `migrations` must begin with `Migration.storeMigrations`; the daemon appends its own steps.
+    /// A database whose `user_version` is newer than the last step is refused with `.newerSchema`
+    /// and left untouched: an older build cannot know what the newer schema means.
+    public static func open(
+        path: String,
+        migrations: [Migration] = Migration.storeMigrations,
+        readConnections: Int = 4,
+        logger: Logger
+    ) throws(StoreError) -> Store {
+        let own = Migration.storeMigrations
+        guard migrations.count >= own.count,
+            zip(migrations, own).allSatisfy({ $0.version == $1.version && $0.sql == $1.sql })
+        else {
+            throw StoreError(.sql, "migrations must begin with Migration.storeMigrations")
+        }
+
+        let connection = try Connection(path: path)
+        // WAL lets readers keep their snapshot while the writer appends; FULL fsyncs the WAL at every
+        // COMMIT, which is what makes an acknowledged mutation survive a power cut.
+        let mode = try connection.text(pragma: "journal_mode = WAL")
+        guard mode == "wal" else {
+            throw StoreError(.unavailable, "cannot switch \(path) to WAL mode (got \(mode))")
+        }
+        try connection.exec(
+            """
+            PRAGMA synchronous = FULL;
+            PRAGMA foreign_keys = ON;
+            PRAGMA busy_timeout = 5000;
+            """)
+        try Migrator.run(migrations, on: connection, logger: logger)
+        let check = try connection.query("PRAGMA quick_check")
+        guard check.count == 1, (try? check[0].string(0)) == "ok" else {
+            throw StoreError(.corrupt, "\(path) fails quick_check")
+        }
+
+        let head: JournalHead
+        if let row = try connection.query("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").first {
+            head = JournalHead(seq: try row.int(0), hash: try row.string(1))
+        } else {
+            head = .genesis
+        }
+
+        let readers = try ReadPool(path: path, idleLimit: readConnections)
+        let writer = try Writer.start(connection: connection, head: head, logger: logger)
+        logger.info(
+            "store opened",
+            metadata: ["path": "\(path)", "schema": "\(migrations.count)", "journalHead": "\(head.seq)"])
+        return Store(path: path, writer: writer, readers: readers, logger: logger)
+    }
+
+    /// Queues `body` for the single writer and returns its result once the transaction holding it
+    /// is durable.
+    ///
+    /// The writer drains everything queued into one `BEGIN IMMEDIATE … COMMIT`, each body in its own
+    /// SAVEPOINT, and resumes the callers only after COMMIT returned. A body that throws rolls back
+    /// only itself, and its caller gets that error unchanged (right away: nothing of it waits on the
+    /// commit). If the COMMIT fails, nothing of the group is visible and every caller whose body had
+    /// succeeded gets `.unavailable`; the writer keeps running and later writes can succeed.
+    ///
+    /// A body runs on the writer's thread and holds up everyone queued behind it: keep it to SQL and
+    /// in-memory work.
+    @discardableResult
+    public func write<T: Sendable>(_ body: @escaping @Sendable (inout WriteTransaction) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let job = WriteJob(
+                perform: { transaction in
+                    do {
+                        let value = try body(&transaction)
+                        return .succeeded(resume: { continuation.resume(returning: value) })
+                    } catch {
+                        return .threw(error)
+                    }
+                },
+                fail: { error in continuation.resume(throwing: error) })
+            if !writer.submit(job) {
+                continuation.resume(throwing: StoreError(.closed, "the store is closed"))
+            }
+        }
+    }
+
+    /// Runs `body` on a read connection inside one read transaction (one consistent snapshot), on
+    /// the caller's thread. It never waits for the writer.
+    public func read<T>(_ body: (ReadConnection) throws -> T) throws -> T {
+        try readers.withConnection { connection in
+            try connection.execute("BEGIN")
+            do {
+                let result = try body(ReadConnection(connection: connection))
+                try connection.execute("COMMIT")
+                return result
+            } catch {
+                if !connection.isAutocommit { _ = try? connection.execute("ROLLBACK") }
+                throw error
+            }
+        }
+    }
+
+    /// Group-commit counters since open.
+    public var statistics: WriteStatistics { writer.statistics }
+
+    /// The newest committed journal entry, from the writer's memory (no query).
+    public var journalHead: JournalHead { writer.journalHead }
+
+    /// Finishes the writes already queued, then closes every connection. Later calls fail `.closed`.
+    public func close() {
+        let wasClosed = closed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !wasClosed else { return }
+        writer.close()
+        readers.close()
+        logger.info("store closed", metadata: ["path": "\(path)"])
+    }
+}

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A counting semaphore over a pthread mutex and condition variable.
+///
+/// The writer sleeps on this between groups. SQLite calls block, so the writer is a real thread
+/// rather than a task on Swift's cooperative pool, and it needs a blocking primitive to wait on.
+///
+/// `@unchecked Sendable`: the only state (`count`) is read and written with `mutex` held, and the
+/// pthread objects live in heap memory that never moves until `deinit`, when no thread can be
+/// using them any more.
+final class Semaphore: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+    private var count = 0
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        condition = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+        condition.deallocate()
+    }
+
+    func signal() {
+        pthread_mutex_lock(mutex)
+        count += 1
+        pthread_cond_signal(condition)
+        pthread_mutex_unlock(mutex)
+    }
+
+    func wait() {
+        pthread_mutex_lock(mutex)
+        while count == 0 { pthread_cond_wait(condition, mutex) }
+        count -= 1
+        pthread_mutex_unlock(mutex)
+    }
+}
+
+/// Starting a thread that runs one closure, plus an async bridge for long blocking work.
+enum Threads {
+    /// Context handed through `pthread_create`'s single pointer argument.
+    private final class Start {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+
+    /// Starts a joinable thread; nil when the system refuses (no memory, thread limit).
+    static func start(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
+        let context = Unmanaged.passRetained(Start(body)).toOpaque()
+        #if canImport(Darwin)
+        var thread: pthread_t?
+        #else
+        var thread = pthread_t()
+        #endif
+        let result = pthread_create(
+            &thread, nil,
+            { raw in
+                #if canImport(Darwin)
+                let start = Unmanaged<Start>.fromOpaque(raw).takeRetainedValue()
+                #else
+                let start = Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue()
+                #endif
+                start.body()
+                return nil
+            }, context)
+        guard result == 0 else {
+            Unmanaged<Start>.fromOpaque(context).release()
+            return nil
+        }
+        return thread
+    }
+
+    static func join(_ thread: pthread_t) {
+        pthread_join(thread, nil)
+    }
+
+    /// Runs blocking work (a backup copying a whole database) on its own thread so it does not
+    /// occupy one of the few threads of Swift's cooperative pool for seconds.
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let thread = start {
+                continuation.resume(with: Result { try body() })
+            }
+            guard let thread else {
+                continuation.resume(throwing: StoreError(.unavailable, "cannot start a thread"))
+                return
+            }
+            pthread_detach(thread)
+        }
+    }
+}

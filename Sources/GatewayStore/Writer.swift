@@ -1,0 +1,273 @@
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Counters that show group commit at work.
+public struct WriteStatistics: Sendable, Equatable {
+    /// Successful COMMITs.
+    public var commits = 0
+    /// Write bodies whose changes were committed.
+    public var committedWrites = 0
+    /// Write bodies that threw and were rolled back on their own.
+    public var rolledBackWrites = 0
+    /// Groups whose COMMIT (or BEGIN) failed; every write in them failed with `.unavailable`.
+    public var failedGroups = 0
+    /// The most bodies ever committed together.
+    public var largestGroup = 0
+}
+
+/// One queued `Store.write` call, type-erased so bodies of different result types share a queue.
+struct WriteJob: Sendable {
+    enum Outcome {
+        /// The body returned; `resume` hands its value to the caller (called only after COMMIT).
+        case succeeded(resume: @Sendable () -> Void)
+        case threw(any Error)
+    }
+
+    let perform: @Sendable (inout WriteTransaction) -> Outcome
+    let fail: @Sendable (any Error) -> Void
+}
+
+/// The single writer: one connection on one dedicated thread, committing queued writes in groups.
+///
+/// SQLite allows one writer at a time, and with `synchronous=FULL` every COMMIT costs an fsync;
+/// a writer that drains its whole queue into one transaction pays one fsync for many callers.
+/// Each body runs in its own SAVEPOINT so a body that throws undoes only itself.
+final class Writer: Sendable {
+    private struct Queue {
+        var jobs: [WriteJob] = []
+        var closed = false
+    }
+
+    private let queue = Mutex(Queue())
+    private let wakeup = Semaphore()
+    private let thread = Mutex<pthread_t?>(nil)
+    private let stats = Mutex(WriteStatistics())
+    private let committedHead: Mutex<JournalHead>
+    /// The most bodies put in one transaction, so one group's latency stays bounded.
+    static let maximumGroupSize = 1024
+
+    private init(head: JournalHead) {
+        committedHead = Mutex(head)
+    }
+
+    /// Takes ownership of `connection` and starts the writer thread.
+    static func start(connection: consuming sending Connection, head: JournalHead, logger: Logger)
+        throws(StoreError) -> Writer
+    {
+        let writer = Writer(head: head)
+        let loop = WriterLoop(writer: writer, connection: connection, head: head, logger: logger)
+        // The connection is handed over whole: after this line only the writer thread touches it.
+        let box = UnsafeTransfer(loop)
+        guard let thread = Threads.start({ box.value.run() }) else {
+            throw StoreError(.unavailable, "cannot start the writer thread")
+        }
+        writer.thread.withLock { $0 = thread }
+        return writer
+    }
+
+    var statistics: WriteStatistics { stats.withLock { $0 } }
+    var journalHead: JournalHead { committedHead.withLock { $0 } }
+
+    /// False once the store is closed; the caller then fails the job itself.
+    func submit(_ job: WriteJob) -> Bool {
+        let accepted = queue.withLock { queue in
+            guard !queue.closed else { return false }
+            queue.jobs.append(job)
+            return true
+        }
+        if accepted { wakeup.signal() }
+        return accepted
+    }
+
+    /// Lets queued writes finish, then stops the thread and closes the connection.
+    func close() {
+        queue.withLock { $0.closed = true }
+        wakeup.signal()
+        if let thread = thread.withLock({ thread in defer { thread = nil }; return thread }) {
+            Threads.join(thread)
+        }
+    }
+
+    /// Blocks until there is work; nil once closed and drained.
+    fileprivate func nextGroup() -> [WriteJob]? {
+        while true {
+            let taken: [WriteJob]? = queue.withLock { queue in
+                if queue.jobs.isEmpty { return queue.closed ? nil : [] }
+                let count = min(queue.jobs.count, Self.maximumGroupSize)
+                let group = Array(queue.jobs.prefix(count))
+                queue.jobs.removeFirst(count)
+                return group
+            }
+            guard let taken else { return nil }
+            if !taken.isEmpty { return taken }
+            wakeup.wait()
+        }
+    }
+
+    fileprivate func record(_ update: (inout WriteStatistics) -> Void) {
+        stats.withLock { update(&$0) }
+    }
+
+    fileprivate func committed(head: JournalHead) {
+        committedHead.withLock { $0 = head }
+    }
+}
+
+/// Moves a non-Sendable value to another thread exactly once.
+///
+/// `@unchecked Sendable`: used only to hand the writer's loop (and with it its connection) to the
+/// thread that will own it; the creating thread drops its reference right after, so the value is
+/// never used from two threads.
+private struct UnsafeTransfer<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// The writer thread's own state: the connection and the journal head. Touched only by that thread.
+private final class WriterLoop {
+    let writer: Writer
+    let connection: Connection
+    let logger: Logger
+    /// The committed head; a group works on a copy and this advances only after COMMIT returns.
+    var head: JournalHead
+
+    init(writer: Writer, connection: Connection, head: JournalHead, logger: Logger) {
+        self.writer = writer
+        self.connection = connection
+        self.head = head
+        self.logger = logger
+    }
+
+    func run() {
+        while let group = writer.nextGroup() {
+            var pending = group[...]
+            while !pending.isEmpty {
+                runTransaction(&pending)
+            }
+        }
+    }
+
+    private struct Done {
+        let job: WriteJob
+        let resume: @Sendable () -> Void
+    }
+
+    /// Runs jobs from `pending` in one transaction until they are all done, or SQLite abandons the
+    /// transaction; the jobs not yet run then stay in `pending` for a fresh transaction.
+    private func runTransaction(_ pending: inout ArraySlice<WriteJob>) {
+        do {
+            try connection.execute("BEGIN IMMEDIATE")
+        } catch {
+            let failure = StoreError(.unavailable, "cannot start a write transaction: \(error.message)")
+            logger.error("write transaction failed to begin", metadata: ["error": "\(error)"])
+            for job in pending { job.fail(failure) }
+            pending.removeAll()
+            writer.record { $0.failedGroups += 1 }
+            return
+        }
+
+        var transaction = WriteTransaction(connection: connection, journalHead: head)
+        var done: [Done] = []
+        var rolledBack = 0
+        while let job = pending.popFirst() {
+            let before = transaction.journalHead
+            do {
+                try connection.execute("SAVEPOINT write_job")
+            } catch {
+                abandon(done, plus: job, error: error, phase: "savepoint")
+                return
+            }
+            let outcome = job.perform(&transaction)
+            // Full disk and I/O errors can make SQLite roll the whole transaction back on its own;
+            // a body that issued COMMIT or ROLLBACK ends it too. Either way this group is gone.
+            if connection.isAutocommit {
+                let reason: any Error
+                if case .threw(let error) = outcome { reason = error } else {
+                    reason = StoreError(.unavailable, "the write transaction ended inside a write body")
+                }
+                abandon(done, plus: job, error: reason, phase: "body")
+                return
+            }
+            switch outcome {
+            case .succeeded(let resume):
+                do {
+                    try connection.execute("RELEASE write_job")
+                } catch {
+                    abandon(done, plus: job, error: error, phase: "release")
+                    return
+                }
+                done.append(Done(job: job, resume: resume))
+            case .threw(let error):
+                do {
+                    try connection.execute("ROLLBACK TO write_job")
+                    try connection.execute("RELEASE write_job")
+                } catch let rollbackError {
+                    abandon(done, plus: job, error: rollbackError, phase: "rollback to savepoint")
+                    return
+                }
+                transaction.journalHead = before
+                rolledBack += 1
+                // Nothing of this body will be committed, so its caller need not wait for COMMIT.
+                job.fail(error)
+            }
+        }
+
+        do {
+            if transaction.journalHead != head {
+                try connection.execute(
+                    "UPDATE store_meta SET value = ? WHERE key = 'journal_head_seq'",
+                    [SQLValue(transaction.journalHead.seq)])
+                try connection.execute(
+                    "UPDATE store_meta SET value = ? WHERE key = 'journal_head_hash'",
+                    [.text(transaction.journalHead.hash)])
+            }
+            try connection.execute("COMMIT")
+        } catch {
+            abandon(done, plus: nil, error: error, phase: "commit")
+            writer.record { $0.rolledBackWrites += rolledBack }
+            return
+        }
+
+        head = transaction.journalHead
+        writer.committed(head: head)
+        writer.record { stats in
+            stats.commits += 1
+            stats.committedWrites += done.count
+            stats.rolledBackWrites += rolledBack
+            stats.largestGroup = max(stats.largestGroup, done.count)
+        }
+        for entry in done { entry.resume() }
+    }
+
+    /// Rolls the open transaction back and fails everything it held: the bodies that had succeeded
+    /// get `.unavailable` (their changes are gone), `current` gets `error`.
+    private func abandon(_ done: [Done], plus current: WriteJob?, error: any Error, phase: String) {
+        if !connection.isAutocommit {
+            do {
+                try connection.execute("ROLLBACK")
+            } catch {
+                logger.error("ROLLBACK failed", metadata: ["error": "\(error)"])
+            }
+        }
+        // The in-memory head goes back with the data; `head` itself only ever moves after COMMIT.
+        let storeError = (error as? StoreError)?.asWriteFailure
+        let message = storeError?.message ?? "\(error)"
+        if storeError?.code == .unavailable || current == nil {
+            logger.error(
+                "write transaction rolled back",
+                metadata: ["phase": "\(phase)", "error": "\(message)", "writes": "\(done.count + (current == nil ? 0 : 1))"])
+        }
+        let failure = StoreError(.unavailable, "write not committed: \(message)", sqliteCode: storeError?.sqliteCode)
+        for entry in done { entry.job.fail(failure) }
+        current?.fail(storeError ?? error)
+        writer.record { $0.failedGroups += 1 }
+    }
+}
