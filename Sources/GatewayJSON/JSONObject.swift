@@ -49,3 +49,9 @@ public struct JSONObject: Sendable, Equatable, Sequence {
         return true
     }
 }
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.init(elements)
+    }
+}

@@ -1,0 +1,13 @@
+import Foundation
+import GatewayJSON
+import Testing
+
+@Suite struct SmokeTests {
+    @Test func healthAnswersWithExactID() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+        try client.send(#"{"jsonrpc":"2.0","id":9007199254740993,"method":"system.health"}"# + "\n")
+        let line = try #require(try client.readLine())
+        #expect(line.hasPrefix(#"{"jsonrpc":"2.0","id":9007199254740993,"result":{"status":"ok""#))
+    }
+}

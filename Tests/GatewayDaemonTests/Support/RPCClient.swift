@@ -1,0 +1,90 @@
+import Foundation
+import GatewayJSON
+
+/// A blocking NDJSON client over a Unix socket: what PMS, eSignet or an operator's socat does.
+final class RPCClient {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+    private var nextID = 1
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    init(path: String, timeoutSeconds: Int = 10) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else {
+            close(fd)
+            throw Failure(description: "connect \(path): errno \(errno)")
+        }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) throws {
+        try send(bytes: Array(text.utf8))
+    }
+
+    func send(bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Foundation.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard written > 0 else { throw Failure(description: "send: errno \(errno)") }
+            offset += written
+        }
+    }
+
+    /// The next line the daemon sent, or nil when it closed the connection.
+    func readLine() throws -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                let line = String(decoding: buffer[..<newline], as: UTF8.self)
+                buffer.removeSubrange(...newline)
+                return line
+            }
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count == 0 { return nil }
+            guard count > 0 else { throw Failure(description: "recv: errno \(errno) (timeout?)") }
+            buffer.append(contentsOf: chunk[..<count])
+        }
+    }
+
+    func readJSON() throws -> JSONValue {
+        guard let line = try readLine() else { throw Failure(description: "connection closed") }
+        return try JSONValue.parse(line)
+    }
+
+    /// Sends one request and returns the whole response object.
+    func request(_ method: String, _ params: JSONValue? = nil) throws -> JSONValue {
+        let id = nextID
+        nextID += 1
+        var message: JSONObject = ["jsonrpc": "2.0", "id": JSONValue(id), "method": .string(method)]
+        if let params { message["params"] = params }
+        try send(JSONValue.object(message).serialized() + "\n")
+        return try readJSON()
+    }
+
+    /// The `result`, failing the test with the error when there is one.
+    func call(_ method: String, _ params: JSONValue? = nil) throws -> JSONValue {
+        let response = try request(method, params)
+        guard let result = response["result"] else {
+            throw Failure(description: "\(method) failed: \(response.serialized())")
+        }
+        return result
+    }
+
+    /// The `error.data.errorCode` of a call expected to fail.
+    func errorCode(_ method: String, _ params: JSONValue? = nil) throws -> String? {
+        try request(method, params)["error"]?["data"]?["errorCode"]?.stringValue
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import GatewayJSON
+
+/// A real pms-gatewayd process on a real socket and SQLite file in a temporary directory.
+final class TestDaemon {
+    let directory: String
+    let socketPath: String
+    let databasePath: String
+    let configPath: String
+    let process = Process()
+    private let stderrPipe = Pipe()
+    private var stderrText = ""
+
+    /// Starts a daemon with the default config, `overrides` merged section by section.
+    init(
+        overrides: [String: JSONValue] = [:], arguments: [String] = [], environment: [String: String] = [:],
+        directory: String? = nil, wait: Bool = true
+    ) throws {
+        self.directory = try directory ?? TestPaths.temporaryDirectory()
+        socketPath = "\(self.directory)/gw.sock"
+        databasePath = "\(self.directory)/gw.sqlite3"
+        configPath = "\(self.directory)/pms-gateway.json"
+        try Self.writeConfig(to: configPath, socket: socketPath, database: databasePath, directory: self.directory, overrides: overrides)
+        process.executableURL = URL(fileURLWithPath: TestPaths.daemon)
+        process.arguments = ["--config", configPath, "--log-level", "debug"] + arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "NOTIFY_SOCKET")
+        env.removeValue(forKey: "JOURNAL_STREAM")
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardError = stderrPipe
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        if wait { try waitUntilReady() }
+    }
+
+    static func writeConfig(
+        to path: String, socket: String, database: String, directory: String, overrides: [String: JSONValue]
+    ) throws {
+        let mappings = TestPaths.configDirectory
+        var config: JSONObject = [
+            "server": ["socketPath": .string(socket), "socketMode": "0660", "maxRequestBytes": 1_048_576, "maxBatch": 100,
+                       "maxConnections": 1024, "idleTimeoutSeconds": 300, "shutdownGraceSeconds": 10],
+            "database": ["path": .string(database)],
+            "mappings": ["identity": .string("\(mappings)/identity-mapping.json"),
+                         "amrAcr": .string("\(mappings)/amr-acr-mapping.json"),
+                         "openidConfiguration": .string("\(mappings)/openid-configuration.json")],
+            "clients": ["minRsaBits": 2048, "grantTypes": ["authorization_code"], "clientAuthMethods": ["private_key_jwt"]],
+            "license": ["length": 50, "validityDays": 90],
+            "esignet": ["propertiesFile": .string("\(directory)/esignet-default.properties"), "baseURL": nil, "bearerTokenFile": nil],
+            "ida": ["websubHubURL": nil],
+            "access": ["rules": []],
+            "log": ["level": "debug"],
+        ]
+        for (section, value) in overrides {
+            guard case .object(let members) = value, case .object(var merged)? = config[section] else {
+                config[section] = value
+                continue
+            }
+            for (key, member) in members { merged[key] = member }
+            config[section] = .object(merged)
+        }
+        try JSONValue.object(config).serialized().write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    func waitUntilReady(timeout: Duration = .seconds(20)) throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if !process.isRunning { throw RPCClient.Failure(description: "daemon exited \(process.terminationStatus): \(stderr())") }
+            if let client = try? RPCClient(path: socketPath), (try? client.call("system.health")) != nil { return }
+            usleep(10_000)
+        }
+        throw RPCClient.Failure(description: "daemon not ready: \(stderr())")
+    }
+
+    func client() throws -> RPCClient {
+        try RPCClient(path: socketPath)
+    }
+
+    func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the process to exit and returns its status.
+    @discardableResult
+    func waitForExit(timeout: Duration = .seconds(20)) throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else { throw RPCClient.Failure(description: "daemon did not exit") }
+            usleep(5_000)
+        }
+        return process.terminationStatus
+    }
+
+    /// Everything the daemon wrote to stderr so far (complete once it exited).
+    func stderr() -> String {
+        if !process.isRunning {
+            stderrText += String(decoding: stderrPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
+        return stderrText
+    }
+
+    func stop() {
+        if process.isRunning {
+            signal(SIGKILL)
+            _ = try? waitForExit()
+        }
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
