@@ -102,6 +102,8 @@ let package = Package(
         // emit a "@const" warning on this toolchain that would otherwise fail every test target.
         .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON", "JSONRPC"], swiftSettings: testing),
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: testing),
-        .testTarget(name: "GatewayDaemonTests", dependencies: ["GatewayJSON"], swiftSettings: testing),
+        .testTarget(
+            name: "GatewayDaemonTests", dependencies: ["GatewayJSON", "GatewayCrypto", "CSQLite"], swiftSettings: testing
+        ),
     ]
 )

@@ -1,0 +1,60 @@
+import GatewayCrypto
+import GatewayJSON
+import Testing
+
+/// The journal can be verified from `journal.list` output alone (SPEC 6), and tampering is found.
+@Suite struct JournalChainTests {
+    @Test func chainRecomputesFromListOutput() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+        for index in 0..<30 { _ = try client.call("partner.put", Fixtures.partner("p\(index)")) }
+        var previous = String(repeating: "0", count: 64)
+        var after = 0
+        var seen = 0
+        while true {
+            let page = try client.call("journal.list", ["afterSeq": JSONValue(after), "limit": 7])
+            for entry in try #require(page["entries"]?.arrayValue) {
+                guard case .object(var object) = entry else { Issue.record("entry is not an object"); return }
+                let hash = try #require(object["hash"]?.stringValue)
+                object["hash"] = nil
+                #expect(object["prevHash"]?.stringValue == previous)
+                #expect(SHA256.hex(JSONValue.object(object).canonicalBytes()) == hash)
+                #expect(object["requestId"]?.stringValue != nil)
+                #expect(object["peer"]?["pid"]?.intValue != nil)
+                previous = hash
+                seen += 1
+            }
+            guard let next = page["nextAfterSeq"]?.intValue else { break }
+            after = next
+        }
+        #expect(seen == 30)
+        #expect(try client.call("journal.verify")["headHash"]?.stringValue == previous)
+    }
+
+    @Test(arguments: ["edit", "delete", "swap"])
+    func tamperingIsFoundAtTheFirstBadSeq(_ tampering: String) throws {
+        let daemon = try TestDaemon()
+        do {
+            let client = try daemon.client()
+            for index in 0..<10 { _ = try client.call("partner.put", Fixtures.partner("p\(index)")) }
+        }
+        let database = try SQLiteFile(daemon.databasePath, readOnly: false)
+        // The append-only triggers stop accidents; someone with write access to the file can drop them.
+        try database.execute("DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete")
+        switch tampering {
+        case "edit": try database.execute("UPDATE journal SET entity_id = 'forged' WHERE seq = 4")
+        case "delete": try database.execute("DELETE FROM journal WHERE seq = 4")
+        default:
+            try database.execute(
+                """
+                UPDATE journal SET seq = -1 WHERE seq = 4; UPDATE journal SET seq = 4 WHERE seq = 5;
+                UPDATE journal SET seq = 5 WHERE seq = -1;
+                """
+            )
+        }
+        let verdict = try daemon.client().call("journal.verify")
+        #expect(verdict["ok"] == false)
+        // A deleted row is reported at its own (now missing) seq.
+        #expect(verdict["firstBadSeq"] == 4)
+    }
+}
