@@ -1,0 +1,90 @@
+import Foundation
+import GatewayJSON
+import Testing
+
+/// Nothing acknowledged is ever lost (issue 3): SIGKILL mid-load, a full disk, online backups.
+@Suite struct DurabilityTests {
+    @Test func sigkillMidLoadLosesNothingAcknowledged() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let daemon = try TestDaemon(directory: directory)
+        let load = ConcurrentLoad()
+        let pid = daemon.process.processIdentifier
+        let killer = Thread {
+            usleep(400_000)
+            kill(pid, SIGKILL)
+        }
+        killer.start()
+        load.run(socket: daemon.socketPath, clients: 16, perClient: 100_000) { client, index in
+            let id = "c\(client)-\(index)"
+            return ("partner.put", Fixtures.partner(id), id)
+        }
+        _ = try daemon.waitForExit()
+        #expect(load.acknowledged.count > 50, "the load should have been running when the daemon died")
+        #expect(load.failures.isEmpty)
+
+        let restarted = try TestDaemon(directory: directory)
+        let client = try restarted.client()
+        for id in load.acknowledged {
+            #expect(try client.call("partner.get", ["partnerId": .string(id)])["partnerId"]?.stringValue == id)
+        }
+        let verdict = try client.call("journal.verify")
+        #expect(verdict["ok"] == true)
+        #expect((verdict["entries"]?.intValue ?? 0) >= load.acknowledged.count)
+        #expect(try SQLiteFile(restarted.databasePath).integrityCheck() == "ok")
+    }
+
+    @Test func fullDiskRefusesWritesKeepsReadsAndRecovers() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let disk = "\(directory)/disk"
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        try Shell.run("mount -t tmpfs -o size=2m tmpfs \(disk)")
+        defer { _ = try? Shell.run("umount -l \(disk)") }
+        let daemon = try TestDaemon(overrides: ["database": ["path": .string("\(disk)/gw.sqlite3")]], directory: directory)
+        let client = try daemon.client()
+        _ = try client.call("partner.put", Fixtures.partner("before"))
+
+        var unavailable: JSONValue?
+        let bulky = String(repeating: "C", count: 60_000)
+        for index in 0..<200 {
+            var params = Fixtures.partner("fill\(index)")
+            if case .object(var object) = params { object["certificateData"] = .string(bulky); params = .object(object) }
+            let response = try client.request("partner.put", params)
+            if let error = response["error"] { unavailable = error; break }
+        }
+        let error = try #require(unavailable, "the disk never filled")
+        #expect(error["code"] == -32011)
+        #expect(error["data"]?["errorCode"] == "GW_UNAVAILABLE")
+        #expect(try client.call("partner.get", ["partnerId": "before"])["partnerId"] == "before")
+        #expect(try client.call("system.health")["status"] == "ok")
+
+        try Shell.run("mount -o remount,size=64m \(disk)")
+        #expect(try client.call("partner.put", Fixtures.partner("after"))["partnerId"] == "after")
+        #expect(try client.call("journal.verify")["ok"] == true)
+        #expect(try SQLiteFile("\(disk)/gw.sqlite3").integrityCheck() == "ok")
+    }
+
+    @Test func backupWhileWritingIsConsistent() throws {
+        let daemon = try TestDaemon()
+        let load = ConcurrentLoad()
+        let socket = daemon.socketPath
+        let writer = Thread {
+            load.run(socket: socket, clients: 4, perClient: 300) { client, index in
+                ("partner.put", Fixtures.partner("b\(client)-\(index)"), "b\(client)-\(index)")
+            }
+        }
+        writer.start()
+        usleep(100_000)
+        let path = "\(daemon.directory)/backup.sqlite3"
+        let result = try daemon.client().call("system.backup", ["path": .string(path)])
+        #expect(result["path"]?.stringValue == path)
+        #expect((result["bytes"]?.intValue ?? 0) > 0)
+        let copy = try SQLiteFile(path)
+        #expect(try copy.integrityCheck() == "ok")
+        #expect(try copy.column("SELECT max(seq) FROM journal").first == String(result["journalHead"]?.intValue ?? -1))
+
+        // The copy is a database a daemon can start on, and its journal verifies.
+        let restored = try TestDaemon(arguments: ["--database", path])
+        #expect(try restored.client().call("journal.verify")["ok"] == true)
+        while writer.isExecuting { usleep(10_000) }
+    }
+}
