@@ -8,29 +8,43 @@ final class TestDaemon {
     let databasePath: String
     let configPath: String
     let process = Process()
-    private let stderrPipe = Pipe()
-    private var stderrText = ""
+    /// stderr goes to a file, not a pipe: a chatty daemon can never block on a full pipe buffer.
+    let stderrPath: String
 
     /// Starts a daemon with the default config, `overrides` merged section by section.
+    ///
+    /// `launcher` runs the daemon through another program (e.g. `systemd-socket-activate -l PATH`):
+    /// its first element is the executable, the daemon's path and arguments follow the rest.
     init(
         overrides: [String: JSONValue] = [:], arguments: [String] = [], environment: [String: String] = [:],
-        directory: String? = nil, wait: Bool = true
+        directory: String? = nil, launcher: [String] = [], wait: Bool = true
     ) throws {
         self.directory = try directory ?? TestPaths.temporaryDirectory()
         socketPath = "\(self.directory)/gw.sock"
         databasePath = "\(self.directory)/gw.sqlite3"
         configPath = "\(self.directory)/pms-gateway.json"
+        stderrPath = "\(self.directory)/daemon.stderr"
         try Self.writeConfig(to: configPath, socket: socketPath, database: databasePath, directory: self.directory, overrides: overrides)
-        process.executableURL = URL(fileURLWithPath: TestPaths.daemon)
-        process.arguments = ["--config", configPath, "--log-level", "debug"] + arguments
+        let daemonArguments = ["--config", configPath, "--log-level", "debug"] + arguments
+        if let executable = launcher.first {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = Array(launcher.dropFirst()) + [TestPaths.daemon] + daemonArguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: TestPaths.daemon)
+            process.arguments = daemonArguments
+        }
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NOTIFY_SOCKET")
         env.removeValue(forKey: "JOURNAL_STREAM")
         env.merge(environment) { $1 }
         process.environment = env
-        process.standardError = stderrPipe
+        guard FileManager.default.createFile(atPath: stderrPath, contents: nil),
+            let stderrFile = FileHandle(forWritingAtPath: stderrPath)
+        else { throw RPCClient.Failure(description: "cannot create \(stderrPath)") }
+        process.standardError = stderrFile
         process.standardOutput = FileHandle.nullDevice
         try process.run()
+        try? stderrFile.close()
         if wait { try waitUntilReady() }
     }
 
@@ -94,10 +108,7 @@ final class TestDaemon {
 
     /// Everything the daemon wrote to stderr so far (complete once it exited).
     func stderr() -> String {
-        if !process.isRunning {
-            stderrText += String(decoding: stderrPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        }
-        return stderrText
+        (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
     }
 
     func stop() {
