@@ -101,6 +101,13 @@ let package = Package(
         // Tests get the language mode but not -warnings-as-errors: Swift Testing's macro expansions
         // emit a "@const" warning on this toolchain that would otherwise fail every test target.
         .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON", "JSONRPC"], swiftSettings: testing),
+        .testTarget(
+            name: "GatewayStoreTests",
+            dependencies: [
+                "GatewayStore", "GatewayJSON", "GatewayCrypto", "CSQLite", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: testing
+        ),
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: testing),
         .testTarget(
             name: "GatewayDaemonTests", dependencies: ["GatewayJSON", "GatewayCrypto", "CSQLite"], swiftSettings: testing

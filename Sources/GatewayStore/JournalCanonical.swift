@@ -58,28 +58,37 @@ struct JournalCanonical {
     }
 
     /// JCS string escaping: quote, backslash and C0 controls only (short forms where JSON has
-    /// them, else `\u00xx` in lower case); all other UTF-8 is copied as is.
+    /// them, else `\u00xx` in lower case); all other UTF-8 is copied as is. Runs without anything
+    /// to escape (nearly all of them) are copied in one piece.
     private mutating func string(_ utf8: some Collection<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in utf8 {
+        if utf8.withContiguousStorageIfAvailable({ escaped($0) }) == nil {
+            Array(utf8).withUnsafeBufferPointer { escaped($0) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escaped(_ buffer: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        for index in 0..<buffer.count {
+            let byte = buffer[index]
+            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") { continue }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<index]))
+            runStart = index + 1
             switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                bytes.append(UInt8(ascii: "\\"))
-                bytes.append(byte)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): escape(byte)
             case 0x08: escape(UInt8(ascii: "b"))
             case 0x09: escape(UInt8(ascii: "t"))
             case 0x0A: escape(UInt8(ascii: "n"))
             case 0x0C: escape(UInt8(ascii: "f"))
             case 0x0D: escape(UInt8(ascii: "r"))
-            case 0..<0x20:
-                literal("\\u00")
-                bytes.append(Self.hexDigits[Int(byte >> 4)])
-                bytes.append(Self.hexDigits[Int(byte & 0x0F)])
             default:
-                bytes.append(byte)
+                literal("\\u00")
+                bytes.append(Self.hexDigit(byte >> 4))
+                bytes.append(Self.hexDigit(byte & 0x0F))
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart...]))
     }
 
     private mutating func escape(_ letter: UInt8) {
@@ -91,9 +100,12 @@ struct JournalCanonical {
     private mutating func integer(_ value: Int64) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         withUnsafeMutableBytes(of: &digits) { buffer in
             repeat {
@@ -105,14 +117,19 @@ struct JournalCanonical {
         }
     }
 
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// A lower-case hex digit; a StaticString, so no lazily initialised global on the hot path.
+    @inline(__always)
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        let digits: StaticString = "0123456789abcdef"
+        return digits.utf8Start[Int(nibble)]
+    }
 
     /// Whether `hex` is exactly the lower-case hex spelling of `digest`.
     static func hex(_ hex: UnsafeBufferPointer<UInt8>, spells digest: [UInt8]) -> Bool {
         guard hex.count == digest.count * 2 else { return false }
         var index = 0
         for byte in digest {
-            if hex[index] != hexDigits[Int(byte >> 4)] || hex[index + 1] != hexDigits[Int(byte & 0x0F)] {
+            if hex[index] != hexDigit(byte >> 4) || hex[index + 1] != hexDigit(byte & 0x0F) {
                 return false
             }
             index += 2

@@ -9,7 +9,8 @@ extension ReadConnection {
         throws(StoreError) -> (entries: [JSONValue], nextAfterSeq: Int?)
     {
         let limit = min(max(limit, 1), 1000)
-        let columns = "seq, at, method, entity_type, entity_id, peer_uid, peer_gid, peer_pid, request_id, change, prev_hash, hash"
+        let columns =
+            "seq, at, method, entity_type, entity_id, peer_uid, peer_gid, peer_pid, request_id, change, prev_hash, hash"
         let rows: [Row]
         if let entityId {
             rows = try query(

@@ -1,6 +1,14 @@
 import CSQLite
 import GatewayCrypto
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension ReadConnection {
     /// Recomputes the whole hash chain from the stored columns.
     ///
@@ -38,7 +46,7 @@ extension ReadConnection {
                     continue
                 }
                 let prevHash = statement.textBytes(10)
-                guard prevHash.elementsEqual(previousHash) else {
+                guard Self.same(prevHash, previousHash) else {
                     firstBad = seq
                     continue
                 }
@@ -79,17 +87,21 @@ extension ReadConnection {
             ok: firstBad == nil, entries: entries, headHash: headHash, firstBadSeq: firstBad.map { Int($0) })
     }
 
+    private static func same(_ stored: UnsafeBufferPointer<UInt8>, _ expected: [UInt8]) -> Bool {
+        guard stored.count == expected.count, let storedBytes = stored.baseAddress else { return false }
+        return expected.withUnsafeBufferPointer { memcmp($0.baseAddress!, storedBytes, stored.count) == 0 }
+    }
+
     /// STRICT tables keep types, but a row written with the schema altered could still hold a
     /// blob where text belongs; `journal.list` would show that differently from what was hashed.
     private static func hasExpectedTypes(_ statement: Statement) -> Bool {
-        for column: Int32 in [1, 2, 3, 4, 9, 10, 11] where statement.type(column) != SQLITE_TEXT {
-            return false
-        }
-        for column: Int32 in [5, 6, 7] where statement.type(column) != SQLITE_INTEGER {
-            return false
-        }
         let requestId = statement.type(8)
-        return requestId == SQLITE_NULL || requestId == SQLITE_TEXT
+        return statement.type(1) == SQLITE_TEXT && statement.type(2) == SQLITE_TEXT
+            && statement.type(3) == SQLITE_TEXT && statement.type(4) == SQLITE_TEXT
+            && statement.type(5) == SQLITE_INTEGER && statement.type(6) == SQLITE_INTEGER
+            && statement.type(7) == SQLITE_INTEGER && (requestId == SQLITE_NULL || requestId == SQLITE_TEXT)
+            && statement.type(9) == SQLITE_TEXT && statement.type(10) == SQLITE_TEXT
+            && statement.type(11) == SQLITE_TEXT
     }
 
     /// The head the writer recorded with its last commit.

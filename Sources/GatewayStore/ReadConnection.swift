@@ -5,10 +5,6 @@
 public struct ReadConnection {
     let connection: Connection
 
-    init(connection: Connection) {
-        self.connection = connection
-    }
-
     public func query(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> [Row] {
         try connection.query(sql, bindings)
     }

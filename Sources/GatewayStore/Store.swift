@@ -85,6 +85,9 @@ public final class Store: Sendable {
     /// commit). If the COMMIT fails, nothing of the group is visible and every caller whose body had
     /// succeeded gets `.unavailable`; the writer keeps running and later writes can succeed.
     ///
+    /// Not cancellable: once queued, a write commits or fails on its own, because a caller that gave
+    /// up early could not tell which of the two happened.
+    ///
     /// A body runs on the writer's thread and holds up everyone queued behind it: keep it to SQL and
     /// in-memory work.
     @discardableResult

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A counting semaphore over a pthread mutex and condition variable.
@@ -60,17 +60,17 @@ enum Threads {
     static func start(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
         let context = Unmanaged.passRetained(Start(body)).toOpaque()
         #if canImport(Darwin)
-        var thread: pthread_t?
+            var thread: pthread_t?
         #else
-        var thread = pthread_t()
+            var thread = pthread_t()
         #endif
         let result = pthread_create(
             &thread, nil,
             { raw in
                 #if canImport(Darwin)
-                let start = Unmanaged<Start>.fromOpaque(raw).takeRetainedValue()
+                    let start = Unmanaged<Start>.fromOpaque(raw).takeRetainedValue()
                 #else
-                let start = Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue()
+                    let start = Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue()
                 #endif
                 start.body()
                 return nil
@@ -82,7 +82,10 @@ enum Threads {
         return thread
     }
 
+    /// Waits for `thread` to end. A thread cannot wait for itself (the store's last reference can be
+    /// dropped on the writer thread, inside a write body's closure); it then simply runs on to its end.
     static func join(_ thread: pthread_t) {
+        guard pthread_equal(thread, pthread_self()) == 0 else { return }
         pthread_join(thread, nil)
     }
 

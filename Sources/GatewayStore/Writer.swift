@@ -2,11 +2,11 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Counters that show group commit at work.
@@ -91,7 +91,10 @@ final class Writer: Sendable {
     func close() {
         queue.withLock { $0.closed = true }
         wakeup.signal()
-        if let thread = thread.withLock({ thread in defer { thread = nil }; return thread }) {
+        if let thread = thread.withLock({ thread in
+            defer { thread = nil }
+            return thread
+        }) {
             Threads.join(thread)
         }
     }
@@ -164,6 +167,9 @@ private final class WriterLoop {
     /// transaction; the jobs not yet run then stay in `pending` for a fresh transaction.
     private func runTransaction(_ pending: inout ArraySlice<WriteJob>) {
         do {
+            // A ROLLBACK that failed earlier (I/O error) can leave a transaction open; end it here,
+            // or every later BEGIN would fail and the writer would never recover.
+            if !connection.isAutocommit { try connection.execute("ROLLBACK") }
             try connection.execute("BEGIN IMMEDIATE")
         } catch {
             let failure = StoreError(.unavailable, "cannot start a write transaction: \(error.message)")
@@ -190,7 +196,9 @@ private final class WriterLoop {
             // a body that issued COMMIT or ROLLBACK ends it too. Either way this group is gone.
             if connection.isAutocommit {
                 let reason: any Error
-                if case .threw(let error) = outcome { reason = error } else {
+                if case .threw(let error) = outcome {
+                    reason = error
+                } else {
                     reason = StoreError(.unavailable, "the write transaction ended inside a write body")
                 }
                 abandon(done, plus: job, error: reason, phase: "body")
@@ -263,7 +271,9 @@ private final class WriterLoop {
         if storeError?.code == .unavailable || current == nil {
             logger.error(
                 "write transaction rolled back",
-                metadata: ["phase": "\(phase)", "error": "\(message)", "writes": "\(done.count + (current == nil ? 0 : 1))"])
+                metadata: [
+                    "phase": "\(phase)", "error": "\(message)", "writes": "\(done.count + (current == nil ? 0 : 1))",
+                ])
         }
         let failure = StoreError(.unavailable, "write not committed: \(message)", sqliteCode: storeError?.sqliteCode)
         for entry in done { entry.job.fail(failure) }

@@ -53,6 +53,8 @@ public struct RPCProcessor<Context: Sendable>: Sendable {
         switch decoded {
         case .invalid(let id, let error):
             return RPCResponse.failure(id: id, error: error)
+        case .failedNotification:
+            return nil
         case .request(let request):
             let outcome = await dispatch(request, context: context(request))
             guard let id = request.id else { return nil }

@@ -19,6 +19,9 @@ public struct RPCRequest: Sendable {
 public enum RPCDecoded: Sendable {
     case request(RPCRequest)
     case invalid(id: JSONValue, error: RPCError)
+    /// A well-formed notification that cannot run (positional params). JSON-RPC 2.0 forbids any
+    /// reply to a notification, errors included, so the error is kept only for the record.
+    case failedNotification(RPCError)
 }
 
 extension RPCDecoded {
@@ -48,7 +51,8 @@ extension RPCDecoded {
         case .object(let params)?:
             self = .request(RPCRequest(id: id, method: method, params: params))
         case .array?:
-            self = .invalid(id: replyID, error: .invalidParams("params must be given by name (an object)"))
+            let error = RPCError.invalidParams("params must be given by name (an object)")
+            self = id == nil ? .failedNotification(error) : .invalid(id: replyID, error: error)
         default:
             self = .invalid(id: replyID, error: .invalidRequest("params must be an object"))
         }

@@ -1,0 +1,105 @@
+import Foundation
+import GatewayJSON
+
+/// Runs a program to completion and captures what it printed: the daemon with a bad config,
+/// `pms-gatewayd --check-config`, `socat` under `setpriv`, a README line under `/bin/sh`.
+enum ShellCommand {
+    struct Output: CustomStringConvertible {
+        let status: Int32
+        let reason: Process.TerminationReason
+        let stdout: String
+        let stderr: String
+
+        /// Non-empty stdout lines.
+        var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init) }
+        /// Non-empty stderr lines.
+        var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+        var exitedNormally: Bool { reason == .exit }
+
+        var description: String { "status \(status) (\(reason == .exit ? "exit" : "signal")), stdout: \(stdout), stderr: \(stderr)" }
+    }
+
+    /// Runs `executable` with `arguments`; stdout and stderr go to temporary files so a chatty
+    /// program cannot fill a pipe and hang. The process is killed after `timeout`.
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil,
+        timeout: Duration = .seconds(20)
+    ) throws -> Output {
+        let scratch = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let stdoutPath = "\(scratch)/stdout"
+        let stderrPath = "\(scratch)/stderr"
+        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in ["NOTIFY_SOCKET", "JOURNAL_STREAM", "LISTEN_FDS", "LISTEN_PID", "WATCHDOG_USEC"] {
+            env.removeValue(forKey: key)
+        }
+        env.merge(environment) { $1 }
+        process.environment = env
+        let stdoutFile = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
+        let stderrFile = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
+        process.standardOutput = stdoutFile
+        process.standardError = stderrFile
+        let stdin = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+        try process.run()
+        try? stdoutFile.close()
+        try? stderrFile.close()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try? stdin.fileHandleForWriting.close()
+        }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                throw RPCClient.Failure(description: "\(executable) \(arguments) did not finish within \(timeout)")
+            }
+            usleep(5_000)
+        }
+        return Output(
+            status: process.terminationStatus, reason: process.terminationReason,
+            stdout: (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+        )
+    }
+
+    /// Runs `script` with `/bin/sh -c`.
+    static func sh(_ script: String, environment: [String: String] = [:], timeout: Duration = .seconds(20)) throws -> Output {
+        try run("/bin/sh", ["-c", script], environment: environment, timeout: timeout)
+    }
+
+    /// Runs the daemon binary under test to completion (a refused start, `--check-config`).
+    static func daemon(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(20)) throws -> Output {
+        try run(TestPaths.daemon, arguments, environment: environment, timeout: timeout)
+    }
+
+    /// Sends `lines` (each followed by `\n`) to the socket with `socat`, optionally as another user
+    /// via `setpriv`, and returns the response lines parsed as JSON.
+    static func socat(
+        socket: String, lines: [String], asUser user: String? = nil, group: String? = nil
+    ) throws -> (output: Output, responses: [JSONValueLine]) {
+        var command = ["/usr/bin/socat", "-t", "5", "-", "UNIX-CONNECT:\(socket)"]
+        if let user {
+            command = ["/usr/bin/setpriv", "--reuid=\(user)", "--regid=\(group ?? user)", "--clear-groups"] + command
+        }
+        let output = try run(command[0], Array(command.dropFirst()), input: lines.map { $0 + "\n" }.joined())
+        return (output, output.stdoutLines.map(JSONValueLine.init))
+    }
+}
+
+/// One response line and its parsed value (nil when the line is not JSON).
+struct JSONValueLine {
+    let text: String
+    let value: JSONValue?
+
+    init(_ text: String) {
+        self.text = text
+        value = try? JSONValue.parse(text)
+    }
+}

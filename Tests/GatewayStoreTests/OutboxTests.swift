@@ -1,0 +1,56 @@
+import GatewayJSON
+import GatewayStore
+import Testing
+
+@Suite("Outbox")
+struct OutboxTests {
+    @Test func eventIsStoredWithItsMutation() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try openStore(directory.file("db.sqlite3"))
+        defer { store.close() }
+        let body: JSONValue = ["publisher": "pms-gateway", "topic": "OIDC_CLIENT_CREATED", "event": ["id": "1"]]
+        let seq = try await store.write { transaction in
+            try transaction.journal(draft("client-1"))
+            try transaction.enqueueOutbox(
+                target: "esignet", topic: "oidc-client", orderingKey: "client-1", body: ["a": 1])
+            return try transaction.enqueueOutbox(
+                target: "ida", topic: "OIDC_CLIENT_CREATED", orderingKey: "client-1", body: body)
+        }
+        #expect(seq == 2)
+        let rows = try store.read { connection in
+            try connection.query(
+                """
+                SELECT seq, target, topic, ordering_key, body, status, attempts, last_error, created_at,
+                       delivered_at, next_attempt_at
+                FROM outbox ORDER BY seq
+                """)
+        }
+        try #require(rows.count == 2)
+        let row = rows[1]
+        #expect(try row.int("seq") == 2)
+        #expect(try row.string("target") == "ida")
+        #expect(try row.string("topic") == "OIDC_CLIENT_CREATED")
+        #expect(try row.string("ordering_key") == "client-1")
+        #expect(try JSONValue.parse(row.string("body")) == body)
+        #expect(try row.string("body") == body.serialized())
+        #expect(try row.string("status") == OutboxStatus.pending.rawValue)
+        #expect(try row.int("attempts") == 0)
+        #expect(try row.optionalString("last_error") == nil)
+        #expect(try row.optionalString("delivered_at") == nil)
+        #expect(try row.string("created_at").count == 24)
+        #expect(try row.optionalString("next_attempt_at") == row.string("created_at"))
+    }
+
+    @Test func statusIsConstrained() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try openStore(directory.file("db.sqlite3"))
+        defer { store.close() }
+        try await store.write { try $0.enqueueOutbox(target: "ida", topic: "T", orderingKey: "k", body: nil) }
+        do {
+            try await store.write { try $0.execute("UPDATE outbox SET status = 'lost'") }
+            Issue.record("an unknown status was accepted")
+        } catch let error as StoreError {
+            #expect(error.code == .constraint)
+        }
+    }
+}
