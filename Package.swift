@@ -108,6 +108,14 @@ let package = Package(
             ],
             swiftSettings: testing
         ),
+        .testTarget(
+            name: "GatewayServicesTests",
+            dependencies: [
+                "GatewayServices", "GatewayStore", "GatewayJSON", "GatewayCrypto", "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: testing
+        ),
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: testing),
         .testTarget(
             name: "GatewayDaemonTests", dependencies: ["GatewayJSON", "GatewayCrypto", "CSQLite"], swiftSettings: testing

@@ -43,23 +43,24 @@ public enum Daemon {
         }
         let store = try openStore(configuration, logger: logger)
         defer { store.close() }
-        let services = GatewayServiceSet(
-            store: store, mappings: MappingsHolder(mappings), partners: PartnerRegistry(store: store, logger: logger),
-            startedAt: .now, version: version
+        let services = makeServices(configuration, store: store, mappings: MappingsHolder(mappings), logger: logger)
+        // Signals are trapped before the socket exists: a SIGTERM or SIGHUP that arrives as soon as
+        // the first call is answered must stop or reload the daemon, not kill it.
+        let stopSignals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let responders = RPCResponderFactory(
+            processor: processor(services, configuration: configuration, logger: logger),
+            access: AccessPolicy(rules: configuration.accessRules), maxRequestBytes: configuration.server.maxRequestBytes
         )
-        let listener = try await listen(configuration, adopted: adopted)
+        let listener = try await listen(configuration, adopted: adopted, responders: responders)
         let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
-        let server = GatewayServer(
-            listener: listener, processor: processor(services, configuration: configuration, logger: logger),
-            access: AccessPolicy(rules: configuration.accessRules),
-            maxRequestBytes: configuration.server.maxRequestBytes, logger: logger
-        )
         let reload = ReloadService(
-            files: configuration.mappingFiles, mappings: services.mappings, store: store, notifier: notifier, logger: logger
+            hangups: hangups, files: configuration.mappingFiles, mappings: services.mappings, store: store,
+            notifier: notifier, logger: logger
         )
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [server, SystemdService(notifier: notifier), reload],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            services: [GatewayServer(listener: listener, logger: logger), SystemdService(notifier: notifier), reload],
+            logger: logger
         )
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.server.shutdownGraceSeconds)
         logger.notice(
@@ -67,8 +68,36 @@ public enum Daemon {
             metadata: ["socket": "\(configuration.server.socketPath)", "database": "\(configuration.databasePath)"]
         )
         notifier.notify("READY=1")
-        try await ServiceGroup(configuration: groupConfiguration).run()
+        try await runUntilStopped(ServiceGroup(configuration: groupConfiguration), stopSignals: stopSignals)
         logger.notice("stopped")
+    }
+
+    private static func makeServices(
+        _ configuration: GatewayConfiguration, store: Store, mappings: MappingsHolder, logger: Logger
+    ) -> GatewayServiceSet {
+        GatewayServiceSet(
+            store: store, mappings: mappings, partners: PartnerRegistry(store: store, logger: logger),
+            clients: ClientRegistry(store: store, mappings: mappings, rules: configuration.clients, logger: logger),
+            keys: KeyHashingService(rules: configuration.clients),
+            licenses: LicenseService(
+                store: store, rules: configuration.license, propertiesFile: configuration.esignetPropertiesFile, logger: logger
+            ),
+            startedAt: .now, version: version
+        )
+    }
+
+    /// Runs the group; the first SIGTERM or SIGINT starts its graceful shutdown.
+    private static func runUntilStopped(_ group: ServiceGroup, stopSignals: UnixSignalsSequence) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            tasks.addTask {
+                for await _ in stopSignals {
+                    await group.triggerGracefulShutdown()
+                }
+            }
+            try await tasks.next()
+            tasks.cancelAll()
+        }
     }
 
     static func loadConfiguration(_ options: DaemonOptions) throws(ConfigurationError) -> GatewayConfiguration {
@@ -115,7 +144,7 @@ public enum Daemon {
     }
 
     private static func listen(
-        _ configuration: GatewayConfiguration, adopted: CInt?
+        _ configuration: GatewayConfiguration, adopted: CInt?, responders: RPCResponderFactory
     ) async throws -> UnixSocketListener.ServerChannel {
         if adopted == nil { Directories.create(parentOf: configuration.server.socketPath) }
         let listenerConfiguration = ListenerConfiguration(
@@ -126,7 +155,7 @@ public enum Daemon {
         do {
             return try await UnixSocketListener.listen(
                 configuration: listenerConfiguration, adoptedDescriptor: adopted,
-                group: MultiThreadedEventLoopGroup.singleton, connectionCount: ConnectionCounter()
+                group: MultiThreadedEventLoopGroup.singleton, connectionCount: ConnectionCounter(), responders: responders
             )
         } catch let error as ListenerError {
             throw ConfigurationError("\(error)")

@@ -7,20 +7,21 @@ import Synchronization
 
 /// The listening Unix socket: bound by us, or adopted from systemd.
 public enum UnixSocketListener {
-    public typealias ServerChannel = NIOAsyncChannel<Connection, Never>
+    /// Accepted connections arrive fully set up; the server only tracks them for shutdown.
+    public typealias ServerChannel = NIOAsyncChannel<any Channel, Never>
 
     /// Binds `configuration.socketPath` or adopts `adoptedDescriptor` (systemd's fd 3).
     ///
     /// A socket file somebody still answers on is never taken over; a stale one is replaced.
     public static func listen(
         configuration: ListenerConfiguration, adoptedDescriptor: CInt?, group: any EventLoopGroup,
-        connectionCount: ConnectionCounter
+        connectionCount: ConnectionCounter, responders: any LineResponderFactory
     ) async throws -> ServerChannel {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<Connection> = { channel in
-            setUp(channel, configuration: configuration, connectionCount: connectionCount)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<any Channel> = { channel in
+            setUp(channel, configuration: configuration, connectionCount: connectionCount, responders: responders)
         }
         if let adoptedDescriptor {
             return try await bootstrap.bind(adoptedDescriptor, cleanupExistingSocketFile: false, childChannelInitializer: initializer)
@@ -43,8 +44,9 @@ public enum UnixSocketListener {
     }
 
     private static func setUp(
-        _ channel: any Channel, configuration: ListenerConfiguration, connectionCount: ConnectionCounter
-    ) -> EventLoopFuture<Connection> {
+        _ channel: any Channel, configuration: ListenerConfiguration, connectionCount: ConnectionCounter,
+        responders: any LineResponderFactory
+    ) -> EventLoopFuture<any Channel> {
         guard connectionCount.admit(limit: configuration.maxConnections) else {
             return channel.close().flatMapThrowing { throw ChannelError.ioOnClosedChannel }
         }
@@ -57,8 +59,10 @@ public enum UnixSocketListener {
             try channel.pipeline.syncOperations.addHandler(
                 ByteToMessageHandler(LineFrameDecoder(maxLineBytes: configuration.maxLineBytes))
             )
-            let framed = try NIOAsyncChannel<InboundFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
-            return Connection(channel: framed, peer: peer)
+            try channel.pipeline.syncOperations.addHandler(
+                RequestPipelineHandler(responder: responders.responder(for: peer))
+            )
+            return channel
         }
     }
 

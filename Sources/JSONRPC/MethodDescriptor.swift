@@ -33,26 +33,48 @@ public struct ParamDescriptor: Sendable {
 /// A method the router dispatches on, with everything the OpenRPC document says about it.
 /// Dispatch and documentation read the same value, so they cannot drift apart.
 public struct MethodDescriptor<Context: Sendable>: Sendable {
-    public typealias Handler = @Sendable (JSONObject, Context) async throws -> JSONValue
+    public typealias ImmediateHandler = @Sendable (JSONObject, Context) throws -> JSONValue
+    public typealias DeferredHandler = @Sendable (JSONObject, Context) async throws -> JSONValue
+
+    /// How a handler runs. Short reads answer on the connection's event loop (`immediate`), which
+    /// is what keeps eSignet's and IDA's hot paths fast; anything that waits (a commit, a long
+    /// scan) is `deferred` to a task.
+    public enum Execution: Sendable {
+        case immediate(ImmediateHandler)
+        case deferred(DeferredHandler)
+    }
 
     public let name: String
     public let summary: String
     public let params: [ParamDescriptor]
     /// Names of the members of the result object.
     public let resultMembers: [String]
-    /// Whether the method changes state (and therefore is journalled).
-    public let mutates: Bool
-    public let handler: Handler
+    public let execution: Execution
 
     public init(
         _ name: String, summary: String, params: [ParamDescriptor] = [], result: [String],
-        mutates: Bool = false, handler: @escaping Handler
+        immediate handler: @escaping ImmediateHandler
     ) {
         self.name = name
         self.summary = summary
         self.params = params
         self.resultMembers = result
-        self.mutates = mutates
-        self.handler = handler
+        self.execution = .immediate(handler)
+    }
+
+    public init(
+        _ name: String, summary: String, params: [ParamDescriptor] = [], result: [String],
+        deferred handler: @escaping DeferredHandler
+    ) {
+        self.name = name
+        self.summary = summary
+        self.params = params
+        self.resultMembers = result
+        self.execution = .deferred(handler)
+    }
+
+    /// Whether a call can be answered without leaving the caller's thread.
+    public var isImmediate: Bool {
+        if case .immediate = execution { true } else { false }
     }
 }

@@ -73,4 +73,28 @@ import Testing
         #expect(reply["id"] == 41)
         #expect(reply["result"]?["status"] == "ok")
     }
+
+    /// Pipelined calls run in order, not just answer in order: each sees the effects of the
+    /// calls before it on the same connection (writes wait for a commit, reads do not, and a read
+    /// must still not overtake the write before it).
+    @Test func pipelinedCallsSeeTheEffectsOfEarlierCalls() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+        var text = ""
+        for index in 1...40 {
+            let partner = Fixtures.partner("P-\(index)").serialized()
+            let renamed = #"{"partnerId":"P-\#(index)","partnerType":"Auth_Partner","name":"second","status":"ACTIVE"}"#
+            text += RequestLine.call(id: 4 * index, "partner.put", params: partner) + "\n"
+            text += RequestLine.call(id: 4 * index + 1, "partner.get", params: #"{"partnerId":"P-\#(index)"}"#) + "\n"
+            text += RequestLine.call(id: 4 * index + 2, "partner.put", params: renamed) + "\n"
+            text += RequestLine.call(id: 4 * index + 3, "partner.get", params: #"{"partnerId":"P-\#(index)"}"#) + "\n"
+        }
+        try client.send(text)
+        for index in 1...40 {
+            let replies = try client.readJSON(count: 4)
+            #expect(replies.map { $0["id"]?.intValue } == (0..<4).map { 4 * index + $0 })
+            #expect(replies[1]["result"]?["name"] == .string("Partner P-\(index)"), "\(replies[1].serialized())")
+            #expect(replies[3]["result"]?["name"] == "second", "\(replies[3].serialized())")
+        }
+    }
 }

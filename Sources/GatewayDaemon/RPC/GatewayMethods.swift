@@ -1,19 +1,35 @@
+import GatewayJSON
 import JSONRPC
+import Synchronization
 
 /// The router's table: every method of SPEC 4, registered in the order the spec lists them.
-/// `rpc.discover` is generated from this same table, so the two cannot drift.
+/// `rpc.discover` is generated from this same table, itself included, so the two cannot drift.
 enum GatewayMethods {
     static func table(_ services: GatewayServiceSet) -> MethodTable<RPCContext> {
         var table = MethodTable<RPCContext>()
+        let document = DiscoveryDocument()
         SystemMethods.register(in: &table, services)
-        PartnerMethods.register(in: &table, services)
-        JournalMethods.register(in: &table, services)
-        let document = table.openRPCDocument(title: "pms-gateway", version: services.version)
         table.register(
-            MethodDescriptor("rpc.discover", summary: "This OpenRPC document.", result: ["openrpc", "info", "methods"]) { _, _ in
-                document
-            }
+            MethodDescriptor(
+                "rpc.discover", summary: "This OpenRPC document.", result: ["openrpc", "info", "methods"],
+                immediate: { _, _ in document.value }
+            )
         )
+        PartnerMethods.register(in: &table, services)
+        ClientMethods.register(in: &table, services)
+        LicenseMethods.register(in: &table, services)
+        JournalMethods.register(in: &table, services)
+        document.value = table.openRPCDocument(title: "pms-gateway", version: services.version)
         return table
+    }
+}
+
+/// The OpenRPC document, filled in once the table it describes is complete.
+private final class DiscoveryDocument: Sendable {
+    private let stored = Mutex<JSONValue>(.null)
+
+    var value: JSONValue {
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
     }
 }

@@ -13,14 +13,15 @@ enum PartnerMethods {
                     .string("partnerId"), .string("partnerType"), .string("name"), .string("status"),
                     .string("certificateData", required: false),
                 ],
-                result: ["partnerId", "status"], mutates: true
+                result: ["partnerId", "status"]
             ) { params, context in try await partners.putPartner(params, context: context.call) }
         )
         table.register(
             MethodDescriptor(
                 "partner.get", summary: "A partner as stored.", params: [.string("partnerId")],
-                result: ["partnerId", "partnerType", "name", "status", "certificateData"]
-            ) { params, _ in try partners.getPartner(params) }
+                result: ["partnerId", "partnerType", "name", "status", "certificateData"],
+                immediate: { params, _ in try partners.getPartner(params) }
+            )
         )
         table.register(
             MethodDescriptor(
@@ -30,20 +31,21 @@ enum PartnerMethods {
                     .string("status"), .string("validFrom", required: false), .string("validTo", required: false),
                     .object("policy"),
                 ],
-                result: ["policyId", "status"], mutates: true
+                result: ["policyId", "status"]
             ) { params, context in try await partners.putPolicy(params, context: context.call) }
         )
         table.register(
             MethodDescriptor(
                 "policy.get", summary: "A policy as stored.", params: [.string("policyId")],
-                result: ["policyId", "policyType", "name", "description", "status", "validFrom", "validTo", "policy"]
-            ) { params, _ in try partners.getPolicy(params) }
+                result: ["policyId", "policyType", "name", "description", "status", "validFrom", "validTo", "policy"],
+                immediate: { params, _ in try partners.getPolicy(params) }
+            )
         )
         table.register(
             MethodDescriptor(
                 "partner.mapPolicy", summary: "Record a partner-policy mapping and its approval status.",
                 params: [.string("partnerId"), .string("policyId"), .string("status")],
-                result: ["partnerId", "policyId", "status"], mutates: true
+                result: ["partnerId", "policyId", "status"]
             ) { params, context in try await partners.mapPolicy(params, context: context.call) }
         )
     }

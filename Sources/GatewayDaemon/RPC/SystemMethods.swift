@@ -9,13 +9,14 @@ enum SystemMethods {
         table.register(
             MethodDescriptor(
                 "system.health", summary: "Liveness and counts; always allowed.",
-                result: ["status", "version", "uptimeSeconds", "journalHead", "clients", "licenses", "outboxPending"]
-            ) { _, _ in try health(services) }
+                result: ["status", "version", "uptimeSeconds", "journalHead", "clients", "licenses", "outboxPending"],
+                immediate: { _, _ in try health(services) }
+            )
         )
         table.register(
             MethodDescriptor(
                 "system.backup", summary: "A consistent online copy of the database (SQLite backup API).",
-                params: [.string("path")], result: ["path", "bytes", "journalHead"], mutates: false
+                params: [.string("path")], result: ["path", "bytes", "journalHead"]
             ) { params, _ in
                 let path = try ParamReader(params).string("path", size: 1...4096)
                 let (bytes, head) = try await services.store.backup(to: path)

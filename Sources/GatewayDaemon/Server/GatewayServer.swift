@@ -1,59 +1,63 @@
-import GatewayJSON
 import GatewayTransport
-import JSONRPC
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 
-/// Accepts connections and runs each one's request loop.
+/// Accepts connections until graceful shutdown, then drains them.
 ///
-/// On graceful shutdown it stops accepting, and every connection stops reading: requests
-/// already read are answered, then the connection closes. The group waits for all of them.
+/// Each connection runs its requests in its own pipeline (`RequestPipelineHandler`); the server
+/// only keeps the set of open channels. On shutdown it stops accepting and half-closes every
+/// connection's input: requests already read are answered, then each connection closes itself,
+/// and `run` returns when the last one has.
 struct GatewayServer: Service {
     let listener: UnixSocketListener.ServerChannel
-    let processor: RPCProcessor<RPCContext>
-    let access: AccessPolicy
-    let maxRequestBytes: Int
     let logger: Logger
+    private let open = OpenChannels()
+
+    init(listener: UnixSocketListener.ServerChannel, logger: Logger) {
+        self.listener = listener
+        self.logger = logger
+    }
 
     func run() async throws {
-        try await withThrowingDiscardingTaskGroup { group in
+        try await withGracefulShutdownHandler {
             try await listener.executeThenClose { connections in
-                for try await connection in connections.cancelOnGracefulShutdown() {
-                    group.addTask { await serve(connection) }
+                for try await channel in connections.cancelOnGracefulShutdown() {
+                    open.insert(channel)
                 }
             }
+        } onGracefulShutdown: {
+            open.closeInputs()
+        }
+        open.closeInputs()
+        await open.waitUntilAllClosed()
+        logger.debug("all connections drained")
+    }
+}
+
+/// The open connections, by identity, so shutdown can reach each one.
+final class OpenChannels: Sendable {
+    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    func insert(_ channel: any Channel) {
+        let key = ObjectIdentifier(channel)
+        channels.withLock { $0[key] = channel }
+        channel.closeFuture.whenComplete { [weak self] _ in
+            self?.channels.withLock { _ = $0.removeValue(forKey: key) }
         }
     }
 
-    private func serve(_ connection: Connection) async {
-        let groups = access.supplementaryGroups(of: connection.peer)
-        let channel = connection.channel.channel
-        do {
-            try await withGracefulShutdownHandler {
-                try await connection.channel.executeThenClose { inbound, outbound in
-                    for try await frame in inbound {
-                        guard let reply = await respond(to: frame, peer: connection.peer, groups: groups) else { continue }
-                        try await outbound.write(ByteBuffer(bytes: reply))
-                    }
-                }
-            } onGracefulShutdown: {
-                // Half-close the read side: frames already read still come through the loop above.
-                channel.close(mode: .input, promise: nil)
-            }
-        } catch {
-            logger.debug("connection ended", metadata: ["error": "\(error)", "pid": "\(connection.peer.pid)"])
+    /// Half-closes every connection's input; each closes fully once its replies are written.
+    func closeInputs() {
+        for channel in channels.withLock({ Array($0.values) }) {
+            channel.close(mode: .input, promise: nil)
         }
     }
 
-    private func respond(to frame: InboundFrame, peer: PeerCredentials, groups: [UInt32]) async -> [UInt8]? {
-        switch frame {
-        case .tooLong:
-            return RPCResponse.line(RPCResponse.failure(id: .null, error: .requestTooLarge(limit: maxRequestBytes)))
-        case .line(let buffer):
-            return await processor.process(line: buffer.readableBytesView) { request in
-                RPCContext(peer: peer, supplementaryGroups: groups, requestId: request.idText)
-            }
+    func waitUntilAllClosed() async {
+        for channel in channels.withLock({ Array($0.values) }) {
+            try? await channel.closeFuture.get()
         }
     }
 }

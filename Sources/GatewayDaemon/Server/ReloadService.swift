@@ -11,6 +11,8 @@ import UnixSignals
 
 /// SIGHUP: reload the mapping files, all or nothing, and journal it as `config.reload`.
 struct ReloadService: Service {
+    /// Trapped at start-up, before the socket exists, so an early SIGHUP is not lost.
+    let hangups: UnixSignalsSequence
     let files: MappingFiles
     let mappings: MappingsHolder
     let store: Store
@@ -18,7 +20,6 @@ struct ReloadService: Service {
     let logger: Logger
 
     func run() async throws {
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
         for await _ in hangups.cancelOnGracefulShutdown() {
             notifier.notify("RELOADING=1")
             await reload()

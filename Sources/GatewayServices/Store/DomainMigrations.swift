@@ -62,9 +62,10 @@ public enum DomainMigrations {
                     seq           INTEGER PRIMARY KEY AUTOINCREMENT,
                     misp_id       TEXT NOT NULL UNIQUE REFERENCES partners(partner_id),
                     license_key   TEXT NOT NULL UNIQUE,
-                    status        TEXT NOT NULL,
+                    status        TEXT NOT NULL CHECK (status IN ('active', 'de-active')),
                     policy_id     TEXT,
                     created_at    TEXT NOT NULL,
+                    issued_at     TEXT NOT NULL,
                     expires_at    TEXT NOT NULL,
                     expires_at_ms INTEGER NOT NULL,
                     updated_at    TEXT NOT NULL

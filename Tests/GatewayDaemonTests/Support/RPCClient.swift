@@ -43,7 +43,7 @@ final class RPCClient {
         }
     }
 
-    /// The next line the daemon sent, or nil when it closed the connection.
+    /// The next line the daemon sent, or nil when it closed (or reset) the connection.
     func readLine() throws -> String? {
         while true {
             if let newline = buffer.firstIndex(of: 0x0A) {
@@ -53,7 +53,9 @@ final class RPCClient {
             }
             var chunk = [UInt8](repeating: 0, count: 65_536)
             let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count == 0 { return nil }
+            // A reset is a close too: the kernel resets a connection the daemon closed while our
+            // unread requests were still queued (e.g. on shutdown); queued replies come first.
+            if count == 0 || (count < 0 && errno == ECONNRESET) { return nil }
             guard count > 0 else { throw Failure(description: "recv: errno \(errno) (timeout?)") }
             buffer.append(contentsOf: chunk[..<count])
         }

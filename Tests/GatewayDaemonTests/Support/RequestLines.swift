@@ -1,3 +1,4 @@
+import Foundation
 import GatewayJSON
 
 /// Request lines as a client writes them by hand (no trailing newline; callers add `\n` or `\r\n`).
@@ -31,4 +32,14 @@ extension JSONValue {
     var rpcErrorCode: Int? { self["error"]?["code"]?.intValue }
     /// `error.data.errorCode`, when this is an error response.
     var rpcErrorName: String? { self["error"]?["data"]?["errorCode"]?.stringValue }
+}
+
+extension RPCClient {
+    /// Whether the daemon closed this connection without sending anything more: EOF or a reset
+    /// (the kernel resets a connection closed with unread input). False on data or timeout.
+    func isClosedByPeer() -> Bool {
+        var byte: UInt8 = 0
+        let count = recv(fd, &byte, 1, 0)
+        return count == 0 || (count < 0 && errno == ECONNRESET)
+    }
 }

@@ -1,0 +1,70 @@
+import GatewayCrypto
+import GatewayStore
+
+/// SPEC 4.3 steps 2–9 of `client.create`, run inside the write transaction.
+///
+/// Every check that reads stored state runs here, on the single writer, so two creates of one
+/// key cannot both pass step 2: the second sees the first's row (same group or committed).
+struct ClientCreation: Sendable {
+    let request: ClientCreateRequest
+    let key: PublicKey
+    let mappings: MappingSet
+    let rules: ClientRules
+    let context: CallContext
+
+    func run(_ tx: inout WriteTransaction) throws -> ClientRecord {
+        guard try !tx.clientExists(key.clientId) else { throw ClientErrors.duplicateKey }
+        let partner = try authPartner(tx)
+        let policy = try authPolicy(tx)
+        try checkMapping(tx)
+        let derivation = try mappings.derive(policy: policy.policy)
+        try ClientValueRules.check(
+            redirectUris: request.redirectUris, grantTypes: request.grantTypes,
+            clientAuthMethods: request.clientAuthMethods, rules: rules)
+
+        let now = Timestamp.now()
+        let client = record(derivation, at: now)
+        try tx.insert(client)
+        try ClientEvents.enqueue(
+            esignet: ClientEvents.esignetCreate(client, at: now),
+            ida: ClientEvents.idaCreated(client, partner: partner, policy: policy, at: now),
+            topic: ClientEvents.createdTopic, clientId: client.clientId, in: tx)
+        try tx.journal(context.draft("client.create", "client", client.clientId, change: client.journalChange))
+        return client
+    }
+
+    /// Step 3: the partner exists, is an Auth partner (any case, as PMS compares) and is active.
+    private func authPartner(_ tx: borrowing WriteTransaction) throws -> PartnerRecord {
+        guard let partner = try tx.partner(request.authPartnerId) else {
+            throw ClientErrors.partnerNotFound(request.authPartnerId)
+        }
+        guard partner.partnerType.lowercased() == "auth_partner" else {
+            throw ClientErrors.notAuthPartner(partner.partnerType)
+        }
+        guard partner.isActive else { throw ClientErrors.partnerNotActive }
+        return partner
+    }
+
+    /// Step 4: the policy exists and is exactly of type `Auth`.
+    private func authPolicy(_ tx: borrowing WriteTransaction) throws -> PolicyRecord {
+        guard let policy = try tx.policy(request.policyId) else { throw ClientErrors.policyNotFound }
+        guard policy.policyType == "Auth" else { throw ClientErrors.policyTypeMismatch }
+        return policy
+    }
+
+    /// Step 5: PMS approved the partner for this policy.
+    private func checkMapping(_ tx: borrowing WriteTransaction) throws {
+        guard let status = try tx.partnerPolicyStatus(partnerId: request.authPartnerId, policyId: request.policyId)
+        else { throw ClientErrors.mappingMissing }
+        guard status.lowercased() == "approved" else { throw ClientErrors.mappingNotApproved }
+    }
+
+    private func record(_ derivation: PolicyDerivation, at now: String) -> ClientRecord {
+        ClientRecord(
+            clientId: key.clientId, name: request.name, nameLangMap: request.nameLangMap, policyId: request.policyId,
+            authPartnerId: request.authPartnerId, logoUri: request.logoUri, redirectUris: request.redirectUris,
+            publicKey: key.jwkObject, claims: derivation.claims.sorted(), acrValues: derivation.acrValues.sorted(),
+            status: ClientStatus.active, grantTypes: request.grantTypes, clientAuthMethods: request.clientAuthMethods,
+            createdAt: now, updatedAt: now)
+    }
+}

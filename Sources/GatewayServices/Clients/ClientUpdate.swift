@@ -1,0 +1,51 @@
+import GatewayStore
+
+/// `client.update` after bean validation, run inside the write transaction (SPEC 4.3).
+///
+/// A status change applies the status alone, as PMS does; otherwise the editable fields are
+/// replaced as a whole (an absent `clientNameLangMap` clears it). An update identical to the stored
+/// client is still journalled and re-sent to eSignet and IDA, as PMS would: that is the operator's
+/// way to push a client again.
+struct ClientUpdate: Sendable {
+    let request: ClientUpdateRequest
+    let rules: ClientRules
+    let context: CallContext
+
+    func run(_ tx: inout WriteTransaction) throws -> ClientRecord {
+        guard var client = try tx.client(request.clientId) else { throw ClientErrors.clientNotFound }
+        guard client.isActive else { throw ClientErrors.alreadyDeactivated }
+        guard let partner = try tx.partner(client.authPartnerId) else {
+            throw ClientErrors.partnerNotFound(client.authPartnerId)
+        }
+        // Stored status is ACTIVE here, so any status change is a deactivation, which an inactive
+        // partner may still make (to cut off a client whose owner PMS has suspended).
+        let deactivates = request.status == ClientStatus.inactive
+        guard deactivates || partner.isActive else { throw ClientErrors.partnerNotActive }
+
+        if deactivates {
+            client.status = ClientStatus.inactive
+        } else {
+            try ClientValueRules.check(
+                redirectUris: request.redirectUris, grantTypes: request.grantTypes,
+                clientAuthMethods: request.clientAuthMethods, rules: rules)
+            replaceEditableFields(of: &client)
+        }
+        let now = Timestamp.now()
+        client.updatedAt = now
+        try tx.update(client)
+        try ClientEvents.enqueue(
+            esignet: ClientEvents.esignetUpdate(client, at: now), ida: ClientEvents.idaUpdated(client, at: now),
+            topic: ClientEvents.updatedTopic, clientId: client.clientId, in: tx)
+        try tx.journal(context.draft("client.update", "client", client.clientId, change: client.journalChange))
+        return client
+    }
+
+    private func replaceEditableFields(of client: inout ClientRecord) {
+        client.name = request.clientName
+        client.nameLangMap = request.nameLangMap
+        client.logoUri = request.logoUri
+        client.redirectUris = request.redirectUris
+        client.grantTypes = request.grantTypes
+        client.clientAuthMethods = request.clientAuthMethods
+    }
+}

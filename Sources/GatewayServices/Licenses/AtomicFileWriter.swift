@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Replaces a file's contents so that readers see the old file or the new one, never a mix, and
+/// a crash at any moment leaves one of the two on disk.
+///
+/// The new bytes go to a temporary file in the same directory (rename is atomic only within one
+/// file system), are fsynced, renamed over the target, and then the directory is fsynced so the
+/// rename itself survives a power cut. The target's mode and owner are carried over; a new file
+/// gets `0600`, since the files we write hold secrets.
+enum AtomicFileWriter {
+    struct WriteError: Error, CustomStringConvertible {
+        let path: String
+        let operation: String
+        let errno: CInt
+        var description: String { "\(operation) \(path): \(String(cString: strerror(errno)))" }
+    }
+
+    static func write(_ bytes: [UInt8], to path: String, newFileMode: mode_t = 0o600) throws(WriteError) {
+        let target = resolvedTarget(path)
+        let existing = try attributes(of: target)
+        let directory = FilePath.directory(of: target)
+        let (fd, temporary) = try createTemporary(besides: target)
+        do throws(WriteError) {
+            try prepare(fd, mode: existing?.mode ?? newFileMode, owner: existing, path: temporary)
+            try writeAll(bytes, to: fd, path: temporary)
+            guard fsync(fd) == 0 else { throw WriteError(path: temporary, operation: "fsync", errno: errno) }
+            guard close(fd) == 0 else { throw WriteError(path: temporary, operation: "close", errno: errno) }
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, target) == 0 else {
+            let failure = WriteError(path: target, operation: "rename", errno: errno)
+            unlink(temporary)
+            throw failure
+        }
+        try syncDirectory(directory)
+    }
+
+    /// A symlinked target (a config map, an `/etc/alternatives` style link) is written through:
+    /// replacing the link itself would silently detach the file the service actually reads.
+    static func resolvedTarget(_ path: String) -> String {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK, let real = realpath(path, nil) else {
+            return path
+        }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
+    struct Attributes {
+        var mode: mode_t
+        var uid: uid_t
+        var gid: gid_t
+    }
+
+    static func attributes(of path: String) throws(WriteError) -> Attributes? {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT { return nil }
+            throw WriteError(path: path, operation: "stat", errno: errno)
+        }
+        return Attributes(mode: info.st_mode & 0o7777, uid: info.st_uid, gid: info.st_gid)
+    }
+
+    /// `mkstemp` picks an unused name atomically (O_EXCL), so two writers never share a temp file.
+    /// (`mkostemp` would set close-on-exec in one step but needs `_GNU_SOURCE`, which Swift's Glibc lacks.)
+    private static func createTemporary(besides target: String) throws(WriteError) -> (CInt, String) {
+        let name = target.split(separator: "/").last.map(String.init) ?? "file"
+        var template = Array("\(FilePath.directory(of: target))/.\(name).tmp-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw WriteError(path: target, operation: "create temporary file for", errno: errno) }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        // mkstemp replaced the X's in place; drop the terminating NUL before decoding.
+        return (fd, String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+
+    private static func prepare(_ fd: CInt, mode: mode_t, owner: Attributes?, path: String) throws(WriteError) {
+        guard fchmod(fd, mode) == 0 else { throw WriteError(path: path, operation: "fchmod", errno: errno) }
+        // Keeping the owner needs privileges we may not have; the mode is what protects the secret.
+        if let owner, owner.uid != geteuid() || owner.gid != getegid() {
+            _ = fchown(fd, owner.uid, owner.gid)
+        }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: CInt, path: String) throws(WriteError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(path: path, operation: "write", errno: errno)
+            }
+            offset += written
+        }
+    }
+
+    private static func syncDirectory(_ directory: String) throws(WriteError) {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw WriteError(path: directory, operation: "open", errno: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw WriteError(path: directory, operation: "fsync", errno: errno) }
+    }
+}

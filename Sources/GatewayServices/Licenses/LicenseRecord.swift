@@ -1,0 +1,90 @@
+import GatewayCrypto
+import GatewayJSON
+import GatewayStore
+
+/// One row of `licenses`: a MISP partner's license key and its state.
+///
+/// The key is a secret shared with IDA: only the result of the call that issues or asks for it
+/// and the IDA event carry it. Everything else uses ``keyHash`` (journal) or ``keyHint`` (lists).
+struct LicenseRecord: Sendable, Equatable {
+    var mispId: String
+    var licenseKey: String
+    var status: LicenseStatus
+    var policyId: String?
+    var createdAt: String
+    /// When the current key was issued; a key replaced by `license.get` gets a new one.
+    var issuedAt: String
+    var expiresAt: String
+    var expiresAtMilliseconds: Int64
+    var updatedAt: String
+
+    /// Expired at the instant of expiry, not one millisecond later, so `get` and `validate` agree.
+    func isExpired(at nowMilliseconds: Int64) -> Bool {
+        nowMilliseconds >= expiresAtMilliseconds
+    }
+
+    /// The last four characters, enough for an operator to tell keys apart without learning them.
+    var keyHint: String {
+        String(licenseKey.suffix(4))
+    }
+
+    /// SPEC 6: a license key in the journal is the hex SHA-256 of its canonical JSON (a JSON string).
+    var keyHash: String {
+        Self.hash(ofKey: licenseKey)
+    }
+
+    static func hash(ofKey key: String) -> String {
+        SHA256.hex(JSONValue.string(key).canonicalBytes())
+    }
+}
+
+extension LicenseRecord {
+    static let columns = """
+        misp_id, license_key, status, policy_id, created_at, issued_at, expires_at, expires_at_ms, updated_at
+        """
+    static let byMispSQL = "SELECT \(columns) FROM licenses WHERE misp_id = ?"
+    static let byKeySQL = "SELECT \(columns) FROM licenses WHERE license_key = ?"
+    static let allSQL = "SELECT \(columns) FROM licenses ORDER BY seq"
+
+    init(row: Row) throws(StoreError) {
+        mispId = try row.string("misp_id")
+        licenseKey = try row.string("license_key")
+        // The table's CHECK admits only the two raw values; anything else is a damaged row.
+        guard let status = LicenseStatus(rawValue: try row.string("status")) else {
+            throw StoreError(.corrupt, "licenses.status holds an unknown value")
+        }
+        self.status = status
+        policyId = try row.optionalString("policy_id")
+        createdAt = try row.string("created_at")
+        issuedAt = try row.string("issued_at")
+        expiresAt = try row.string("expires_at")
+        expiresAtMilliseconds = Int64(try row.int("expires_at_ms"))
+        updatedAt = try row.string("updated_at")
+    }
+}
+
+extension ReadConnection {
+    func license(mispId: String) throws(StoreError) -> LicenseRecord? {
+        try queryFirst(LicenseRecord.byMispSQL, [SQLValue(mispId)]).map { row throws(StoreError) in
+            try LicenseRecord(row: row)
+        }
+    }
+
+    func license(key: String) throws(StoreError) -> LicenseRecord? {
+        try queryFirst(LicenseRecord.byKeySQL, [SQLValue(key)]).map { row throws(StoreError) in
+            try LicenseRecord(row: row)
+        }
+    }
+}
+
+extension WriteTransaction {
+    func license(mispId: String) throws(StoreError) -> LicenseRecord? {
+        try query(LicenseRecord.byMispSQL, [SQLValue(mispId)]).first.map { row throws(StoreError) in
+            try LicenseRecord(row: row)
+        }
+    }
+
+    func licenseKeyExists(_ key: String) throws(StoreError) -> Bool {
+        try !query("SELECT 1 FROM licenses WHERE license_key = ?", [SQLValue(key)]).isEmpty
+    }
+}

@@ -1,0 +1,21 @@
+/// What the application answers for one line.
+///
+/// Most calls on the hot paths (`client.get`, `license.validate`, `system.health`) can be answered
+/// on the event loop at once; hopping to a task and back for them would cost more than the call.
+/// Everything else (writes that wait for a commit) is answered later, still in request order.
+public enum LineResponse: Sendable {
+    /// The reply bytes (a complete line), or `nil` when nothing is to be sent (notifications).
+    case immediate([UInt8]?)
+    /// Work to run off the event loop; its reply is written when it is its turn.
+    case deferred(@Sendable () async -> [UInt8]?)
+}
+
+/// Answers the lines of one connection. Created once per connection, when its peer is known.
+public protocol LineResponder: Sendable {
+    func respond(to frame: InboundFrame) -> LineResponse
+}
+
+/// Makes the responder for a new connection.
+public protocol LineResponderFactory: Sendable {
+    func responder(for peer: PeerCredentials) -> any LineResponder
+}
