@@ -2,24 +2,37 @@
 # Benchmarks the release daemon against the physical limit of this machine and prints Markdown.
 #
 #   make bench                      (builds the release binary and the tools, then runs this)
-#   scripts/bench.sh                (needs .tools/ and .build/release/pms-gatewayd already)
+#   scripts/bench.sh                (needs .tools/ and .build-release/release/pms-gatewayd already)
 #
-# For each scenario (`row` below) the same load (.tools/rpcload) is driven once against
-# .tools/ndjson_echo, a C server that answers every line with a canned reply (the floor cost
-# of one NDJSON round trip on a Unix socket), and once against the daemon. Then: the daemon's
-# RSS after the load, the time from exec to the first answered system.health on a fresh
-# database (.tools/ready_probe, polling every 1 ms), and SQLite's raw commit rates on this disk
-# (.tools/sqlite_limit).
+# For each round-trip scenario (`row` below) the same load (.tools/rpcload) is driven once
+# against .tools/ndjson_echo, a C server that answers every line with a canned reply (the floor
+# cost of one NDJSON round trip on a Unix socket), and once against the daemon. Writes
+# (`store_row`) are compared with SQLite's raw one-row-per-commit rate on this disk
+# (.tools/sqlite_limit, WAL sync=FULL batch=1), measured in the same run. Then: the daemon's RSS
+# after the load, the time from exec to the first answered system.health (.tools/ready_probe,
+# polling every 1 ms) on a fresh database and on one holding CLIENTS_LOADED clients, and
+# journal.verify over JOURNAL_ENTRIES entries.
+#
+# Sections: the transport baseline (system.health), issue 3 (store: partner.put, journal.verify),
+# issue 4 (OIDC clients: client.get, client.create, start-up and RSS with 100,000 clients),
+# issue 5 (licenses: license.validate). Every target is one `check` line in the report.
 #
 # Environment:
-#   DAEMON          daemon binary (default .build/release/pms-gatewayd)
+#   DAEMON          daemon binary (default .build-release/release/pms-gatewayd)
 #   DAEMON_CMD      replaces the whole daemon command line; {socket} and {db} are substituted,
-#                   e.g. DAEMON_CMD='.tools/ndjson_echo {socket}' to try this script without a daemon
+#                   e.g. DAEMON_CMD='.tools/ndjson_echo {socket}' to try the round-trip rows
+#                   without a daemon (the issue sections need the real one and are skipped)
 #   CONFIG_DIR      copied to a temp dir and passed as --config (default config/)
 #   BENCH_SECONDS   seconds of load per scenario and target (default 3)
 #   BENCH_THREADS   rpcload threads (default 1: on 2 cores the daemon gets the other one)
-#   READY_RUNS      fresh start-ups to time (default 5; the median is compared to the target)
-#   SQLITE_SECONDS  seconds per sqlite_limit configuration (default 1; 0 skips it)
+#   READY_RUNS      start-ups to time, fresh and loaded (default 5; medians are compared)
+#   SQLITE_SECONDS  seconds per sqlite_limit configuration (default 1; 0 skips it, and the
+#                   checks against the raw commit rate then read n/a)
+#   JOURNAL_ENTRIES journal size for the journal.verify timing (default 1000000; 0 skips the
+#                   step, which fills a database through partner.put: about a minute)
+#   VERIFY_RUNS     journal.verify calls to time (default 3; the median is compared)
+#   CLIENTS_LOADED  clients to load for the start-up/RSS measurement (default 100000; 0 skips:
+#                   client.create at 16 clients, about a minute)
 #   LOG_LEVEL       daemon --log-level (default warning, so logging is not what is measured)
 #   BENCH_STRICT=1  exit 1 when a target is missed (otherwise only errors fail the script)
 #   BENCH_TMP       parent of the scratch dir (default $TMPDIR or /tmp; the databases live there)
@@ -28,31 +41,54 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 TOOLS="${TOOLS_DIR:-$ROOT/.tools}"
-DAEMON="${DAEMON:-$ROOT/.build/release/pms-gatewayd}"
+DAEMON="${DAEMON:-$ROOT/.build-release/release/pms-gatewayd}"
 DAEMON_CMD="${DAEMON_CMD:-}"
 CONFIG_DIR="${CONFIG_DIR:-$ROOT/config}"
 BENCH_SECONDS="${BENCH_SECONDS:-3}"
 BENCH_THREADS="${BENCH_THREADS:-1}"
 READY_RUNS="${READY_RUNS:-5}"
 SQLITE_SECONDS="${SQLITE_SECONDS:-1}"
+JOURNAL_ENTRIES="${JOURNAL_ENTRIES:-1000000}"
+VERIFY_RUNS="${VERIFY_RUNS:-3}"
+CLIENTS_LOADED="${CLIENTS_LOADED:-100000}"
 LOG_LEVEL="${LOG_LEVEL:-warning}"
 BENCH_STRICT="${BENCH_STRICT:-0}"
+RPC=(python3 "$ROOT/scripts/rpc.py")
+CREATE_LOAD=(python3 "$ROOT/scripts/create_load.py")
 
-# Targets (SPEC/issue): compared at the end, printed beside the numbers.
+# Targets (SPEC/issues): compared at the end, printed beside the numbers.
 TARGET_RATIO_16x1=0.5     # daemon req/s ÷ echo req/s at 16 clients x pipeline 1
 TARGET_P99_16x1_MS=1      # daemon p99 latency at 16x1
-TARGET_RSS_MIB=30         # daemon VmRSS after the load
+TARGET_RSS_MIB=30         # daemon VmRSS after the system.health load
 TARGET_READY_MS=100       # exec → first answered system.health, fresh database
+# Issue 3 (store)
+TARGET_PUT_X_RAW=3        # partner.put req/s at 16x1 ÷ raw WAL sync=FULL batch=1 rows/s
+TARGET_PUT_P99_MS=5       # partner.put p99 at 16x1
+TARGET_VERIFY_S=5         # journal.verify over JOURNAL_ENTRIES entries (median)
+# Issue 4 (clients)
+TARGET_GET_RATIO=0.5      # client.get 16x1 daemon ÷ echo
+TARGET_GET_P99_MS=1       # client.get p99 at 16x1
+TARGET_CREATE_X_RAW=3     # client.create req/s at 16 clients ÷ raw WAL sync=FULL batch=1 rows/s
+TARGET_READY_LOADED_MS=300  # exec → first answered system.health with CLIENTS_LOADED clients
+TARGET_RSS_LOADED_MIB=100   # VmRSS with CLIENTS_LOADED clients after a client.get load
+# Issue 5 (licenses)
+TARGET_LIC_RATIO=0.5      # license.validate 16x1 daemon ÷ echo
+TARGET_LIC_P99_MS=1       # license.validate p99 at 16x1
 
 die() { echo "bench: $*" >&2; exit 1; }
+now_s() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'; }
 
 for t in ndjson_echo rpcload sqlite_limit ready_probe; do
     [[ -x "$TOOLS/$t" ]] || die "$TOOLS/$t missing: run 'make tools'"
 done
 if [[ -z "$DAEMON_CMD" ]]; then
-    [[ -x "$DAEMON" ]] || die "$DAEMON missing: run 'swift build -c release --product pms-gatewayd'"
+    [[ -x "$DAEMON" ]] || die "$DAEMON missing: run 'swift build -c release --product pms-gatewayd --scratch-path .build-release'"
     [[ -f "$CONFIG_DIR/pms-gateway.json" ]] || die "$CONFIG_DIR/pms-gateway.json missing"
+    command -v python3 >/dev/null || die "python3 missing (scripts/rpc.py, scripts/create_load.py)"
+    command -v openssl >/dev/null || die "openssl missing (the client.get client's RSA key)"
 fi
+BENCH_START="$(now_s)"
 
 # ---------------------------------------------------------------------------------------------
 # Scratch space and clean-up: every process started here is killed on exit, whatever happens.
@@ -113,6 +149,33 @@ wait_ready() {
     die "$name did not answer system.health on $sock within 15 s"
 }
 
+# start_daemon SOCKET DB LOG: starts the daemon in the background and waits for it; sets PID.
+start_daemon() {
+    daemon_argv "$1" "$2"
+    "${ARGV[@]}" >"$3" 2>&1 &
+    PID=$!
+    PIDS+=("$PID")
+    wait_ready "$1" "$PID" daemon "$3"
+}
+
+# stop_daemon PID: SIGTERM, then waits for the exit (30 s at most) and drops it from PIDS.
+stop_daemon() {
+    local pid="$1" p keep=()
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    for p in "${PIDS[@]}"; do [[ "$p" == "$pid" ]] || keep+=("$p"); done
+    PIDS=("${keep[@]}")
+}
+
+# rpc SOCKET METHOD PARAMS [-f FIELD]: one set-up call; its result (or field) on stdout.
+rpc() { "${RPC[@]}" "$@" || die "set-up call $2 failed (see above)"; }
+
+proc_kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+
 # ---------------------------------------------------------------------------------------------
 # Start the two servers.
 # ---------------------------------------------------------------------------------------------
@@ -124,14 +187,22 @@ GW_LOG="$WORK/gw.log"
 "$TOOLS/ndjson_echo" "$ECHO_SOCK" -q >"$WORK/echo.log" 2>&1 &
 ECHO_PID=$!
 PIDS+=("$ECHO_PID")
-
-daemon_argv "$GW_SOCK" "$GW_DB"
-"${ARGV[@]}" >"$GW_LOG" 2>&1 &
-GW_PID=$!
-PIDS+=("$GW_PID")
-
 wait_ready "$ECHO_SOCK" "$ECHO_PID" ndjson_echo "$WORK/echo.log"
-wait_ready "$GW_SOCK" "$GW_PID" daemon "$GW_LOG"
+
+start_daemon "$GW_SOCK" "$GW_DB" "$GW_LOG"
+GW_PID="$PID"
+
+# ---------------------------------------------------------------------------------------------
+# SQLite's raw commit rates on this disk, first, while both servers are idle: the write rows
+# below are compared with its one-row-per-commit durable rate (WAL sync=FULL batch=1).
+# ---------------------------------------------------------------------------------------------
+SQLITE_OUT=""
+RAW_FULL1=""
+if [[ "$SQLITE_SECONDS" != 0 ]]; then
+    SQLITE_OUT="$("$TOOLS/sqlite_limit" -d "$WORK" -s "$SQLITE_SECONDS" -q)" || die "sqlite_limit failed"
+    RAW_FULL1="$(awk '$1 == "WAL" && $2 == "sync=FULL" && $3 == "batch=1" { print $4 }' <<<"$SQLITE_OUT")"
+    RAW_FULL16="$(awk '$1 == "WAL" && $2 == "sync=FULL" && $3 == "batch=16" { print $4 }' <<<"$SQLITE_OUT")"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # Load scenarios. One line per scenario:  row NAME METHOD PARAMS_JSON CLIENTS PIPELINE
@@ -154,15 +225,16 @@ load() {
     grep '^{' <<<"$out" | tail -n 1
 }
 
-ROWS=()
-FAILED=0
 declare -A RESULT   # "NAME.field" → number, for the target checks
+declare -A ROWS     # section → its table rows, one per line
+FAILED=0
 
+# row SECTION NAME METHOD PARAMS CLIENTS PIPELINE: echo vs daemon, same load.
 row() {
-    local name="$1" method="$2" params="$3" clients="$4" pipeline="$5" e g
+    local section="$1" name="$2" method="$3" params="$4" clients="$5" pipeline="$6" e g
     if ! e="$(load "$ECHO_SOCK" "$method" "$params" "$clients" "$pipeline")" \
         || ! g="$(load "$GW_SOCK" "$method" "$params" "$clients" "$pipeline")"; then
-        ROWS+=("| $name | ${clients}x$pipeline | $method | FAILED | | | | |")
+        ROWS[$section]+="| $name | ${clients}x$pipeline | $method | FAILED | | | | |"$'\n'
         FAILED=1
         return 0
     fi
@@ -172,46 +244,214 @@ row() {
     ratio="$(awk -v g="$g_rps" -v e="$e_rps" 'BEGIN { printf "%.2f", (e > 0) ? g / e : 0 }')"
     RESULT[$name.ratio]="$ratio"
     RESULT[$name.p99]="$g_p99"
-    ROWS+=("$(printf '| %s | %sx%s | %s | %s | %s | %s | %.3f / %.3f | %.3f / %.3f |' \
-        "$name" "$clients" "$pipeline" "$method" "$e_rps" "$g_rps" "$ratio" "$e_p50" "$e_p99" "$g_p50" "$g_p99")")
+    ROWS[$section]+="$(printf '| %s | %sx%s | %s | %s | %s | %s | %.3f / %.3f | %.3f / %.3f |' \
+        "$name" "$clients" "$pipeline" "$method" "$e_rps" "$g_rps" "$ratio" "$e_p50" "$e_p99" "$g_p50" "$g_p99")"$'\n'
 }
 
-row health-1x1   system.health '{}' 1 1
-row health-16x1  system.health '{}' 16 1
-row health-16x16 system.health '{}' 16 16
+# store_row SECTION NAME METHOD CLIENTS PIPELINE SUMMARY_JSON: a write scenario, daemon only,
+# compared with the raw one-row-per-commit rate (WAL sync=FULL batch=1) measured above.
+store_row() {
+    local section="$1" name="$2" method="$3" clients="$4" pipeline="$5" s="$6" rps p50 p99 x
+    rps="$(json_num rps "$s")"; p50="$(json_num p50_ms "$s")"; p99="$(json_num p99_ms "$s")"
+    x="$(awk -v g="$rps" -v r="${RAW_FULL1:-0}" 'BEGIN { if (r > 0) printf "%.2f", g / r }')"
+    RESULT[$name.rps]="$rps"
+    RESULT[$name.xraw]="$x"
+    RESULT[$name.p99]="$p99"
+    ROWS[$section]+="$(printf '| %s | %sx%s | %s | %s | %s | %s | %.3f / %.3f |' \
+        "$name" "$clients" "$pipeline" "$method" "${RAW_FULL1:-?}" "$rps" "${x:-?}" "$p50" "$p99")"$'\n'
+}
+store_failed() {
+    ROWS[$1]+="| $2 | ${4}x$5 | $3 | ${RAW_FULL1:-?} | FAILED | | |"$'\n'
+    FAILED=1
+}
 
-# ---------------------------------------------------------------------------------------------
-# Memory after the load, then start-up time on fresh databases.
-# ---------------------------------------------------------------------------------------------
-proc_kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# =============================================================================================
+# Transport baseline: system.health, RSS, start-up on a fresh database.
+# =============================================================================================
+row base health-1x1   system.health '{}' 1 1
+row base health-16x1  system.health '{}' 16 1
+row base health-16x16 system.health '{}' 16 16
+
 kill -0 "$GW_PID" 2>/dev/null || { tail -n 20 "$GW_LOG" >&2; die "the daemon died during the load"; }
 RSS_KIB="$(proc_kib "$GW_PID" VmRSS)"
 HWM_KIB="$(proc_kib "$GW_PID" VmHWM)"
 THREADS="$(awk '$1 == "Threads:" { print $2 }' "/proc/$GW_PID/status")"
 
-READY=()
-for i in $(seq "$READY_RUNS"); do
-    daemon_argv "$WORK/ready$i.sock" "$WORK/ready$i.sqlite3"
-    if out="$("$TOOLS/ready_probe" -t 10 "$WORK/ready$i.sock" -- "${ARGV[@]}" 2>"$WORK/ready$i.log")"; then
-        READY+=("$(awk '$1 == "ready_ms" { print $2 }' <<<"$out")")
-        STOP_MS="$(awk '$1 == "stop_ms" { print $2 }' <<<"$out")"
-    else
-        echo "bench: start-up run $i failed:" >&2
-        sed 's/^/  /' <<<"$out" >&2
-        tail -n 20 "$WORK/ready$i.log" >&2
-        FAILED=1
-    fi
-done
-READY_MEDIAN=""
-if ((${#READY[@]})); then
-    READY_MEDIAN="$(printf '%s\n' "${READY[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+# ready_runs TAG DB: READY_RUNS start-ups with ready_probe (DB empty = a fresh one per run);
+# sets READY (the ms of each run), READY_MEDIAN and STOP_MS.
+ready_runs() {
+    local tag="$1" db="$2" i out
+    READY=()
+    for i in $(seq "$READY_RUNS"); do
+        daemon_argv "$WORK/$tag$i.sock" "${db:-$WORK/$tag$i.sqlite3}"
+        if out="$("$TOOLS/ready_probe" -t 10 "$WORK/$tag$i.sock" -- "${ARGV[@]}" 2>"$WORK/$tag$i.log")"; then
+            READY+=("$(awk '$1 == "ready_ms" { print $2 }' <<<"$out")")
+            STOP_MS="$(awk '$1 == "stop_ms" { print $2 }' <<<"$out")"
+        else
+            echo "bench: start-up run $tag $i failed:" >&2
+            sed 's/^/  /' <<<"$out" >&2
+            tail -n 20 "$WORK/$tag$i.log" >&2
+            FAILED=1
+        fi
+    done
+    READY_MEDIAN="$(median "${READY[@]}")"
+}
+ready_runs ready ""
+READY_FRESH=("${READY[@]}")
+READY_FRESH_MEDIAN="$READY_MEDIAN"
+STOP_FRESH_MS="${STOP_MS:-}"
+
+ISSUES=1
+if [[ -n "$DAEMON_CMD" ]]; then
+    ISSUES=0   # a stand-in cannot run partner.put, client.create, ...
 fi
 
-# ---------------------------------------------------------------------------------------------
+if ((ISSUES)); then
+    # =========================================================================================
+    # Issue 3 (store): partner.put at 1, 16, 64 clients against the raw commit rate.
+    # =========================================================================================
+    PUT_PARAMS='{"partnerId":"p{run}{n}","partnerType":"Auth_Partner","name":"bench","status":"ACTIVE"}'
+    for c in 1 16 64; do
+        if s="$(load "$GW_SOCK" partner.put "$PUT_PARAMS" "$c" 1)"; then
+            store_row store "put-${c}x1" partner.put "$c" 1 "$s"
+        else
+            store_failed store "put-${c}x1" partner.put "$c" 1
+        fi
+    done
+
+    # =========================================================================================
+    # Issue 4 (clients): one Auth partner, policy, approved mapping and one RSA-2048 client.
+    # =========================================================================================
+    AUTH_PARTNER=bench-auth
+    AUTH_POLICY=bench-auth-policy
+    rpc "$GW_SOCK" partner.put \
+        "{\"partnerId\":\"$AUTH_PARTNER\",\"partnerType\":\"Auth_Partner\",\"name\":\"bench\",\"status\":\"ACTIVE\"}" >/dev/null
+    rpc "$GW_SOCK" policy.put "$(python3 -c 'import json, sys
+print(json.dumps({"policyId": sys.argv[1], "policyType": "Auth", "name": "bench auth policy",
+                  "status": "ACTIVE", "policy": json.load(open(sys.argv[2]))}))' \
+        "$AUTH_POLICY" "$CONFIG_DIR/sample-auth-policy.json")" >/dev/null
+    rpc "$GW_SOCK" partner.mapPolicy \
+        "{\"partnerId\":\"$AUTH_PARTNER\",\"policyId\":\"$AUTH_POLICY\",\"status\":\"approved\"}" >/dev/null
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/client.pem" 2>/dev/null \
+        || die "openssl genpkey failed"
+    # The exponent openssl picks is 65537 ("AQAB"); n is base64url of the big-endian modulus.
+    RSA_N="$(openssl rsa -in "$WORK/client.pem" -noout -modulus | sed 's/^Modulus=//' | python3 -c '
+import base64, sys
+print(base64.urlsafe_b64encode(bytes.fromhex(sys.stdin.read().strip())).rstrip(b"=").decode())')"
+    CLIENT_ID="$(rpc "$GW_SOCK" client.create "{\"name\":\"bench client\",\"policyId\":\"$AUTH_POLICY\",
+        \"publicKey\":{\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"$RSA_N\"},\"authPartnerId\":\"$AUTH_PARTNER\",
+        \"logoUri\":\"https://rp.example.org/logo.png\",\"redirectUris\":[\"https://rp.example.org/cb\"],
+        \"grantTypes\":[\"authorization_code\"],\"clientAuthMethods\":[\"private_key_jwt\"]}" -f clientId)"
+    GET_PARAMS="{\"clientId\":\"$CLIENT_ID\"}"
+
+    row clients get-16x1  client.get "$GET_PARAMS" 16 1
+    row clients get-16x16 client.get "$GET_PARAMS" 16 16
+
+    # client.create, a fresh RSA key per request (scripts/create_load.py).
+    if s="$("${CREATE_LOAD[@]}" "$GW_SOCK" --partner "$AUTH_PARTNER" --policy "$AUTH_POLICY" \
+            -c 16 -k 1 -d "$BENCH_SECONDS" --json 2>&1)"; then
+        store_row clients create-16x1 client.create 16 1 "$(grep '^{' <<<"$s" | tail -n 1)"
+    else
+        echo "bench: create_load failed:" >&2; sed 's/^/  /' <<<"$s" >&2
+        store_failed clients create-16x1 client.create 16 1
+    fi
+
+    # =========================================================================================
+    # Issue 5 (licenses): a MISP partner, MISP policy, approved mapping, one license key.
+    # =========================================================================================
+    rpc "$GW_SOCK" partner.put \
+        '{"partnerId":"bench-misp","partnerType":"MISP_Partner","name":"bench misp","status":"ACTIVE"}' >/dev/null
+    rpc "$GW_SOCK" policy.put "$(python3 -c 'import json, sys
+print(json.dumps({"policyId": "bench-misp-policy", "policyType": "MISP", "name": "bench misp policy",
+                  "status": "ACTIVE", "policy": json.load(open(sys.argv[1]))}))' \
+        "$CONFIG_DIR/sample-misp-policy.json")" >/dev/null
+    rpc "$GW_SOCK" partner.mapPolicy \
+        '{"partnerId":"bench-misp","policyId":"bench-misp-policy","status":"approved"}' >/dev/null
+    LICENSE_KEY="$(rpc "$GW_SOCK" license.generate '{"mispId":"bench-misp"}' -f licenseKey)"
+    [[ "$(rpc "$GW_SOCK" license.validate "{\"licenseKey\":\"$LICENSE_KEY\"}" -f valid)" == true ]] \
+        || die "license.validate of the fresh key is not valid"
+
+    row licenses validate-16x1  license.validate "{\"licenseKey\":\"$LICENSE_KEY\"}" 16 1
+    row licenses validate-16x16 license.validate "{\"licenseKey\":\"$LICENSE_KEY\"}" 16 16
+
+    # =========================================================================================
+    # Issue 3 (store): journal.verify over JOURNAL_ENTRIES entries, on a database of its own
+    # filled through the daemon (partner.put, 64 clients x 4 in flight).
+    # =========================================================================================
+    VERIFY_MS=()
+    VERIFY_MEDIAN_S=""
+    if ((JOURNAL_ENTRIES > 0)); then
+        JR_SOCK="$WORK/journal.sock"
+        start_daemon "$JR_SOCK" "$WORK/journal.sqlite3" "$WORK/journal.log"
+        JR_PID="$PID"
+        t0="$(now_s)"
+        head="$(rpc "$JR_SOCK" system.health '{}' -f journalHead)"
+        while ((head < JOURNAL_ENTRIES)); do
+            out="$("$TOOLS/rpcload" "$JR_SOCK" -m partner.put -p "$PUT_PARAMS" -c 64 -k 4 \
+                    -n "$((JOURNAL_ENTRIES - head))" --json 2>&1)" \
+                || { sed 's/^/  /' <<<"$out" >&2; die "filling the journal failed"; }
+            head="$(rpc "$JR_SOCK" system.health '{}' -f journalHead)"
+        done
+        JOURNAL_FILL_S="$(since "$t0")"
+        JOURNAL_HEAD="$head"
+        for i in $(seq "$VERIFY_RUNS"); do
+            out="$(rpc "$JR_SOCK" journal.verify '{}' --time)"
+            grep -q '"ok":true' <<<"$out" || die "journal.verify is not ok: $out"
+            VERIFY_MS+=("$(cut -f1 <<<"$out")")
+            VERIFY_ENTRIES="$(json_num entries "$out")"
+        done
+        VERIFY_MEDIAN_S="$(awk -v m="$(median "${VERIFY_MS[@]}")" 'BEGIN { printf "%.2f", m / 1000 }')"
+        JOURNAL_DB_MIB="$(du -m "$WORK/journal.sqlite3" | cut -f1)"
+        stop_daemon "$JR_PID"
+        rm -f "$WORK"/journal.sqlite3*
+    fi
+
+    # =========================================================================================
+    # Issue 4 (clients): CLIENTS_LOADED clients in the main database, then start-up time on it
+    # and RSS after a client.get load.
+    # =========================================================================================
+    READY_LOADED=()
+    READY_LOADED_MEDIAN=""
+    RSS_LOADED_KIB=""
+    if ((CLIENTS_LOADED > 0)); then
+        have="$(rpc "$GW_SOCK" system.health '{}' -f clients)"
+        t0="$(now_s)"
+        if ((have < CLIENTS_LOADED)); then
+            out="$("${CREATE_LOAD[@]}" "$GW_SOCK" --partner "$AUTH_PARTNER" --policy "$AUTH_POLICY" \
+                    -c 16 -k 4 -n "$((CLIENTS_LOADED - have))" --json 2>&1)" \
+                || { sed 's/^/  /' <<<"$out" >&2; die "loading $CLIENTS_LOADED clients failed"; }
+        fi
+        TOPUP_N="$((CLIENTS_LOADED - have))"
+        TOPUP_S="$(since "$t0")"
+        LOADED_HEALTH="$(rpc "$GW_SOCK" system.health '{}')"
+        LOADED_CLIENTS="$(json_num clients "$LOADED_HEALTH")"
+        LOADED_HEAD="$(json_num journalHead "$LOADED_HEALTH")"
+        LOADED_DB_MIB="$(du -m "$GW_DB" | cut -f1)"
+        stop_daemon "$GW_PID"
+
+        ready_runs loaded "$GW_DB"
+        READY_LOADED=("${READY[@]}")
+        READY_LOADED_MEDIAN="$READY_MEDIAN"
+
+        # A fresh process on the loaded database, a client.get load, then its memory.
+        start_daemon "$GW_SOCK" "$GW_DB" "$GW_LOG"
+        GW_PID="$PID"
+        if s="$(load "$GW_SOCK" client.get "$GET_PARAMS" 16 16)"; then
+            LOADED_GET_RPS="$(json_num rps "$s")"
+        else
+            FAILED=1
+        fi
+        kill -0 "$GW_PID" 2>/dev/null || { tail -n 20 "$GW_LOG" >&2; die "the daemon died during the load"; }
+        RSS_LOADED_KIB="$(proc_kib "$GW_PID" VmRSS)"
+        HWM_LOADED_KIB="$(proc_kib "$GW_PID" VmHWM)"
+    fi
+fi
+
+# =============================================================================================
 # Report
-# ---------------------------------------------------------------------------------------------
+# =============================================================================================
 MISSED=0
-# check LABEL VALUE OP BOUND UNIT: one line of the targets table.
+# check LABEL VALUE OP BOUND UNIT: one line of a targets table.
 check() {
     local label="$1" value="$2" op="$3" bound="$4" unit="$5" verdict
     if [[ -z "$value" ]]; then
@@ -226,39 +466,114 @@ check() {
     fi
     printf '| %s | %s | %s %s | %s |\n' "$label" "${value:-?}${unit:+ $unit}" "$op" "$bound${unit:+ $unit}" "$verdict"
 }
+targets_header() { echo; echo "| target | measured | bound | |"; echo "|---|---:|---:|---|"; }
+rt_header() {
+    echo "| scenario | clients x pipeline | method | echo req/s | daemon req/s | ratio | echo p50 / p99 ms | daemon p50 / p99 ms |"
+    echo "|---|---|---|---:|---:|---:|---:|---:|"
+}
+store_header() {
+    echo "| scenario | clients x pipeline | method | raw FULL batch=1 rows/s | daemon req/s | x raw | daemon p50 / p99 ms |"
+    echo "|---|---|---|---:|---:|---:|---:|"
+}
 
 echo "## pms-gateway benchmark"
 echo
-echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -srm), ${BENCH_SECONDS} s per run, rpcload -j $BENCH_THREADS"
+echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -srm), ${BENCH_SECONDS} s per run, rpcload -j $BENCH_THREADS;" \
+     "whole run $(since "$BENCH_START") s"
 if [[ -n "$DAEMON_CMD" ]]; then
-    echo "daemon: DAEMON_CMD=\`$DAEMON_CMD\` (stand-in)"
+    echo "daemon: DAEMON_CMD=\`$DAEMON_CMD\` (stand-in; the issue sections are skipped)"
 else
     echo "daemon: \`$DAEMON\` ($(( $(stat -c %s "$DAEMON") / 1024 )) KiB;" \
          "links libFoundation.so: $(ldd "$DAEMON" 2>/dev/null | grep -q 'libFoundation\.so' && echo yes || echo no))"
 fi
 echo
-echo "| scenario | clients x pipeline | method | echo req/s | daemon req/s | ratio | echo p50 / p99 ms | daemon p50 / p99 ms |"
-echo "|---|---|---|---:|---:|---:|---:|---:|"
-printf '%s\n' "${ROWS[@]}"
+echo "### Transport baseline (system.health)"
 echo
-echo "Daemon after the load: VmRSS $(awk -v k="$RSS_KIB" 'BEGIN { printf "%.1f", k / 1024 }') MiB" \
-     "(peak VmHWM $(awk -v k="$HWM_KIB" 'BEGIN { printf "%.1f", k / 1024 }') MiB), $THREADS threads."
+rt_header
+printf '%s' "${ROWS[base]:-}"
+echo
+echo "Daemon after the load: VmRSS $(mib "$RSS_KIB") MiB (peak VmHWM $(mib "$HWM_KIB") MiB), $THREADS threads."
 echo "Start-up, exec → first answered system.health on a fresh database (ms, $READY_RUNS runs):" \
-     "${READY[*]:-none}; median ${READY_MEDIAN:-?}; SIGTERM → exit ${STOP_MS:-?} ms."
-echo
-echo "| target | measured | bound | |"
-echo "|---|---:|---:|---|"
+     "${READY_FRESH[*]:-none}; median ${READY_FRESH_MEDIAN:-?}; SIGTERM → exit ${STOP_FRESH_MS:-?} ms."
+targets_header
 check "ratio at 16x1" "${RESULT[health-16x1.ratio]:-}" ">=" "$TARGET_RATIO_16x1" ""
 check "daemon p99 at 16x1" "${RESULT[health-16x1.p99]:-}" "<" "$TARGET_P99_16x1_MS" "ms"
-check "RSS after load" "$(awk -v k="$RSS_KIB" 'BEGIN { printf "%.1f", k / 1024 }')" "<" "$TARGET_RSS_MIB" "MiB"
-check "ready (median)" "$READY_MEDIAN" "<" "$TARGET_READY_MS" "ms"
+check "RSS after load" "$(mib "$RSS_KIB")" "<" "$TARGET_RSS_MIB" "MiB"
+check "ready (median)" "$READY_FRESH_MEDIAN" "<" "$TARGET_READY_MS" "ms"
 
-if [[ "$SQLITE_SECONDS" != 0 ]]; then
+if ((ISSUES)); then
+    echo
+    echo "### Issue 3: store (partner.put, journal.verify)"
+    echo
+    echo "Raw SQLite in this run (sqlite_limit, below): WAL sync=FULL batch=1 ${RAW_FULL1:-?} rows/s," \
+         "batch=16 ${RAW_FULL16:-?} rows/s. Each partner.put is one new partner and one journal entry."
+    echo
+    store_header
+    printf '%s' "${ROWS[store]:-}"
+    echo
+    if ((JOURNAL_ENTRIES > 0)); then
+        echo "journal.verify over ${VERIFY_ENTRIES:-?} entries (filled through partner.put 64x4 in" \
+             "${JOURNAL_FILL_S:-?} s, database ${JOURNAL_DB_MIB:-?} MiB), round trip over the socket" \
+             "(ms, $VERIFY_RUNS runs): ${VERIFY_MS[*]:-none}; median ${VERIFY_MEDIAN_S:-?} s; ok: true."
+    else
+        echo "journal.verify: skipped (JOURNAL_ENTRIES=0)."
+    fi
+    targets_header
+    check "partner.put 16x1 ÷ raw FULL batch=1" "${RESULT[put-16x1.xraw]:-}" ">=" "$TARGET_PUT_X_RAW" "x"
+    check "partner.put p99 at 16x1" "${RESULT[put-16x1.p99]:-}" "<" "$TARGET_PUT_P99_MS" "ms"
+    if ((JOURNAL_ENTRIES > 0)); then
+        check "journal.verify, $JOURNAL_ENTRIES entries (median)" "$VERIFY_MEDIAN_S" "<" "$TARGET_VERIFY_S" "s"
+    fi
+
+    echo
+    echo "### Issue 4: OIDC clients (client.get, client.create, $CLIENTS_LOADED clients)"
+    echo
+    echo "client.get of one RSA-2048 client (\`$CLIENT_ID\`):"
+    echo
+    rt_header
+    printf '%s' "${ROWS[clients]:-}" | grep -v '^| create' || true
+    echo
+    echo "client.create, 16 connections, a fresh RSA key per request (scripts/create_load.py):"
+    echo
+    store_header
+    printf '%s' "${ROWS[clients]:-}" | grep '^| create' || true
+    echo
+    if ((CLIENTS_LOADED > 0)); then
+        echo "Loaded: $TOPUP_N clients created in $TOPUP_S s (16x4," \
+             "$(awk -v n="$TOPUP_N" -v s="$TOPUP_S" 'BEGIN { if (s > 0) printf "%.0f", n / s }')/s);" \
+             "now $LOADED_CLIENTS clients, journal head $LOADED_HEAD, database $LOADED_DB_MIB MiB."
+        echo "Start-up on it, exec → first answered system.health (ms, $READY_RUNS runs):" \
+             "${READY_LOADED[*]:-none}; median ${READY_LOADED_MEDIAN:-?}."
+        echo "Restarted daemon after client.get 16x16 for ${BENCH_SECONDS} s (${LOADED_GET_RPS:-?} req/s):" \
+             "VmRSS $(mib "${RSS_LOADED_KIB:-0}") MiB (peak VmHWM $(mib "${HWM_LOADED_KIB:-0}") MiB)."
+    else
+        echo "Loaded start-up and RSS: skipped (CLIENTS_LOADED=0)."
+    fi
+    targets_header
+    check "client.get ratio at 16x1" "${RESULT[get-16x1.ratio]:-}" ">=" "$TARGET_GET_RATIO" ""
+    check "client.get p99 at 16x1" "${RESULT[get-16x1.p99]:-}" "<" "$TARGET_GET_P99_MS" "ms"
+    check "client.create 16x1 ÷ raw FULL batch=1" "${RESULT[create-16x1.xraw]:-}" ">=" "$TARGET_CREATE_X_RAW" "x"
+    if ((CLIENTS_LOADED > 0)); then
+        check "ready with $CLIENTS_LOADED clients (median)" "$READY_LOADED_MEDIAN" "<" "$TARGET_READY_LOADED_MS" "ms"
+        check "RSS with $CLIENTS_LOADED clients" "$(mib "${RSS_LOADED_KIB:-0}")" "<" "$TARGET_RSS_LOADED_MIB" "MiB"
+    fi
+
+    echo
+    echo "### Issue 5: licenses (license.validate)"
+    echo
+    rt_header
+    printf '%s' "${ROWS[licenses]:-}"
+    targets_header
+    check "license.validate ratio at 16x1" "${RESULT[validate-16x1.ratio]:-}" ">=" "$TARGET_LIC_RATIO" ""
+    check "license.validate p99 at 16x1" "${RESULT[validate-16x1.p99]:-}" "<" "$TARGET_LIC_P99_MS" "ms"
+fi
+
+if [[ -n "$SQLITE_OUT" ]]; then
     echo
     echo "### SQLite raw commit rates on this disk (sqlite_limit -s $SQLITE_SECONDS, in $(df --output=target "$WORK" | tail -n 1))"
     echo
     echo '```'
-    "$TOOLS/sqlite_limit" -d "$WORK" -s "$SQLITE_SECONDS" -q
+    echo "$SQLITE_OUT"
     echo '```'
 fi
 

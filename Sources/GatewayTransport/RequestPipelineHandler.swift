@@ -1,57 +1,40 @@
 import NIOCore
 
-/// Runs a connection's requests and writes their replies in request order.
+/// Runs a connection's requests one after another and writes their replies in request order.
 ///
-/// Replies that are ready at once are written straight away (flushed once per read burst);
-/// deferred ones hold a slot, and later replies wait behind it. Reading pauses while too many
-/// replies are outstanding or the peer is not reading what we write, so a client that pipelines
-/// without reading costs bounded memory and never slows other connections. When the input side
-/// closes (the peer finished sending, or graceful shutdown half-closed it), every request already
-/// read is still answered, then the connection closes.
+/// Requests on one connection keep their order of effect, as if served by a loop: a read that
+/// follows a write on the same connection sees that write. Immediate replies are computed on the
+/// event loop and written at once (flushed once per read burst); while a deferred reply is being
+/// computed, later lines wait in a queue. Reading pauses while that queue is full or the peer is
+/// not reading what we write, so a client that pipelines without reading costs bounded memory
+/// and never slows other connections. When the input side closes (the peer finished sending, or
+/// graceful shutdown half-closed it), every request already read is still answered, then the
+/// connection closes.
 final class RequestPipelineHandler: ChannelDuplexHandler {
     typealias InboundIn = InboundFrame
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private enum Slot {
-        case waiting
-        case ready([UInt8]?)
-    }
-
     private let responder: any LineResponder
-    private let maxOutstanding: Int
-    private var slots = CircularBuffer<Slot>()
-    /// Sequence number of `slots.first`, so a deferred reply finds its slot after others drained.
-    private var firstSlotNumber = 0
+    private let maxQueued: Int
+    /// Lines read while a deferred reply was being computed, in arrival order.
+    private var queued = CircularBuffer<InboundFrame>()
+    private var busy = false
     private var inputClosed = false
     private var readHeld = false
     private var closing = false
 
-    init(responder: any LineResponder, maxOutstanding: Int = 256) {
+    init(responder: any LineResponder, maxQueued: Int = 256) {
         self.responder = responder
-        self.maxOutstanding = maxOutstanding
+        self.maxQueued = maxQueued
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch responder.respond(to: unwrapInboundIn(data)) {
-        case .immediate(let reply):
-            if slots.isEmpty {
-                if let reply { write(reply, context: context) }
-            } else {
-                slots.append(.ready(reply))
-            }
-        case .deferred(let work):
-            let number = firstSlotNumber + slots.count
-            slots.append(.waiting)
-            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-            let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-            let eventLoop = context.eventLoop
-            Task {
-                let reply = await work()
-                eventLoop.execute {
-                    handler.value.complete(number, with: reply, context: boundContext.value)
-                }
-            }
+        let frame = unwrapInboundIn(data)
+        if busy {
+            queued.append(frame)
+        } else {
+            run(frame, context: context)
         }
     }
 
@@ -69,7 +52,7 @@ final class RequestPipelineHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if slots.count >= maxOutstanding || !context.channel.isWritable {
+        if queued.count >= maxQueued || !context.channel.isWritable {
             readHeld = true
         } else {
             context.read()
@@ -81,14 +64,30 @@ final class RequestPipelineHandler: ChannelDuplexHandler {
         context.fireChannelWritabilityChanged()
     }
 
-    private func complete(_ number: Int, with reply: [UInt8]?, context: ChannelHandlerContext) {
-        let index = number - firstSlotNumber
-        guard index >= 0, index < slots.count else { return }
-        slots[slots.index(slots.startIndex, offsetBy: index)] = .ready(reply)
-        while case .ready(let ready)? = slots.first {
-            slots.removeFirst()
-            firstSlotNumber += 1
-            if let ready { write(ready, context: context) }
+    private func run(_ frame: InboundFrame, context: ChannelHandlerContext) {
+        switch responder.respond(to: frame) {
+        case .immediate(let reply):
+            if let reply { write(reply, context: context) }
+        case .deferred(let work):
+            busy = true
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+            let eventLoop = context.eventLoop
+            Task {
+                let reply = await work()
+                eventLoop.execute {
+                    handler.value.finish(with: reply, context: boundContext.value)
+                }
+            }
+        }
+    }
+
+    /// A deferred reply is ready: write it, then run what queued up behind it.
+    private func finish(with reply: [UInt8]?, context: ChannelHandlerContext) {
+        busy = false
+        if let reply { write(reply, context: context) }
+        while !busy, let next = queued.popFirst() {
+            run(next, context: context)
         }
         context.flush()
         resumeReadingIfPossible(context: context)
@@ -100,7 +99,7 @@ final class RequestPipelineHandler: ChannelDuplexHandler {
     }
 
     private func resumeReadingIfPossible(context: ChannelHandlerContext) {
-        guard readHeld, slots.count < maxOutstanding, context.channel.isWritable else { return }
+        guard readHeld, queued.count < maxQueued, context.channel.isWritable else { return }
         readHeld = false
         context.read()
     }
@@ -108,7 +107,7 @@ final class RequestPipelineHandler: ChannelDuplexHandler {
     /// Closes once the input is done and every reply is on the wire: the close waits for an
     /// empty write queued behind the replies, so nothing already answered is cut off.
     private func closeIfFinished(context: ChannelHandlerContext) {
-        guard inputClosed, slots.isEmpty, !closing else { return }
+        guard inputClosed, !busy, queued.isEmpty, !closing else { return }
         closing = true
         let flushed = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: flushed)

@@ -21,7 +21,7 @@ import Testing
 
     @Test func adoptsTheActivatedSocketAndNotifiesReadyAndStopping() throws {
         let (daemon, notify) = try Self.activated()
-        #expect(notify.waitFor("READY=1"))
+        #expect(notify.waitFor("READY=1"), "\(notify.messages) \(daemon.stderr())")
         let client = try daemon.client()
         #expect(try client.call("system.health")["status"] == "ok")
         #expect(!FileManager.default.fileExists(atPath: "\(daemon.directory)/configured.sock"))
@@ -39,7 +39,7 @@ import Testing
         let directory = try TestPaths.temporaryDirectory()
         let notify = try NotifyListener(path: "\(directory)/notify.sock")
         let daemon = try TestDaemon(environment: ["NOTIFY_SOCKET": notify.path], directory: directory, wait: false)
-        #expect(notify.waitFor("READY=1"))
+        #expect(notify.waitFor("READY=1"), "\(notify.messages) \(daemon.stderr())")
         #expect(try daemon.client().call("system.health")["status"] == "ok")
         daemon.signal(SIGINT)
         #expect(notify.waitFor("STOPPING=1"))
@@ -48,7 +48,7 @@ import Testing
 
     @Test func watchdogKeepAlivesAtHalfTheInterval() throws {
         let (daemon, notify) = try Self.activated(environment: ["WATCHDOG_USEC": "200000"])
-        #expect(notify.waitFor("READY=1"))
+        #expect(notify.waitFor("READY=1"), "\(notify.messages) \(daemon.stderr())")
         let messages = notify.collect(for: .seconds(1))
         let keepAlives = messages.filter { $0.split(separator: "\n").contains("WATCHDOG=1") }.count
         // Every 100 ms: about ten in a second; well under that means no keep-alive loop.
@@ -58,15 +58,15 @@ import Testing
     }
 
     @Test func noWatchdogWithoutWatchdogUsec() throws {
-        let (_, notify) = try Self.activated()
-        #expect(notify.waitFor("READY=1"))
+        let (daemon, notify) = try Self.activated()
+        #expect(notify.waitFor("READY=1"), "\(notify.messages) \(daemon.stderr())")
         let messages = notify.collect(for: .milliseconds(500))
         #expect(!messages.contains { $0.contains("WATCHDOG=1") }, "\(messages)")
     }
 
     @Test func reloadingThenReadyAroundSighup() throws {
         let (daemon, notify) = try Self.activated()
-        #expect(notify.waitFor("READY=1"))
+        #expect(notify.waitFor("READY=1"), "\(notify.messages) \(daemon.stderr())")
         daemon.signal(SIGHUP)
         let deadline = ContinuousClock.now + .seconds(10)
         var seen: [String] = []

@@ -28,7 +28,7 @@ enum JournalMethods {
                 "journal.verify", summary: "Recompute the hash chain; names the first bad seq.",
                 result: ["ok", "entries", "headHash", "firstBadSeq"]
             ) { _, _ in
-                try store.read { connection in try connection.journalVerify() }.jsonValue
+                try await store.readOnOwnThread { connection in try connection.journalVerify() }.jsonValue
             }
         )
     }
