@@ -55,22 +55,24 @@ public struct MethodDescriptor<Context: Sendable>: Sendable {
         _ name: String, summary: String, params: [ParamDescriptor] = [], result: [String],
         immediate handler: @escaping ImmediateHandler
     ) {
-        self.name = name
-        self.summary = summary
-        self.params = params
-        self.resultMembers = result
-        self.execution = .immediate(handler)
+        self.init(name, summary, params, result, .immediate(handler))
     }
 
     public init(
         _ name: String, summary: String, params: [ParamDescriptor] = [], result: [String],
         deferred handler: @escaping DeferredHandler
     ) {
+        self.init(name, summary, params, result, .deferred(handler))
+    }
+
+    private init(
+        _ name: String, _ summary: String, _ params: [ParamDescriptor], _ result: [String], _ execution: Execution
+    ) {
         self.name = name
         self.summary = summary
         self.params = params
         self.resultMembers = result
-        self.execution = .deferred(handler)
+        self.execution = execution
     }
 
     /// Whether a call can be answered without leaving the caller's thread.

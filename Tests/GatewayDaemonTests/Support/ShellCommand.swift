@@ -29,38 +29,36 @@ enum ShellCommand {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let stdoutPath = "\(scratch)/stdout"
         let stderrPath = "\(scratch)/stderr"
-        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in ["NOTIFY_SOCKET", "JOURNAL_STREAM", "LISTEN_FDS", "LISTEN_PID", "WATCHDOG_USEC"] {
-            env.removeValue(forKey: key)
+        var stdin: ChildProcess.Stream = .null
+        var pipeEnds: [Int32] = [-1, -1]
+        if input != nil {
+            guard pipe2(&pipeEnds, O_CLOEXEC) == 0 else { throw RPCClient.Failure(description: "pipe: errno \(errno)") }
+            stdin = .descriptor(pipeEnds[0])
         }
-        env.merge(environment) { $1 }
-        process.environment = env
-        let stdoutFile = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-        let stderrFile = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-        process.standardOutput = stdoutFile
-        process.standardError = stderrFile
-        let stdin = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        try process.run()
-        try? stdoutFile.close()
-        try? stderrFile.close()
+        let process: ChildProcess
+        do {
+            process = try ChildProcess(
+                executable: executable, arguments: arguments, environment: ChildProcess.environment(environment),
+                stdin: stdin, stdout: .file(stdoutPath), stderr: .file(stderrPath)
+            )
+        } catch {
+            pipeEnds.filter { $0 >= 0 }.forEach { close($0) }
+            throw error
+        }
         if let input {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try? stdin.fileHandleForWriting.close()
-        }
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                throw RPCClient.Failure(description: "\(executable) \(arguments) did not finish within \(timeout)")
+            close(pipeEnds[0])
+            let bytes = Array(input.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { write(pipeEnds[1], $0.baseAddress, $0.count) }
+                if written <= 0 { break }  // the program stopped reading; its output tells the rest
+                offset += written
             }
-            usleep(5_000)
+            close(pipeEnds[1])
+        }
+        guard process.waitForExit(timeout: timeout) else {
+            process.killAndReap()
+            throw RPCClient.Failure(description: "\(executable) \(arguments) did not finish within \(timeout)")
         }
         return Output(
             status: process.terminationStatus, reason: process.terminationReason,

@@ -7,7 +7,9 @@ final class TestDaemon {
     let socketPath: String
     let databasePath: String
     let configPath: String
-    let process = Process()
+    /// The daemon (or its launcher, which execs it and keeps the pid). See ``ChildProcess`` for
+    /// why this is not Foundation's `Process`.
+    let process: ChildProcess
     /// stderr goes to a file, not a pipe: a chatty daemon can never block on a full pipe buffer.
     let stderrPath: String
 
@@ -26,25 +28,11 @@ final class TestDaemon {
         stderrPath = "\(self.directory)/daemon.stderr"
         try Self.writeConfig(to: configPath, socket: socketPath, database: databasePath, directory: self.directory, overrides: overrides)
         let daemonArguments = ["--config", configPath, "--log-level", "debug"] + arguments
-        if let executable = launcher.first {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = Array(launcher.dropFirst()) + [TestPaths.daemon] + daemonArguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: TestPaths.daemon)
-            process.arguments = daemonArguments
-        }
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "NOTIFY_SOCKET")
-        env.removeValue(forKey: "JOURNAL_STREAM")
-        env.merge(environment) { $1 }
-        process.environment = env
-        guard FileManager.default.createFile(atPath: stderrPath, contents: nil),
-            let stderrFile = FileHandle(forWritingAtPath: stderrPath)
-        else { throw RPCClient.Failure(description: "cannot create \(stderrPath)") }
-        process.standardError = stderrFile
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        try? stderrFile.close()
+        let command = launcher.isEmpty ? [TestPaths.daemon] + daemonArguments : launcher + [TestPaths.daemon] + daemonArguments
+        process = try ChildProcess(
+            executable: command[0], arguments: Array(command.dropFirst()), environment: ChildProcess.environment(environment),
+            stderr: .file(stderrPath)
+        )
         if wait { try waitUntilReady() }
     }
 
@@ -92,7 +80,7 @@ final class TestDaemon {
     }
 
     func signal(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+        process.signal(signal)
     }
 
     /// Waits for the process to exit and returns its status.
@@ -112,10 +100,7 @@ final class TestDaemon {
     }
 
     func stop() {
-        if process.isRunning {
-            signal(SIGKILL)
-            _ = try? waitForExit()
-        }
+        process.killAndReap()
     }
 
     deinit {
