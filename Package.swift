@@ -25,6 +25,7 @@ let package = Package(
         // Without its default "JSON" trait: that trait links full Foundation (JSONSerialization).
         // The config file is parsed by our own JSON reader and handed over as an in-memory provider.
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: []),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C shims: the few system declarations Swift cannot import directly.
@@ -75,11 +76,26 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Layer 2: delivery of outbox rows to eSignet and IDA's WebSub hub, at least once, in order per key.
+        .target(
+            name: "GatewayDelivery",
+            dependencies: [
+                "GatewayStore", "GatewayJSON",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // Wiring: config, the RPC method table, the server lifecycle.
         .target(
             name: "GatewayDaemon",
             dependencies: [
                 "GatewayJSON", "JSONRPC", "GatewayTransport", "GatewayCrypto", "GatewayStore", "GatewayServices",
+                "GatewayDelivery",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,6 +129,18 @@ let package = Package(
             dependencies: [
                 "GatewayServices", "GatewayStore", "GatewayJSON", "GatewayCrypto", "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: testing
+        ),
+        .testTarget(
+            name: "GatewayDeliveryTests",
+            dependencies: [
+                "GatewayDelivery", "GatewayStore", "GatewayJSON",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: testing
         ),

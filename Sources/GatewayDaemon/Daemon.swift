@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import FoundationEssentials
+import GatewayDelivery
 import GatewayServices
 import GatewayStore
 import GatewayTransport
@@ -59,7 +60,12 @@ public enum Daemon {
             notifier: notifier, logger: logger
         )
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [GatewayServer(listener: listener, logger: logger), SystemdService(notifier: notifier), reload],
+            // Delivery first, so it stops last: the server stops taking mutations, then delivery
+            // records what it has on the wire.
+            services: [
+                services.delivery, GatewayServer(listener: listener, logger: logger), SystemdService(notifier: notifier),
+                reload,
+            ],
             logger: logger
         )
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.server.shutdownGraceSeconds)
@@ -81,6 +87,15 @@ public enum Daemon {
             keys: KeyHashingService(rules: configuration.clients),
             licenses: LicenseService(
                 store: store, rules: configuration.license, propertiesFile: configuration.esignetPropertiesFile, logger: logger
+            ),
+            delivery: OutboxDeliverer(
+                store: store,
+                configuration: DeliveryConfiguration(
+                    esignetBaseURL: configuration.esignetBaseURL,
+                    esignetBearerTokenFile: configuration.esignetBearerTokenFile,
+                    idaWebsubHubURL: configuration.idaWebsubHubURL
+                ),
+                eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
             ),
             startedAt: .now, version: version
         )

@@ -11,14 +11,20 @@ final class Statement {
 
     init(connection: Connection, sql: String) throws(StoreError) {
         var statement: OpaquePointer?
-        var tail: UnsafePointer<CChar>?
-        let result = sqlite3_prepare_v3(
-            connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
+        // `tail` points into the C string, so it is read inside `withCString`: the implicit
+        // String-to-pointer bridge would free that buffer as soon as the prepare call returned.
+        let (result, hasSecondStatement) = sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
+            let result = sqlite3_prepare_v3(
+                connection.handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail)
+            let rest = tail.map { String(cString: $0) } ?? ""
+            return (result, !rest.allSatisfy(\.isWhitespace))
+        }
         guard result == SQLITE_OK, let statement else {
             throw connection.error(result, "prepare")
         }
         // A second statement in the text would silently never run.
-        if let tail, tail.pointee != 0, !String(cString: tail).allSatisfy(\.isWhitespace) {
+        if hasSecondStatement {
             sqlite3_finalize(statement)
             throw StoreError(.sql, "prepare: more than one statement in \(sql.prefix(60))")
         }

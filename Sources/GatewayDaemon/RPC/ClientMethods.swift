@@ -1,3 +1,4 @@
+import GatewayDelivery
 import GatewayJSON
 import GatewayServices
 import JSONRPC
@@ -10,6 +11,7 @@ enum ClientMethods {
     ]
 
     static func register(in table: inout MethodTable<RPCContext>, _ services: GatewayServiceSet) {
+        let delivery = services.delivery
         let clients = services.clients
         let keys = services.keys
         table.register(
@@ -17,14 +19,18 @@ enum ClientMethods {
                 "client.create", summary: "Register an OIDC client for an auth partner (PMS POST /oidc/client).",
                 params: [.string("name"), .string("policyId"), .object("publicKey"), .string("authPartnerId")] + clientFields,
                 result: ["clientId", "status"]
-            ) { params, context in try await clients.create(params, context: context.call) }
+            ) { params, context in
+                try await delivery.afterCommit(clients.create(params, context: context.call))
+            }
         )
         table.register(
             MethodDescriptor(
                 "client.update", summary: "Update or deactivate an OIDC client (PMS PUT /oidc/client/{id}).",
                 params: [.string("clientId"), .string("clientName"), .string("status")] + clientFields,
                 result: ["clientId", "status"]
-            ) { params, context in try await clients.update(params, context: context.call) }
+            ) { params, context in
+                try await delivery.afterCommit(clients.update(params, context: context.call))
+            }
         )
         table.register(
             MethodDescriptor(

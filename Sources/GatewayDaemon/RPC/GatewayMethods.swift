@@ -19,6 +19,7 @@ enum GatewayMethods {
         ClientMethods.register(in: &table, services)
         LicenseMethods.register(in: &table, services)
         JournalMethods.register(in: &table, services)
+        OutboxMethods.register(in: &table, services)
         document.value = table.openRPCDocument(title: "pms-gateway", version: services.version)
         return table
     }

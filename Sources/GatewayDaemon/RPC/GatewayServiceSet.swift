@@ -1,3 +1,4 @@
+import GatewayDelivery
 import GatewayServices
 import GatewayStore
 
@@ -9,6 +10,8 @@ struct GatewayServiceSet: Sendable {
     let clients: ClientRegistry
     let keys: KeyHashingService
     let licenses: LicenseService
+    /// Told after each commit that enqueued outbox rows, so delivery starts without waiting for its scan.
+    let delivery: OutboxDeliverer
     let startedAt: ContinuousClock.Instant
     let version: String
 }

@@ -9,7 +9,10 @@ enum SystemMethods {
         table.register(
             MethodDescriptor(
                 "system.health", summary: "Liveness and counts; always allowed.",
-                result: ["status", "version", "uptimeSeconds", "journalHead", "clients", "licenses", "outboxPending"],
+                result: [
+                    "status", "version", "uptimeSeconds", "journalHead", "clients", "licenses", "outboxPending",
+                    "outboxFailed",
+                ],
                 immediate: { _, _ in try health(services) }
             )
         )
@@ -33,7 +36,8 @@ enum SystemMethods {
                 """
                 SELECT (SELECT ifnull(max(seq), 0) FROM journal), (SELECT ifnull(max(seq), 0) FROM clients),
                        (SELECT ifnull(max(seq), 0) FROM licenses),
-                       (SELECT count(*) FROM outbox WHERE status = 'pending')
+                       (SELECT count(*) FROM outbox WHERE status = 'pending'),
+                       (SELECT count(*) FROM outbox WHERE status = 'failed')
                 """
             )
         }
@@ -46,6 +50,7 @@ enum SystemMethods {
             "clients": JSONValue(try row?.int(1) ?? 0),
             "licenses": JSONValue(try row?.int(2) ?? 0),
             "outboxPending": JSONValue(try row?.int(3) ?? 0),
+            "outboxFailed": JSONValue(try row?.int(4) ?? 0),
         ]
     }
 }

@@ -40,7 +40,7 @@ final class ChildProcess: @unchecked Sendable {
                 posix_spawn_file_actions_adddup2(&actions, fd, target)
             }
         }
-        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
+        _ = Self.addCloseFrom?(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -65,6 +65,14 @@ final class ChildProcess: @unchecked Sendable {
         guard result == 0 else { throw RPCClient.Failure(description: "posix_spawn \(executable): error \(result)") }
         processIdentifier = pid
     }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does
+    /// not declare without `_GNU_SOURCE`; looked up at run time.
+    private static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(
+            symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
 
     /// The environment a child gets by default: ours, without systemd's variables (a test adds
     /// those on purpose), merged with `overrides`.

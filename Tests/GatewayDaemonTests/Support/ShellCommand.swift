@@ -32,7 +32,10 @@ enum ShellCommand {
         var stdin: ChildProcess.Stream = .null
         var pipeEnds: [Int32] = [-1, -1]
         if input != nil {
-            guard pipe2(&pipeEnds, O_CLOEXEC) == 0 else { throw RPCClient.Failure(description: "pipe: errno \(errno)") }
+            // A socket pair rather than a pipe: it can be created close-on-exec atomically.
+            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pipeEnds) == 0 else {
+                throw RPCClient.Failure(description: "socketpair: errno \(errno)")
+            }
             stdin = .descriptor(pipeEnds[0])
         }
         let process: ChildProcess
@@ -50,7 +53,9 @@ enum ShellCommand {
             let bytes = Array(input.utf8)
             var offset = 0
             while offset < bytes.count {
-                let written = bytes[offset...].withUnsafeBytes { write(pipeEnds[1], $0.baseAddress, $0.count) }
+                let written = bytes[offset...].withUnsafeBytes {
+                    send(pipeEnds[1], $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                }
                 if written <= 0 { break }  // the program stopped reading; its output tells the rest
                 offset += written
             }

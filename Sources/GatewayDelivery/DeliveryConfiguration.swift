@@ -1,0 +1,55 @@
+/// Where and how the outbox is delivered (SPEC 1.1 `esignet.*`, `ida.*`; SPEC 5 delivery rules).
+///
+/// A nil URL is not an error: the embedded default config has no network at all, and its rows
+/// simply stay `pending` until an operator configures the target and restarts.
+public struct DeliveryConfiguration: Sendable {
+    /// `esignet.baseURL`; rows for eSignet go to `baseURL + path` (a trailing `/` is ignored).
+    public var esignetBaseURL: String?
+    /// `esignet.bearerTokenFile`; read on every attempt so a rotated token is used at once.
+    public var esignetBearerTokenFile: String?
+    /// `ida.websubHubURL`; the WebSub hub's publish endpoint.
+    public var idaWebsubHubURL: String?
+    /// The whole exchange (connect, send, read the reply) must finish within this.
+    public var requestTimeout: Duration
+    /// The wait after the first failed attempt; doubled after each further failure.
+    public var initialBackoff: Duration
+    /// The longest wait between two attempts.
+    public var maxBackoff: Duration
+    /// After this many failed attempts a row becomes `failed` and waits for `outbox.retry`.
+    public var maxAttempts: Int
+    /// How many rows (each of a different ordering key) may be on the wire at once.
+    public var maxInFlight: Int
+    /// The loop also rescans this often, so rows written without `notifyEnqueued()` (or due by
+    /// the wall clock after a restart) are never stranded.
+    public var pollInterval: Duration
+
+    public init(
+        esignetBaseURL: String?,
+        esignetBearerTokenFile: String?,
+        idaWebsubHubURL: String?,
+        requestTimeout: Duration = .seconds(10),
+        initialBackoff: Duration = .seconds(1),
+        maxBackoff: Duration = .seconds(300),
+        maxAttempts: Int = 20,
+        maxInFlight: Int = 16,
+        pollInterval: Duration = .seconds(1)
+    ) {
+        self.esignetBaseURL = esignetBaseURL
+        self.esignetBearerTokenFile = esignetBearerTokenFile
+        self.idaWebsubHubURL = idaWebsubHubURL
+        self.requestTimeout = requestTimeout
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+        self.maxAttempts = max(1, maxAttempts)
+        self.maxInFlight = max(1, maxInFlight)
+        self.pollInterval = pollInterval
+    }
+
+    /// The targets that have a URL, as stored in `outbox.target`; only their rows are scanned.
+    var enabledTargets: [OutboxTarget] {
+        var targets: [OutboxTarget] = []
+        if esignetBaseURL != nil { targets.append(.esignet) }
+        if idaWebsubHubURL != nil { targets.append(.ida) }
+        return targets
+    }
+}

@@ -1,0 +1,59 @@
+import GatewayStore
+
+/// The two questions the delivery loop asks the database.
+///
+/// A row is a *head* when every earlier row of its `(target, ordering_key)` is delivered; only
+/// heads may be sent, which is the whole ordering guarantee. A `failed` earlier row therefore
+/// blocks the rows behind it until `outbox.retry` (an update must never reach eSignet before its
+/// create, and a MISP license update never before its generation).
+extension ReadConnection {
+    /// Heads that are pending and due now, earliest due first (a new row is due at its creation,
+    /// so this is oldest first among rows never tried).
+    ///
+    /// The order is exactly `outbox_due`'s (status, next_attempt_at, seq), so SQLite walks that
+    /// index and stops at `limit` instead of sorting every pending row (`ORDER BY seq` alone did:
+    /// with a 5,000-row backlog each scan sorted the backlog); `outbox_by_key`
+    /// (target, ordering_key, seq) answers the head check per candidate.
+    func dueHeads(targets: [OutboxTarget], now: String, limit: Int) throws(StoreError) -> [OutboxRow] {
+        guard !targets.isEmpty, limit > 0 else { return [] }
+        let placeholders = targets.map { _ in "?" }.joined(separator: ", ")
+        let rows = try query(
+            """
+            SELECT o.seq, o.target, o.topic, o.ordering_key, o.body, o.attempts FROM outbox o
+            WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND o.target IN (\(placeholders))
+              AND NOT EXISTS (SELECT 1 FROM outbox e
+                              WHERE e.target = o.target AND e.ordering_key = o.ordering_key
+                                AND e.seq < o.seq AND e.status <> 'delivered')
+            ORDER BY o.next_attempt_at, o.seq LIMIT ?
+            """,
+            [.text(now)] + targets.map { .text($0.rawValue) } + [SQLValue(limit)])
+        var heads: [OutboxRow] = []
+        heads.reserveCapacity(rows.count)
+        for row in rows {
+            // A target name this build does not know cannot be delivered; the IN list excludes it.
+            guard let target = OutboxTarget(rawValue: try row.string(1)) else { continue }
+            heads.append(
+                OutboxRow(
+                    seq: try row.int(0), target: target, topic: try row.string(2), orderingKey: try row.string(3),
+                    body: try row.string(4), attempts: try row.int(5)))
+        }
+        return heads
+    }
+
+    /// When the earliest head that is not due yet becomes due, so the loop can sleep until then.
+    func nextDueTime(targets: [OutboxTarget], after now: String) throws(StoreError) -> String? {
+        guard !targets.isEmpty else { return nil }
+        let placeholders = targets.map { _ in "?" }.joined(separator: ", ")
+        return try queryFirst(
+            """
+            SELECT o.next_attempt_at FROM outbox o
+            WHERE o.status = 'pending' AND o.next_attempt_at > ? AND o.target IN (\(placeholders))
+              AND NOT EXISTS (SELECT 1 FROM outbox e
+                              WHERE e.target = o.target AND e.ordering_key = o.ordering_key
+                                AND e.seq < o.seq AND e.status <> 'delivered')
+            ORDER BY o.next_attempt_at LIMIT 1
+            """,
+            [.text(now)] + targets.map { .text($0.rawValue) }
+        )?.optionalString(0)
+    }
+}

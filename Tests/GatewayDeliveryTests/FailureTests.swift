@@ -1,0 +1,179 @@
+import GatewayDelivery
+import GatewayJSON
+import GatewayStore
+import Testing
+
+/// Failed attempts, backoff, `failed`, `outbox.retry`, null URLs and what reaches the log.
+@Suite struct FailureTests {
+    @Test func anErrorsListIsAFailureRecordedInLastErrorAndAnEmptyOneIsSuccess() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try openStore(directory)
+        let receiver = try await MockReceiver.start { _, index in index == 0 ? .esignetErrors : .ok }
+        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        let running = RunningDeliverer.start(
+            store: store, configuration: testConfiguration(esignet: receiver.baseURL, ida: nil, initialBackoff: .milliseconds(300)))
+        try await eventually("first attempt recorded") { try outboxRows(store).first?.attempts == 1 }
+        let afterFirst = try #require(try outboxRows(store).first)
+        #expect(afterFirst.status == "pending")
+        #expect(afterFirst.lastError == "eSignet errors: invalid_client_id (Invalid client id)")
+        try await eventually("delivered on retry") { try allDelivered(store) }
+        await running.stop()
+        #expect(try outboxRows(store).first?.attempts == 2)
+    }
+
+    @Test func backoffDoublesUpToTheCapThenTheRowFailsAndBlocksItsKeyUntilRetry() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try openStore(directory)
+        let receiver = try await MockReceiver.start { _, _ in .serverError }
+        let first = try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_UPDATED", key: "c1", body: esignetUpdate(clientId: "c1"))
+        let configuration = testConfiguration(
+            esignet: receiver.baseURL, ida: nil, maxAttempts: 5, initialBackoff: .milliseconds(50), maxBackoff: .milliseconds(200))
+        let logs = LogCapture()
+        let running = RunningDeliverer.start(store: store, configuration: configuration, logger: logs.logger)
+        try await eventually("failed") { try outboxRows(store).first?.status == "failed" }
+        try await Task.sleep(for: .milliseconds(300))
+
+        let rows = try outboxRows(store)
+        #expect(rows[0].attempts == 5)
+        #expect(rows[0].lastError == "HTTP 500")
+        #expect(rows[1].status == "pending" && rows[1].attempts == 0, "the update must wait behind its failed create")
+        let requests = receiver.requests
+        #expect(requests.count == 5)
+        #expect(requests.allSatisfy { $0.method == "POST" })
+        // Waits of 50, 100, 200, 200 ms (doubling, capped); allow scheduling slack upwards only.
+        let gaps = zip(requests.dropFirst(), requests).map { $0.receivedAt - $1.receivedAt }
+        for (gap, expected) in zip(gaps, [50, 100, 200, 200]) {
+            #expect(gap >= .milliseconds(expected - 5), "gap \(gap) shorter than \(expected) ms")
+            #expect(gap < .milliseconds(expected + 250), "gap \(gap) far longer than \(expected) ms")
+        }
+        let failureLines = logs.all.filter { $0.contains("attempt failed") || $0.contains("failed for good") }
+        #expect(failureLines.count == 5, "one log line per failed attempt")
+        let counts = try storeRead(store)
+        #expect(counts.pending == 1 && counts.failed == 1)
+
+        // outbox.retry: back to pending with attempts reset; the receiver recovered meanwhile.
+        receiver.respond { _, _ in .ok }
+        let retried = try await OutboxQueries.retry(
+            ["seq": JSONValue(first)], store: store, peer: Peer(uid: 0, gid: 0, pid: 1), requestId: "7")
+        #expect(retried["status"] == "pending")
+        #expect(retried["attempts"] == 0)
+        running.deliverer.notifyEnqueued()
+        try await eventually("both delivered after retry") { try allDelivered(store) }
+        await running.stop()
+        let after = receiver.requests.dropFirst(5)
+        #expect(after.map(\.method) == ["POST", "PUT"], "create before update, also after a retry")
+        #expect(try outboxRows(store).map(\.attempts) == [1, 1])
+
+        let journal = try store.read { try $0.journalList() }.entries
+        let entry = try #require(journal.last)
+        #expect(entry["method"] == "outbox.retry")
+        #expect(entry["entityType"] == "outbox")
+        #expect(entry["entityId"] == .string("\(first)"))
+        #expect(entry["requestId"] == "7")
+    }
+
+    @Test func retryRefusesUnknownAndNonFailedRows() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try openStore(directory)
+        let seq = try await enqueue(store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "c1", body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "1"))
+        let peer = Peer(uid: 0, gid: 0, pid: 1)
+        await #expect(throws: OutboxError.self) {
+            try await OutboxQueries.retry(["seq": JSONValue(seq)], store: store, peer: peer, requestId: nil)
+        }
+        do {
+            _ = try await OutboxQueries.retry(["seq": JSONValue(seq)], store: store, peer: peer, requestId: nil)
+        } catch let error as OutboxError {
+            #expect(error.code == .notFailed)
+            #expect(error.errorCode == "GW_OUTBOX_NOT_FAILED")
+        }
+        do {
+            _ = try await OutboxQueries.retry(["seq": 999], store: store, peer: peer, requestId: nil)
+            Issue.record("expected notFound")
+        } catch let error as OutboxError {
+            #expect(error.code == .notFound)
+        }
+        do {
+            _ = try await OutboxQueries.retry(["seq": "1"], store: store, peer: peer, requestId: nil)
+            Issue.record("expected invalidParams")
+        } catch let error as OutboxError {
+            #expect(error.code == .invalidParams)
+            #expect(error.message == "Invalid request parameter - must be an integer :request.seq")
+        }
+        #expect(try store.read { try $0.journalList() }.entries.isEmpty, "a refused retry journals nothing")
+    }
+
+    @Test func aTargetWithANullURLKeepsItsRowsPending() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try openStore(directory)
+        let receiver = try await MockReceiver.start()
+        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueue(store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "c1", body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "1"))
+        let running = RunningDeliverer.start(store: store, configuration: testConfiguration(esignet: nil, ida: receiver.baseURL))
+        try await eventually("ida delivered") { try outboxRows(store)[1].status == "delivered" }
+        try await Task.sleep(for: .milliseconds(400))  // two poll intervals
+        await running.stop()
+        let esignet = try outboxRows(store)[0]
+        #expect(esignet.status == "pending" && esignet.attempts == 0 && esignet.lastError == nil)
+        #expect(receiver.count == 1)
+    }
+
+    @Test func failureLogsAndLastErrorNeverCarryBodiesOrTokens() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try openStore(directory)
+        let receiver = try await MockReceiver.start { _, _ in MockReply(status: .badGateway, body: "upstream down") }
+        try directory.write("token", "TOKEN-abc-123\n")
+        let license = "LicenseKeyABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcd"
+        let data: JSONValue = ["mispLicenseData": ["mispId": "m1", "licenseKey": .string(license), "mispStatus": "ACTIVE"]]
+        try await enqueue(store, target: "ida", topic: "MISP_LICENSE_GENERATED", key: "m1", body: eventModel(topic: "MISP_LICENSE_GENERATED", id: "1", data: data))
+        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        let logs = LogCapture()
+        let running = RunningDeliverer.start(
+            store: store,
+            configuration: testConfiguration(esignet: receiver.baseURL, ida: receiver.baseURL, token: directory.file("token"), maxAttempts: 2),
+            logger: logs.logger)
+        try await eventually("both failed") { try outboxRows(store).allSatisfy { $0.status == "failed" } }
+        await running.stop()
+        let text = logs.all.joined(separator: "\n")
+        #expect(logs.all.filter { $0.contains("seq=") && $0.contains("error=HTTP 502") }.count == 4)
+        for secret in [license, "TOKEN-abc-123", "mispLicenseData", "publicKey", "Health portal"] {
+            #expect(!text.contains(secret), "log leaks \(secret)")
+        }
+        #expect(try outboxRows(store).allSatisfy { $0.lastError == "HTTP 502" })
+    }
+
+    @Test func aMalformedRowFailsAtOnceWithoutBlockingOtherKeys() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try openStore(directory)
+        let receiver = try await MockReceiver.start()
+        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "bad", body: ["method": "DELETE", "path": "/x", "body": [:]])
+        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "good", body: esignetCreate(clientId: "good"))
+        let running = RunningDeliverer.start(store: store, configuration: testConfiguration(esignet: receiver.baseURL, ida: nil))
+        try await eventually("settled") { try outboxRows(store).allSatisfy { $0.status != "pending" } }
+        await running.stop()
+        let rows = try outboxRows(store)
+        #expect(rows[0].status == "failed" && rows[0].attempts == 1)
+        #expect(rows[0].lastError == "outbox row has no method POST or PUT")
+        #expect(rows[1].status == "delivered")
+        #expect(receiver.count == 1)
+    }
+
+    @Test func anUnreachableReceiverIsAFailedAttemptWithATransportError() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try openStore(directory)
+        let receiver = try await MockReceiver.start()
+        let deadURL = receiver.baseURL
+        try await receiver.stop()
+        try await enqueue(store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "c1", body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "1"))
+        let running = RunningDeliverer.start(store: store, configuration: testConfiguration(esignet: nil, ida: deadURL, maxAttempts: 2))
+        try await eventually("failed") { try outboxRows(store).first?.status == "failed" }
+        await running.stop()
+        let row = try #require(try outboxRows(store).first)
+        #expect(row.attempts == 2)
+        #expect(row.lastError?.isEmpty == false)
+    }
+}
+
+func storeRead(_ store: Store) throws -> (pending: Int, failed: Int) {
+    try store.read { try OutboxQueries.counts($0) }
+}
