@@ -23,7 +23,8 @@ struct AccessControlTests {
 
     /// Sends ``probe`` as nobody/nogroup and returns the replies by id.
     static func probeAsNobody(_ daemon: TestDaemon) throws -> [Int: JSONValue] {
-        let (output, lines) = try ShellCommand.socat(socket: daemon.socketPath, lines: probe, asUser: "nobody", group: "nogroup")
+        let (output, lines) = try ShellCommand.socat(
+            socket: daemon.socketPath, lines: probe, asUser: "nobody", group: "nogroup")
         #expect(output.status == 0, "\(output)")
         var replies: [Int: JSONValue] = [:]
         for line in lines {
@@ -43,7 +44,8 @@ struct AccessControlTests {
         let replies = try Self.probeAsNobody(daemon)
         #expect(Self.isForbidden(replies[1]))
         #expect(!Self.isForbidden(replies[2]))
-        #expect(replies[2]?.rpcErrorCode == -32001, "partner.get runs and finds nothing: \(replies[2]?.serialized() ?? "")")
+        #expect(
+            replies[2]?.rpcErrorCode == -32001, "partner.get runs and finds nothing: \(replies[2]?.serialized() ?? "")")
         #expect(replies[3]?["result"]?["status"] == "ok")
         #expect(replies[4]?["result"]?["methods"]?.arrayValue?.isEmpty == false)
         #expect(Self.isForbidden(replies[5]))
@@ -97,7 +99,8 @@ struct AccessControlTests {
     @Test func forbiddenInsideABatchIsPerEntry() throws {
         let daemon = try Self.daemon(rules: [["user": "nobody", "allow": ["partner.get"]]])
         let batch = "[" + Self.probe.joined(separator: ",") + "]"
-        let (output, lines) = try ShellCommand.socat(socket: daemon.socketPath, lines: [batch], asUser: "nobody", group: "nogroup")
+        let (output, lines) = try ShellCommand.socat(
+            socket: daemon.socketPath, lines: [batch], asUser: "nobody", group: "nogroup")
         let entries = try #require(lines.first?.value?.arrayValue, "\(output)")
         #expect(entries.count == 5)
         #expect(entries.filter { Self.isForbidden($0) }.compactMap { $0["id"]?.intValue }.sorted() == [1, 5])

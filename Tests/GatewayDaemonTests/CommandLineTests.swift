@@ -39,7 +39,10 @@ import Testing
         if let text { #expect(output.stderr.contains(text), "\(output.stderr)") }
     }
 
-    @Test(arguments: ["{bad json", "", "[1, 2]", #"{"server": 5}"#, #"{"server": {"maxBatch": 0}}"#, #"{"server": {"socketMode": "rw"}}"#])
+    @Test(arguments: [
+        "{bad json", "", "[1, 2]", #"{"server": 5}"#, #"{"server": {"maxBatch": 0}}"#,
+        #"{"server": {"socketMode": "rw"}}"#,
+    ])
     func badConfigIsRefusedWithNothingCreated(text: String) throws {
         let (directory, config) = try Self.directory(withConfig: text)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -94,7 +97,9 @@ import Testing
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array("\(directory)/gw.sock".utf8)) }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         try #require(bound == 0)
         close(fd)
@@ -140,7 +145,8 @@ import Testing
         #expect(output.stdout.contains("server.maxBatch"), "\(output)")
         #expect(!output.stdout.contains(": ok"))
 
-        let badMapping = try Self.writeConfig(in: directory, overrides: ["mappings": ["amrAcr": .string("\(directory)/gone.json")]])
+        let badMapping = try Self.writeConfig(
+            in: directory, overrides: ["mappings": ["amrAcr": .string("\(directory)/gone.json")]])
         let mappingOutput = try ShellCommand.daemon(["--check-config", "--config", badMapping])
         #expect(mappingOutput.status == 1, "\(mappingOutput)")
         #expect(mappingOutput.stdout.contains("gone.json"), "\(mappingOutput)")
@@ -159,7 +165,11 @@ import Testing
         )
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var client: RPCClient?
-        #expect(ShutdownTests.poll { client = try? RPCClient(path: "\(directory)/other.sock"); return client != nil })
+        #expect(
+            ShutdownTests.poll {
+                client = try? RPCClient(path: "\(directory)/other.sock")
+                return client != nil
+            })
         #expect(try client?.call("system.health")["status"] == "ok")
         #expect(FileManager.default.fileExists(atPath: "\(directory)/other.sqlite3"))
         #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
@@ -183,7 +193,11 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let daemon = try TestDaemon(environment: ["SERVER_SOCKETPATH": "\(directory)/env.sock"], wait: false)
         var client: RPCClient?
-        #expect(ShutdownTests.poll { client = try? RPCClient(path: "\(directory)/env.sock"); return client != nil })
+        #expect(
+            ShutdownTests.poll {
+                client = try? RPCClient(path: "\(directory)/env.sock")
+                return client != nil
+            })
         #expect(try client?.call("system.health")["status"] == "ok")
         #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
     }

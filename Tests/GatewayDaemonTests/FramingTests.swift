@@ -31,7 +31,9 @@ import Testing
         var text = ""
         for id in 1...500 {
             let method = methods[id % methods.count]
-            text += RequestLine.call(id: id, method, params: method == "partner.get" ? #"{"partnerId":"p\#(id)"}"# : nil) + "\n"
+            text +=
+                RequestLine.call(id: id, method, params: method == "partner.get" ? #"{"partnerId":"p\#(id)"}"# : nil)
+                + "\n"
         }
         try client.send(text)
         for id in 1...500 {

@@ -20,7 +20,8 @@ import Testing
         try client.send(Self.paddedHealth(id: 1, bytes: 4096) + "\n")
         try client.send(Self.paddedHealth(id: 2, bytes: 4096) + "\r\n")
         try client.send(Self.paddedHealth(id: 3, bytes: 4097) + "\n")
-        try client.send(Self.paddedHealth(id: 4, bytes: 20_000) + "\n" + RequestLine.call(id: 5, "system.health") + "\n")
+        try client.send(
+            Self.paddedHealth(id: 4, bytes: 20_000) + "\n" + RequestLine.call(id: 5, "system.health") + "\n")
         let replies = try client.readJSON(count: 4)
         #expect(replies[0]["id"] == 1 && replies[0]["result"]?["status"] == "ok")
         #expect(replies[1]["id"] == 2 && replies[1]["result"]?["status"] == "ok")
@@ -108,7 +109,9 @@ import Testing
         #expect(replies[3].rpcErrorCode == -32700)
     }
 
-    @Test(arguments: [[0xC3, 0x28], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xFF], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]])
+    @Test(arguments: [
+        [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xFF], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82],
+    ])
     func invalidUTF8InAStringIsAParseError(bytes: [UInt8]) throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()

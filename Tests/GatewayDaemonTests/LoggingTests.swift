@@ -10,7 +10,8 @@ import Testing
     static func logLines(environment: [String: String]) throws -> [String] {
         let directory = try TestPaths.temporaryDirectory()
         let daemon = try TestDaemon(
-            overrides: ["mappings": ["identity": .string("\(directory)/identity-mapping.json")]], environment: environment,
+            overrides: ["mappings": ["identity": .string("\(directory)/identity-mapping.json")]],
+            environment: environment,
             directory: directory, wait: false
         )
         // The identity mapping exists at start and is removed before SIGHUP: the reload logs an error.

@@ -5,7 +5,8 @@ import Testing
 /// The README's `echo '{...}' | socat - UNIX-CONNECT:...` lines, run for real against a daemon.
 @Suite struct ReadmeTests {
     static let readmeSocket = "var/run/pms-gateway.sock"
-    static let fallback = #"echo '{"jsonrpc":"2.0","id":1,"method":"system.health"}' | socat - UNIX-CONNECT:var/run/pms-gateway.sock"#
+    static let fallback =
+        #"echo '{"jsonrpc":"2.0","id":1,"method":"system.health"}' | socat - UNIX-CONNECT:var/run/pms-gateway.sock"#
 
     /// The README's socat one-liners (or the canonical one while there is no README yet).
     static func socatLines() -> [String] {

@@ -91,7 +91,9 @@ import Testing
                 let bytes = Array(batch.utf8)
                 var offset = 0
                 while offset < bytes.count {
-                    let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    let sent = bytes[offset...].withUnsafeBytes {
+                        send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                    }
                     if sent <= 0 { return }
                     offset += sent
                 }

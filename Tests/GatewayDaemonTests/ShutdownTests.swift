@@ -71,7 +71,8 @@ import Testing
             ("identity", "identity-mapping.json"), ("amrAcr", "amr-acr-mapping.json"),
             ("openidConfiguration", "openid-configuration.json"),
         ] {
-            try FileManager.default.copyItem(atPath: "\(TestPaths.configDirectory)/\(file)", toPath: "\(directory)/\(file)")
+            try FileManager.default.copyItem(
+                atPath: "\(TestPaths.configDirectory)/\(file)", toPath: "\(directory)/\(file)")
             mappings[key] = .string("\(directory)/\(file)")
         }
         return try TestDaemon(overrides: ["mappings": .object(mappings)], directory: directory)

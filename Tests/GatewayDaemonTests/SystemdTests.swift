@@ -10,7 +10,9 @@ import Testing
     static func activated(environment: [String: String] = [:]) throws -> (TestDaemon, NotifyListener) {
         let directory = try TestPaths.temporaryDirectory()
         let notify = try NotifyListener(path: "\(directory)/notify.sock")
-        var launcher = ["/usr/bin/systemd-socket-activate", "-l", "\(directory)/gw.sock", "-E", "NOTIFY_SOCKET=\(notify.path)"]
+        var launcher = [
+            "/usr/bin/systemd-socket-activate", "-l", "\(directory)/gw.sock", "-E", "NOTIFY_SOCKET=\(notify.path)",
+        ]
         for (key, value) in environment { launcher += ["-E", "\(key)=\(value)"] }
         let daemon = try TestDaemon(
             overrides: ["server": ["socketPath": .string("\(directory)/configured.sock")]], directory: directory,
@@ -70,7 +72,9 @@ import Testing
         daemon.signal(SIGHUP)
         let deadline = ContinuousClock.now + .seconds(10)
         var seen: [String] = []
-        while ContinuousClock.now < deadline, !seen.contains("READY=1"), let message = notify.receive(timeout: .seconds(10)) {
+        while ContinuousClock.now < deadline, !seen.contains("READY=1"),
+            let message = notify.receive(timeout: .seconds(10))
+        {
             seen += message.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("MONOTONIC_USEC=") }
         }
         #expect(seen == ["RELOADING=1", "READY=1"])

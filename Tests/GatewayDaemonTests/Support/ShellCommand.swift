@@ -16,7 +16,9 @@ enum ShellCommand {
         var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
         var exitedNormally: Bool { reason == .exit }
 
-        var description: String { "status \(status) (\(reason == .exit ? "exit" : "signal")), stdout: \(stdout), stderr: \(stderr)" }
+        var description: String {
+            "status \(status) (\(reason == .exit ? "exit" : "signal")), stdout: \(stdout), stderr: \(stderr)"
+        }
     }
 
     /// Runs `executable` with `arguments`; stdout and stderr go to temporary files so a chatty
@@ -33,7 +35,8 @@ enum ShellCommand {
         var pipeEnds: [Int32] = [-1, -1]
         if input != nil {
             // A socket pair rather than a pipe: it can be created close-on-exec atomically.
-            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pipeEnds) == 0 else {
+            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pipeEnds) == 0
+            else {
                 throw RPCClient.Failure(description: "socketpair: errno \(errno)")
             }
             stdin = .descriptor(pipeEnds[0])
@@ -45,7 +48,7 @@ enum ShellCommand {
                 stdin: stdin, stdout: .file(stdoutPath), stderr: .file(stderrPath)
             )
         } catch {
-            pipeEnds.filter { $0 >= 0 }.forEach { close($0) }
+            for end in pipeEnds where end >= 0 { close(end) }
             throw error
         }
         if let input {
@@ -73,12 +76,16 @@ enum ShellCommand {
     }
 
     /// Runs `script` with `/bin/sh -c`.
-    static func sh(_ script: String, environment: [String: String] = [:], timeout: Duration = .seconds(20)) throws -> Output {
+    static func sh(_ script: String, environment: [String: String] = [:], timeout: Duration = .seconds(20)) throws
+        -> Output
+    {
         try run("/bin/sh", ["-c", script], environment: environment, timeout: timeout)
     }
 
     /// Runs the daemon binary under test to completion (a refused start, `--check-config`).
-    static func daemon(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(20)) throws -> Output {
+    static func daemon(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(20))
+        throws -> Output
+    {
         try run(TestPaths.daemon, arguments, environment: environment, timeout: timeout)
     }
 

@@ -26,11 +26,14 @@ final class TestDaemon {
         databasePath = "\(self.directory)/gw.sqlite3"
         configPath = "\(self.directory)/pms-gateway.json"
         stderrPath = "\(self.directory)/daemon.stderr"
-        try Self.writeConfig(to: configPath, socket: socketPath, database: databasePath, directory: self.directory, overrides: overrides)
+        try Self.writeConfig(
+            to: configPath, socket: socketPath, database: databasePath, directory: self.directory, overrides: overrides)
         let daemonArguments = ["--config", configPath, "--log-level", "debug"] + arguments
-        let command = launcher.isEmpty ? [TestPaths.daemon] + daemonArguments : launcher + [TestPaths.daemon] + daemonArguments
+        let command =
+            launcher.isEmpty ? [TestPaths.daemon] + daemonArguments : launcher + [TestPaths.daemon] + daemonArguments
         process = try ChildProcess(
-            executable: command[0], arguments: Array(command.dropFirst()), environment: ChildProcess.environment(environment),
+            executable: command[0], arguments: Array(command.dropFirst()),
+            environment: ChildProcess.environment(environment),
             stderr: .file(stderrPath)
         )
         if wait { try waitUntilReady() }
@@ -41,15 +44,24 @@ final class TestDaemon {
     ) throws {
         let mappings = TestPaths.configDirectory
         var config: JSONObject = [
-            "server": ["socketPath": .string(socket), "socketMode": "0660", "maxRequestBytes": 1_048_576, "maxBatch": 100,
-                       "maxConnections": 1024, "idleTimeoutSeconds": 300, "shutdownGraceSeconds": 10],
+            "server": [
+                "socketPath": .string(socket), "socketMode": "0660", "maxRequestBytes": 1_048_576, "maxBatch": 100,
+                "maxConnections": 1024, "idleTimeoutSeconds": 300, "shutdownGraceSeconds": 10,
+            ],
             "database": ["path": .string(database)],
-            "mappings": ["identity": .string("\(mappings)/identity-mapping.json"),
-                         "amrAcr": .string("\(mappings)/amr-acr-mapping.json"),
-                         "openidConfiguration": .string("\(mappings)/openid-configuration.json")],
-            "clients": ["minRsaBits": 2048, "grantTypes": ["authorization_code"], "clientAuthMethods": ["private_key_jwt"]],
+            "mappings": [
+                "identity": .string("\(mappings)/identity-mapping.json"),
+                "amrAcr": .string("\(mappings)/amr-acr-mapping.json"),
+                "openidConfiguration": .string("\(mappings)/openid-configuration.json"),
+            ],
+            "clients": [
+                "minRsaBits": 2048, "grantTypes": ["authorization_code"], "clientAuthMethods": ["private_key_jwt"],
+            ],
             "license": ["length": 50, "validityDays": 90],
-            "esignet": ["propertiesFile": .string("\(directory)/esignet-default.properties"), "baseURL": nil, "bearerTokenFile": nil],
+            "esignet": [
+                "propertiesFile": .string("\(directory)/esignet-default.properties"), "baseURL": nil,
+                "bearerTokenFile": nil,
+            ],
             "ida": ["websubHubURL": nil],
             "access": ["rules": []],
             "log": ["level": "debug"],
@@ -68,7 +80,9 @@ final class TestDaemon {
     func waitUntilReady(timeout: Duration = .seconds(20)) throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if !process.isRunning { throw RPCClient.Failure(description: "daemon exited \(process.terminationStatus): \(stderr())") }
+            if !process.isRunning {
+                throw RPCClient.Failure(description: "daemon exited \(process.terminationStatus): \(stderr())")
+            }
             if let client = try? RPCClient(path: socketPath), (try? client.call("system.health")) != nil { return }
             usleep(10_000)
         }

@@ -1,0 +1,113 @@
+import Foundation
+import GatewayJSON
+import Testing
+
+/// The outbox survives a SIGKILL during delivery (issue 6): after a restart every row reaches its
+/// receiver, and the only rows received twice are the ones that were in flight at the kill.
+@Suite struct DeliveryCrashTests {
+    /// A slow local receiver standing in for eSignet and IDA's hub.
+    final class Receiver {
+        let process: ChildProcess
+        let log: String
+        let port: Int
+
+        init(directory: String, delay: Double) throws {
+            log = "\(directory)/received.ndjson"
+            let portFile = "\(directory)/receiver.port"
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+            process = try ChildProcess(
+                executable: "/usr/bin/python3",
+                arguments: [
+                    TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/recording_receiver.py").path, log,
+                    String(delay),
+                ],
+                environment: ChildProcess.environment([:]), stdout: .file(portFile)
+            )
+            let deadline = ContinuousClock.now + .seconds(10)
+            var port: Int?
+            while port == nil, ContinuousClock.now < deadline {
+                port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap {
+                    Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                }
+                if port == nil { usleep(10_000) }
+            }
+            guard let port else { throw RPCClient.Failure(description: "receiver did not start") }
+            self.port = port
+        }
+
+        func requests() throws -> [JSONValue] {
+            try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map { try JSONValue.parse(String($0)) }
+        }
+
+        deinit {
+            process.signal(SIGKILL)
+            _ = process.waitForExit(timeout: .seconds(5))
+        }
+    }
+
+    @Test func everyRowArrivesAfterAKillAndOnlyInFlightRowsTwice() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let receiver = try Receiver(directory: directory, delay: 0.05)
+        let base = "http://127.0.0.1:\(receiver.port)"
+        let overrides: [String: JSONValue] = [
+            "esignet": ["baseURL": .string(base)], "ida": ["websubHubURL": .string("\(base)/hub")],
+        ]
+        let daemon = try TestDaemon(overrides: overrides, directory: directory)
+        let client = try daemon.client()
+        try ClientFlowTests.seed(client)
+        var clientIds: [String] = []
+        for index in 0..<40 {
+            let created = try client.call("client.create", ClientFlowTests.create(key: FakeKeys.rsa(index)))
+            clientIds.append(try #require(created["clientId"]?.stringValue))
+        }
+        // Let some deliveries finish and others be in flight, then kill.
+        while try receiver.requests().count < 10 { usleep(20_000) }
+        daemon.signal(SIGKILL)
+        _ = try daemon.waitForExit()
+        let beforeRestart = try receiver.requests().count
+
+        let restarted = try TestDaemon(overrides: overrides, directory: directory)
+        let restartedClient = try restarted.client()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try restartedClient.call("system.health")["outboxPending"] != 0 {
+            #expect(ContinuousClock.now < deadline, "delivery did not finish")
+            if ContinuousClock.now >= deadline { return }
+            usleep(50_000)
+        }
+
+        let requests = try receiver.requests()
+        var esignetCreates: [String: Int] = [:]
+        var idaEvents: [String: Int] = [:]
+        for request in requests {
+            let body = try JSONValue.parse(request["body"]?.stringValue ?? "")
+            if request["path"]?.stringValue == "/v1/esignet/client-mgmt/oidc-client" {
+                #expect(request["method"] == "POST")
+                esignetCreates[body["request"]?["clientId"]?.stringValue ?? "?", default: 0] += 1
+            } else {
+                #expect(request["path"]?.stringValue == "/hub?hub.mode=publish&hub.topic=OIDC_CLIENT_CREATED")
+                idaEvents[body["event"]?["data"]?["clientData"]?["clientId"]?.stringValue ?? "?", default: 0] += 1
+            }
+        }
+        #expect(Set(esignetCreates.keys) == Set(clientIds), "every eSignet create arrived")
+        #expect(Set(idaEvents.keys) == Set(clientIds), "every IDA event arrived")
+        let duplicates = esignetCreates.values.filter { $0 > 1 }.count + idaEvents.values.filter { $0 > 1 }.count
+        print("delivery crash test: \(beforeRestart) requests before the kill, \(requests.count) in all, \(duplicates) rows twice")
+        #expect(duplicates <= 16, "only rows in flight at the kill (at most 16 at once) may arrive twice")
+        #expect(requests.count == clientIds.count * 2 + duplicates)
+        #expect(try restartedClient.call("outbox.list", ["status": "delivered", "limit": 1000])["entries"]?.arrayValue?.count == 80)
+    }
+}
+
+/// Distinct RSA public keys for tests that need many clients: the daemon accepts any odd modulus
+/// of at least 2048 bits (it cannot know the factors), so varying a few bytes of a real one works.
+enum FakeKeys {
+    static func rsa(_ index: Int) -> JSONValue {
+        guard case .object(var key) = ClientFlowTests.rfc7517Key, var modulus = key["n"]?.stringValue else { return .null }
+        let digits = String(format: "%06d", index)
+        let start = modulus.index(modulus.startIndex, offsetBy: 40)
+        modulus.replaceSubrange(start..<modulus.index(start, offsetBy: 6), with: digits)
+        key["n"] = .string(modulus)
+        key["kid"] = nil
+        return .object(key)
+    }
+}
