@@ -120,7 +120,8 @@ let package = Package(
         .testTarget(
             name: "GatewayStoreTests",
             dependencies: [
-                "GatewayStore", "GatewayJSON", "GatewayCrypto", "CSQLite", .product(name: "Logging", package: "swift-log"),
+                "GatewayStore", "GatewayJSON", "GatewayCrypto", "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: testing
         ),
@@ -146,7 +147,8 @@ let package = Package(
         ),
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: testing),
         .testTarget(
-            name: "GatewayDaemonTests", dependencies: ["GatewayJSON", "GatewayCrypto", "CSQLite"], swiftSettings: testing
+            name: "GatewayDaemonTests", dependencies: ["GatewayJSON", "GatewayCrypto", "CSQLite"],
+            swiftSettings: testing
         ),
     ]
 )

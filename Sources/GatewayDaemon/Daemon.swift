@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import FoundationEssentials
 import GatewayDelivery
 import GatewayServices
@@ -11,6 +8,10 @@ import Logging
 import NIOPosix
 import ServiceLifecycle
 import UnixSignals
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Start-up and shutdown of one daemon process.
 ///
@@ -51,7 +52,8 @@ public enum Daemon {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let responders = RPCResponderFactory(
             processor: processor(services, configuration: configuration, logger: logger),
-            access: AccessPolicy(rules: configuration.accessRules), maxRequestBytes: configuration.server.maxRequestBytes
+            access: AccessPolicy(rules: configuration.accessRules),
+            maxRequestBytes: configuration.server.maxRequestBytes
         )
         let listener = try await listen(configuration, adopted: adopted, responders: responders)
         let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
@@ -63,7 +65,8 @@ public enum Daemon {
             // Delivery first, so it stops last: the server stops taking mutations, then delivery
             // records what it has on the wire.
             services: [
-                services.delivery, GatewayServer(listener: listener, logger: logger), SystemdService(notifier: notifier),
+                services.delivery, GatewayServer(listener: listener, logger: logger),
+                SystemdService(notifier: notifier),
                 reload,
             ],
             logger: logger
@@ -86,7 +89,8 @@ public enum Daemon {
             clients: ClientRegistry(store: store, mappings: mappings, rules: configuration.clients, logger: logger),
             keys: KeyHashingService(rules: configuration.clients),
             licenses: LicenseService(
-                store: store, rules: configuration.license, propertiesFile: configuration.esignetPropertiesFile, logger: logger
+                store: store, rules: configuration.license, propertiesFile: configuration.esignetPropertiesFile,
+                logger: logger
             ),
             delivery: OutboxDeliverer(
                 store: store,
@@ -170,7 +174,8 @@ public enum Daemon {
         do {
             return try await UnixSocketListener.listen(
                 configuration: listenerConfiguration, adoptedDescriptor: adopted,
-                group: MultiThreadedEventLoopGroup.singleton, connectionCount: ConnectionCounter(), responders: responders
+                group: MultiThreadedEventLoopGroup.singleton, connectionCount: ConnectionCounter(),
+                responders: responders
             )
         } catch let error as ListenerError {
             throw ConfigurationError("\(error)")

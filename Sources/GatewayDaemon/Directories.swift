@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Creates the directories the socket and database live in, so `make run` works from a clean clone.

@@ -8,7 +8,8 @@ struct JSONWriter {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .number(let number): output.append(contentsOf: (canonical ? CanonicalNumber.format(number) : number.text).utf8)
+        case .number(let number):
+            output.append(contentsOf: (canonical ? CanonicalNumber.format(number) : number.text).utf8)
         case .string(let string): Self.writeString(string, into: &output)
         case .array(let elements): writeArray(elements, into: &output)
         case .object(let object): writeObject(object, into: &output)
@@ -26,7 +27,8 @@ struct JSONWriter {
 
     private func writeObject(_ object: JSONObject, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "{"))
-        let members = canonical ? object.members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) } : object.members
+        let members =
+            canonical ? object.members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) } : object.members
         for (index, member) in members.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
             Self.writeString(member.key, into: &output)

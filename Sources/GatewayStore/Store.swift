@@ -126,7 +126,8 @@ public final class Store: Sendable {
 
     /// Like ``read(_:)``, but on a thread of its own: for long scans (`journal.verify` over a
     /// million entries) that would otherwise hold one of the few cooperative threads for seconds.
-    public func readOnOwnThread<T: Sendable>(_ body: @escaping @Sendable (ReadConnection) throws -> T) async throws -> T {
+    public func readOnOwnThread<T: Sendable>(_ body: @escaping @Sendable (ReadConnection) throws -> T) async throws -> T
+    {
         try await Threads.run { try self.read(body) }
     }
 

@@ -7,7 +7,9 @@ public struct ListenerConfiguration: Sendable {
     public var maxConnections: Int
     public var idleTimeoutSeconds: Int64
 
-    public init(socketPath: String, socketMode: UInt32, maxLineBytes: Int, maxConnections: Int, idleTimeoutSeconds: Int64) {
+    public init(
+        socketPath: String, socketMode: UInt32, maxLineBytes: Int, maxConnections: Int, idleTimeoutSeconds: Int64
+    ) {
         self.socketPath = socketPath
         self.socketMode = socketMode
         self.maxLineBytes = maxLineBytes

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Sends `sd_notify` datagrams (`READY=1`, `STOPPING=1`, `WATCHDOG=1`, ...) to `NOTIFY_SOCKET`.
@@ -44,7 +44,9 @@ public struct SystemdNotifier: Sendable {
         let message = Array(state.utf8)
         _ = withUnsafePointer(to: &socketAddress) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sockaddrPointer in
-                message.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL), sockaddrPointer, length) }
+                message.withUnsafeBytes {
+                    sendto(fd, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL), sockaddrPointer, length)
+                }
             }
         }
     }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import NIOCore
 import NIOPosix
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The listening Unix socket: bound by us, or adopted from systemd.
 public enum UnixSocketListener {
@@ -24,7 +25,8 @@ public enum UnixSocketListener {
             setUp(channel, configuration: configuration, connectionCount: connectionCount, responders: responders)
         }
         if let adoptedDescriptor {
-            return try await bootstrap.bind(adoptedDescriptor, cleanupExistingSocketFile: false, childChannelInitializer: initializer)
+            return try await bootstrap.bind(
+                adoptedDescriptor, cleanupExistingSocketFile: false, childChannelInitializer: initializer)
         }
         try refuseLiveSocket(at: configuration.socketPath)
         let channel: ServerChannel

@@ -63,8 +63,8 @@ extension RPCError {
         code: .forbidden, message: "Forbidden", errorCode: "GW_FORBIDDEN", detail: "this peer may not call this method"
     )
 
-    public static let internalError = RPCError(
-        code: .internalError, message: "Internal error", errorCode: "GW_INTERNAL", detail: "internal error"
+    public static let internalFailure = RPCError(
+        code: .internalFailure, message: "Internal error", errorCode: "GW_INTERNAL", detail: "internal error"
     )
 
     public static func unavailable(_ reason: String) -> RPCError {

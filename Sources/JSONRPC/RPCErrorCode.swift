@@ -7,7 +7,7 @@ public struct RPCErrorCode: RawRepresentable, Sendable, Hashable {
     public static let invalidRequest = RPCErrorCode(rawValue: -32600)
     public static let methodNotFound = RPCErrorCode(rawValue: -32601)
     public static let invalidParams = RPCErrorCode(rawValue: -32602)
-    public static let internalError = RPCErrorCode(rawValue: -32603)
+    public static let internalFailure = RPCErrorCode(rawValue: -32603)
     public static let notFound = RPCErrorCode(rawValue: -32001)
     public static let conflict = RPCErrorCode(rawValue: -32002)
     public static let refused = RPCErrorCode(rawValue: -32003)

@@ -27,7 +27,8 @@ public struct RPCProcessor<Context: Sendable>: Sendable {
 
     /// The answer to one line: computed now when every request in it is immediate (or invalid),
     /// otherwise a deferred computation. `nil` replies mean nothing is sent (notifications).
-    public func handle(line: some Collection<UInt8>, context: @escaping @Sendable (RPCRequest) -> Context) -> RPCOutcome {
+    public func handle(line: some Collection<UInt8>, context: @escaping @Sendable (RPCRequest) -> Context) -> RPCOutcome
+    {
         let message: JSONValue
         do {
             message = try JSONValue.parse(line, maxDepth: maxDepth)
@@ -112,7 +113,7 @@ public struct RPCProcessor<Context: Sendable>: Sendable {
         case .failure(let error):
             return .failure(error)
         case .success(let method):
-            guard case .immediate(let handler) = method.execution else { return .failure(.internalError) }
+            guard case .immediate(let handler) = method.execution else { return .failure(.internalFailure) }
             do {
                 return .success(try handler(request.params, context))
             } catch {

@@ -6,17 +6,20 @@ import Testing
 @Suite struct ClientFlowTests {
     static let rfc7517Key: JSONValue = [
         "kty": "RSA", "e": "AQAB", "kid": "2011-04-29",
-        "n": "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw",
+        "n":
+            "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw",
     ]
 
     static func samplePolicy() throws -> JSONValue {
-        try JSONValue.parse(Array(Data(contentsOf: URL(fileURLWithPath: "\(TestPaths.configDirectory)/sample-auth-policy.json"))))
+        try JSONValue.parse(
+            Array(Data(contentsOf: URL(fileURLWithPath: "\(TestPaths.configDirectory)/sample-auth-policy.json"))))
     }
 
     static func create(key: JSONValue = rfc7517Key) -> JSONValue {
         [
             "name": "Relying party", "policyId": "auth-1", "publicKey": key, "authPartnerId": "rp-1",
-            "logoUri": "https://rp.example.org/logo.png", "redirectUris": ["io.mosip.residentapp://oauth", "https://rp.example.org/*"],
+            "logoUri": "https://rp.example.org/logo.png",
+            "redirectUris": ["io.mosip.residentapp://oauth", "https://rp.example.org/*"],
             "grantTypes": ["authorization_code"], "clientAuthMethods": ["private_key_jwt"],
         ]
     }
@@ -37,7 +40,10 @@ import Testing
 
         let stored = try client.call("client.get", ["clientId": "r8wFdTGflhPpc8dV8h456zgBQyRa86QKFnsahBjVrIs"])
         #expect(stored["claims"] == ["address", "birthdate", "email", "gender", "name", "phone_number", "picture"])
-        #expect(stored["acrValues"] == ["mosip:idp:acr:biometrics", "mosip:idp:acr:generated-code", "mosip:idp:acr:linked-wallet"])
+        #expect(
+            stored["acrValues"] == [
+                "mosip:idp:acr:biometrics", "mosip:idp:acr:generated-code", "mosip:idp:acr:linked-wallet",
+            ])
         #expect(stored["publicKey"]?["d"] == nil)
         #expect(stored["policyName"] == "Policy auth-1")
         #expect(try client.call("policy.derive", ["policyId": "auth-1"])["claims"] == stored["claims"])
@@ -56,7 +62,8 @@ import Testing
         let daemon = try TestDaemon()
         let client = try daemon.client()
         let missingName = try client.request("client.create", ["policyId": "auth-1"])
-        #expect(missingName["error"]?["data"]?["message"] == "Invalid request parameter - must not be blank :request.name")
+        #expect(
+            missingName["error"]?["data"]?["message"] == "Invalid request parameter - must not be blank :request.name")
         #expect(try client.errorCode("client.create", Self.create()) == "PMS_PRT_058")
         try Self.seed(client)
         guard case .object(var key) = Self.rfc7517Key else { return }

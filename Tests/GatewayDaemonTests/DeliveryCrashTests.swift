@@ -36,7 +36,9 @@ import Testing
         }
 
         func requests() throws -> [JSONValue] {
-            try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map { try JSONValue.parse(String($0)) }
+            try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map {
+                try JSONValue.parse(String($0))
+            }
         }
 
         deinit {
@@ -91,10 +93,14 @@ import Testing
         #expect(Set(esignetCreates.keys) == Set(clientIds), "every eSignet create arrived")
         #expect(Set(idaEvents.keys) == Set(clientIds), "every IDA event arrived")
         let duplicates = esignetCreates.values.filter { $0 > 1 }.count + idaEvents.values.filter { $0 > 1 }.count
-        print("delivery crash test: \(beforeRestart) requests before the kill, \(requests.count) in all, \(duplicates) rows twice")
+        print(
+            "delivery crash test: \(beforeRestart) requests before the kill, \(requests.count) in all, \(duplicates) rows twice"
+        )
         #expect(duplicates <= 16, "only rows in flight at the kill (at most 16 at once) may arrive twice")
         #expect(requests.count == clientIds.count * 2 + duplicates)
-        #expect(try restartedClient.call("outbox.list", ["status": "delivered", "limit": 1000])["entries"]?.arrayValue?.count == 80)
+        #expect(
+            try restartedClient.call("outbox.list", ["status": "delivered", "limit": 1000])["entries"]?.arrayValue?
+                .count == 80)
     }
 }
 
@@ -102,7 +108,9 @@ import Testing
 /// of at least 2048 bits (it cannot know the factors), so varying a few bytes of a real one works.
 enum FakeKeys {
     static func rsa(_ index: Int) -> JSONValue {
-        guard case .object(var key) = ClientFlowTests.rfc7517Key, var modulus = key["n"]?.stringValue else { return .null }
+        guard case .object(var key) = ClientFlowTests.rfc7517Key, var modulus = key["n"]?.stringValue else {
+            return .null
+        }
         let digits = String(format: "%06d", index)
         let start = modulus.index(modulus.startIndex, offsetBy: 40)
         modulus.replaceSubrange(start..<modulus.index(start, offsetBy: 6), with: digits)

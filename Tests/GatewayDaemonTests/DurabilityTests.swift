@@ -39,7 +39,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
         try Shell.run("mount -t tmpfs -o size=2m tmpfs \(disk)")
         defer { _ = try? Shell.run("umount -l \(disk)") }
-        let daemon = try TestDaemon(overrides: ["database": ["path": .string("\(disk)/gw.sqlite3")]], directory: directory)
+        let daemon = try TestDaemon(
+            overrides: ["database": ["path": .string("\(disk)/gw.sqlite3")]], directory: directory)
         let client = try daemon.client()
         _ = try client.call("partner.put", Fixtures.partner("before"))
 
@@ -47,9 +48,15 @@ import Testing
         let bulky = String(repeating: "C", count: 60_000)
         for index in 0..<200 {
             var params = Fixtures.partner("fill\(index)")
-            if case .object(var object) = params { object["certificateData"] = .string(bulky); params = .object(object) }
+            if case .object(var object) = params {
+                object["certificateData"] = .string(bulky)
+                params = .object(object)
+            }
             let response = try client.request("partner.put", params)
-            if let error = response["error"] { unavailable = error; break }
+            if let error = response["error"] {
+                unavailable = error
+                break
+            }
         }
         let error = try #require(unavailable, "the disk never filled")
         #expect(error["code"] == -32011)

@@ -14,7 +14,10 @@ import Testing
         while true {
             let page = try client.call("journal.list", ["afterSeq": JSONValue(after), "limit": 7])
             for entry in try #require(page["entries"]?.arrayValue) {
-                guard case .object(var object) = entry else { Issue.record("entry is not an object"); return }
+                guard case .object(var object) = entry else {
+                    Issue.record("entry is not an object")
+                    return
+                }
                 let hash = try #require(object["hash"]?.stringValue)
                 object["hash"] = nil
                 #expect(object["prevHash"]?.stringValue == previous)

@@ -29,13 +29,16 @@ import Testing
         #expect(unknown["errorCode"] == "IDA-MPA-007")
 
         let propertiesPath = "\(daemon.directory)/esignet-default.properties"
-        try "# eSignet\nmosip.esignet.host=esignet.example.org\n".write(toFile: propertiesPath, atomically: true, encoding: .utf8)
+        try "# eSignet\nmosip.esignet.host=esignet.example.org\n".write(
+            toFile: propertiesPath, atomically: true, encoding: .utf8)
         let exported = try client.call("license.exportProperties", ["mispId": "esignet"])
         #expect(exported["changed"] == true)
         let text = try String(contentsOfFile: propertiesPath, encoding: .utf8)
         #expect(text == "# eSignet\nmosip.esignet.host=esignet.example.org\nmosip.esignet.misp.license.key=\(key)\n")
 
-        #expect(try client.call("license.list")["licenses"]?.arrayValue?.first?["keyHint"]?.stringValue == String(key.suffix(4)))
+        #expect(
+            try client.call("license.list")["licenses"]?.arrayValue?.first?["keyHint"]?.stringValue
+                == String(key.suffix(4)))
         let journal = try client.call("journal.list", ["limit": 1000]).serialized()
         #expect(!journal.contains(key))
         let listed = try client.call("license.list").serialized()

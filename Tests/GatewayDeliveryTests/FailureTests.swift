@@ -9,9 +9,11 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start { _, index in index == 0 ? .esignetErrors : .ok }
-        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueue(
+            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
         let running = RunningDeliverer.start(
-            store: store, configuration: testConfiguration(esignet: receiver.baseURL, ida: nil, initialBackoff: .milliseconds(300)))
+            store: store,
+            configuration: testConfiguration(esignet: receiver.baseURL, ida: nil, initialBackoff: .milliseconds(300)))
         try await eventually("first attempt recorded") { try outboxRows(store).first?.attempts == 1 }
         let afterFirst = try #require(try outboxRows(store).first)
         #expect(afterFirst.status == "pending")
@@ -25,10 +27,13 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start { _, _ in .serverError }
-        let first = try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
-        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_UPDATED", key: "c1", body: esignetUpdate(clientId: "c1"))
+        let first = try await enqueue(
+            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueue(
+            store, target: "esignet", topic: "OIDC_CLIENT_UPDATED", key: "c1", body: esignetUpdate(clientId: "c1"))
         let configuration = testConfiguration(
-            esignet: receiver.baseURL, ida: nil, maxAttempts: 5, initialBackoff: .milliseconds(50), maxBackoff: .milliseconds(200))
+            esignet: receiver.baseURL, ida: nil, maxAttempts: 5, initialBackoff: .milliseconds(50),
+            maxBackoff: .milliseconds(200))
         let logs = LogCapture()
         let running = RunningDeliverer.start(store: store, configuration: configuration, logger: logs.logger)
         try await eventually("failed") { try outboxRows(store).first?.status == "failed" }
@@ -77,7 +82,9 @@ import Testing
     @Test func retryRefusesUnknownAndNonFailedRows() async throws {
         let directory = try TemporaryDirectory()
         let store = try openStore(directory)
-        let seq = try await enqueue(store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "c1", body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "1"))
+        let seq = try await enqueue(
+            store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "c1",
+            body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "1"))
         let peer = Peer(uid: 0, gid: 0, pid: 1)
         await #expect(throws: OutboxError.self) {
             try await OutboxQueries.retry(["seq": JSONValue(seq)], store: store, peer: peer, requestId: nil)
@@ -108,9 +115,13 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
-        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
-        try await enqueue(store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "c1", body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "1"))
-        let running = RunningDeliverer.start(store: store, configuration: testConfiguration(esignet: nil, ida: receiver.baseURL))
+        try await enqueue(
+            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueue(
+            store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "c1",
+            body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "1"))
+        let running = RunningDeliverer.start(
+            store: store, configuration: testConfiguration(esignet: nil, ida: receiver.baseURL))
         try await eventually("ida delivered") { try outboxRows(store)[1].status == "delivered" }
         try await Task.sleep(for: .milliseconds(400))  // two poll intervals
         await running.stop()
@@ -125,13 +136,19 @@ import Testing
         let receiver = try await MockReceiver.start { _, _ in MockReply(status: .badGateway, body: "upstream down") }
         try directory.write("token", "TOKEN-abc-123\n")
         let license = "LicenseKeyABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcd"
-        let data: JSONValue = ["mispLicenseData": ["mispId": "m1", "licenseKey": .string(license), "mispStatus": "ACTIVE"]]
-        try await enqueue(store, target: "ida", topic: "MISP_LICENSE_GENERATED", key: "m1", body: eventModel(topic: "MISP_LICENSE_GENERATED", id: "1", data: data))
-        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        let data: JSONValue = [
+            "mispLicenseData": ["mispId": "m1", "licenseKey": .string(license), "mispStatus": "ACTIVE"]
+        ]
+        try await enqueue(
+            store, target: "ida", topic: "MISP_LICENSE_GENERATED", key: "m1",
+            body: eventModel(topic: "MISP_LICENSE_GENERATED", id: "1", data: data))
+        try await enqueue(
+            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
         let logs = LogCapture()
         let running = RunningDeliverer.start(
             store: store,
-            configuration: testConfiguration(esignet: receiver.baseURL, ida: receiver.baseURL, token: directory.file("token"), maxAttempts: 2),
+            configuration: testConfiguration(
+                esignet: receiver.baseURL, ida: receiver.baseURL, token: directory.file("token"), maxAttempts: 2),
             logger: logs.logger)
         try await eventually("both failed") { try outboxRows(store).allSatisfy { $0.status == "failed" } }
         await running.stop()
@@ -147,9 +164,13 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
-        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "bad", body: ["method": "DELETE", "path": "/x", "body": [:]])
-        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "good", body: esignetCreate(clientId: "good"))
-        let running = RunningDeliverer.start(store: store, configuration: testConfiguration(esignet: receiver.baseURL, ida: nil))
+        try await enqueue(
+            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "bad",
+            body: ["method": "DELETE", "path": "/x", "body": [:]])
+        try await enqueue(
+            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "good", body: esignetCreate(clientId: "good"))
+        let running = RunningDeliverer.start(
+            store: store, configuration: testConfiguration(esignet: receiver.baseURL, ida: nil))
         try await eventually("settled") { try outboxRows(store).allSatisfy { $0.status != "pending" } }
         await running.stop()
         let rows = try outboxRows(store)
@@ -165,8 +186,11 @@ import Testing
         let receiver = try await MockReceiver.start()
         let deadURL = receiver.baseURL
         try await receiver.stop()
-        try await enqueue(store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "c1", body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "1"))
-        let running = RunningDeliverer.start(store: store, configuration: testConfiguration(esignet: nil, ida: deadURL, maxAttempts: 2))
+        try await enqueue(
+            store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "c1",
+            body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "1"))
+        let running = RunningDeliverer.start(
+            store: store, configuration: testConfiguration(esignet: nil, ida: deadURL, maxAttempts: 2))
         try await eventually("failed") { try outboxRows(store).first?.status == "failed" }
         await running.stop()
         let row = try #require(try outboxRows(store).first)

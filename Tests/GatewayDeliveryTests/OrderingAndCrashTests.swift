@@ -37,10 +37,13 @@ import Testing
         }
         for index in 1...4 {
             for key in ["a", "b"] {
-                try await enqueue(store, target: "ida", topic: "OIDC_CLIENT_UPDATED", key: key, body: eventModel(topic: "OIDC_CLIENT_UPDATED", id: "\(key)-\(index)"))
+                try await enqueue(
+                    store, target: "ida", topic: "OIDC_CLIENT_UPDATED", key: key,
+                    body: eventModel(topic: "OIDC_CLIENT_UPDATED", id: "\(key)-\(index)"))
             }
         }
-        let running = RunningDeliverer.start(store: store, configuration: testConfiguration(esignet: nil, ida: receiver.baseURL))
+        let running = RunningDeliverer.start(
+            store: store, configuration: testConfiguration(esignet: nil, ida: receiver.baseURL))
         try await eventually("all delivered") { try allDelivered(store) }
         await running.stop()
 
@@ -66,7 +69,9 @@ import Testing
         let perKey = 3
         for index in 1...perKey {
             for key in 0..<keys {
-                try await enqueue(store, target: "ida", topic: "OIDC_CLIENT_UPDATED", key: "k\(key)", body: eventModel(topic: "OIDC_CLIENT_UPDATED", id: "k\(key)-\(index)"))
+                try await enqueue(
+                    store, target: "ida", topic: "OIDC_CLIENT_UPDATED", key: "k\(key)",
+                    body: eventModel(topic: "OIDC_CLIENT_UPDATED", id: "k\(key)-\(index)"))
             }
         }
         let configuration = testConfiguration(esignet: nil, ida: receiver.baseURL, maxInFlight: 8)
@@ -102,7 +107,9 @@ import Testing
         #expect(duplicates.isSubset(of: inFlightAtCrash), "only rows in flight at the crash are sent twice")
         #expect(duplicates.count <= configuration.maxInFlight * 2)
         #expect(counts.values.allSatisfy { $0 <= 2 })
-        print("crash test: \(sentBeforeCrash.count) rows sent before the crash, \(inFlightAtCrash.count) unrecorded, \(duplicates.count) sent twice: \(duplicates.sorted())")
+        print(
+            "crash test: \(sentBeforeCrash.count) rows sent before the crash, \(inFlightAtCrash.count) unrecorded, \(duplicates.count) sent twice: \(duplicates.sorted())"
+        )
         Self.checkOrder(receiver.requests) { _, _ in true }
     }
 
@@ -111,7 +118,9 @@ import Testing
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start { _, _ in MockReply(delay: .milliseconds(200)) }
         for key in 0..<4 {
-            try await enqueue(store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "k\(key)", body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "k\(key)-1"))
+            try await enqueue(
+                store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "k\(key)",
+                body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "k\(key)-1"))
         }
         let deliverer = OutboxDeliverer(
             store: store, configuration: testConfiguration(esignet: nil, ida: receiver.baseURL),

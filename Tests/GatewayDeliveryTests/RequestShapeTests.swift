@@ -10,12 +10,15 @@ import Testing
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
         try directory.write("token", "  s3cr3t-token\n")
-        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
-        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_UPDATED", key: "c1", body: esignetUpdate(clientId: "c1"))
+        try await enqueue(
+            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueue(
+            store, target: "esignet", topic: "OIDC_CLIENT_UPDATED", key: "c1", body: esignetUpdate(clientId: "c1"))
 
         let before = Timestamp.now()
         let running = RunningDeliverer.start(
-            store: store, configuration: testConfiguration(esignet: receiver.baseURL + "/", ida: nil, token: directory.file("token")))
+            store: store,
+            configuration: testConfiguration(esignet: receiver.baseURL + "/", ida: nil, token: directory.file("token")))
         try await eventually("both delivered") { try allDelivered(store) }
         await running.stop()
 
@@ -45,19 +48,26 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
-        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
-        var running = RunningDeliverer.start(store: store, configuration: testConfiguration(esignet: receiver.baseURL, ida: nil))
+        try await enqueue(
+            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        var running = RunningDeliverer.start(
+            store: store, configuration: testConfiguration(esignet: receiver.baseURL, ida: nil))
         try await eventually("delivered") { try allDelivered(store) }
         await running.stop()
         #expect(receiver.requests.first?.header("Authorization") == nil)
 
         // Rotated token: the first attempt with the old one is refused, the retry uses the new one.
         try directory.write("token", "old\n")
-        receiver.respond { request, _ in request.header("Authorization") == "Bearer new" ? .ok : MockReply(status: .unauthorized, body: "") }
-        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_UPDATED", key: "c1", body: esignetUpdate(clientId: "c1"))
+        receiver.respond { request, _ in
+            request.header("Authorization") == "Bearer new" ? .ok : MockReply(status: .unauthorized, body: "")
+        }
+        try await enqueue(
+            store, target: "esignet", topic: "OIDC_CLIENT_UPDATED", key: "c1", body: esignetUpdate(clientId: "c1"))
         running = RunningDeliverer.start(
             store: store,
-            configuration: testConfiguration(esignet: receiver.baseURL, ida: nil, token: directory.file("token"), initialBackoff: .milliseconds(200)))
+            configuration: testConfiguration(
+                esignet: receiver.baseURL, ida: nil, token: directory.file("token"), initialBackoff: .milliseconds(200))
+        )
         try await eventually("first refusal") { receiver.count >= 2 }
         try directory.write("token", "new\n")
         try await eventually("delivered with the new token") { try allDelivered(store) }
@@ -91,9 +101,12 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
-        try await enqueue(store, target: "ida", topic: "MISP_LICENSE_UPDATED", key: "m1", body: eventModel(topic: "MISP_LICENSE_UPDATED", id: "1"))
+        try await enqueue(
+            store, target: "ida", topic: "MISP_LICENSE_UPDATED", key: "m1",
+            body: eventModel(topic: "MISP_LICENSE_UPDATED", id: "1"))
         let running = RunningDeliverer.start(
-            store: store, configuration: testConfiguration(esignet: nil, ida: receiver.baseURL + "/websub/publish?tenant=a"))
+            store: store,
+            configuration: testConfiguration(esignet: nil, ida: receiver.baseURL + "/websub/publish?tenant=a"))
         try await eventually("delivered") { try allDelivered(store) }
         await running.stop()
         #expect(receiver.requests.first?.query == "tenant=a&hub.mode=publish&hub.topic=MISP_LICENSE_UPDATED")

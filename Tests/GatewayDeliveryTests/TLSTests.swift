@@ -23,13 +23,16 @@ import Testing
         try await Task.sleep(for: .milliseconds(300))
 
         let store = try openStore(directory)
-        try await enqueue(store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueue(
+            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
         let running = RunningDeliverer.start(
-            store: store, configuration: testConfiguration(esignet: "https://127.0.0.1:\(port)", ida: nil, maxAttempts: 1))
+            store: store,
+            configuration: testConfiguration(esignet: "https://127.0.0.1:\(port)", ida: nil, maxAttempts: 1))
         try await eventually("failed") { try outboxRows(store).first?.status == "failed" }
         await running.stop()
         let error = try #require(try outboxRows(store).first?.lastError)
         print("TLS refusal recorded as: \(error)")
-        #expect(error.lowercased().contains("certificate") || error.contains("CERTIFICATE") || error.contains("handshake"))
+        #expect(
+            error.lowercased().contains("certificate") || error.contains("CERTIFICATE") || error.contains("handshake"))
     }
 }

@@ -12,12 +12,17 @@ import Testing
         let rows = 2000
         try await store.write { transaction in
             for index in 0..<rows / 2 {
-                try transaction.enqueueOutbox(target: "esignet", topic: "OIDC_CLIENT_CREATED", orderingKey: "c\(index)", body: esignetCreate(clientId: "c\(index)"))
-                try transaction.enqueueOutbox(target: "ida", topic: "OIDC_CLIENT_CREATED", orderingKey: "c\(index)", body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "c\(index)-1"))
+                try transaction.enqueueOutbox(
+                    target: "esignet", topic: "OIDC_CLIENT_CREATED", orderingKey: "c\(index)",
+                    body: esignetCreate(clientId: "c\(index)"))
+                try transaction.enqueueOutbox(
+                    target: "ida", topic: "OIDC_CLIENT_CREATED", orderingKey: "c\(index)",
+                    body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "c\(index)-1"))
             }
         }
         let started = ContinuousClock.now
-        let running = RunningDeliverer.start(store: store, configuration: testConfiguration(esignet: receiver.baseURL, ida: receiver.baseURL))
+        let running = RunningDeliverer.start(
+            store: store, configuration: testConfiguration(esignet: receiver.baseURL, ida: receiver.baseURL))
         try await eventually("all delivered", timeout: .seconds(60)) { try allDelivered(store) }
         let elapsed = ContinuousClock.now - started
         await running.stop()
@@ -32,7 +37,8 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
-        let running = RunningDeliverer.start(store: store, configuration: testConfiguration(esignet: receiver.baseURL, ida: receiver.baseURL))
+        let running = RunningDeliverer.start(
+            store: store, configuration: testConfiguration(esignet: receiver.baseURL, ida: receiver.baseURL))
         let creates = 3000
         let writers = 32
         let started = ContinuousClock.now
@@ -45,9 +51,14 @@ import Testing
                             try transaction.journal(
                                 JournalDraft(
                                     method: "client.create", entityType: "client", entityId: clientId,
-                                    peer: Peer(uid: 0, gid: 0, pid: 1), requestId: "\(index)", change: ["clientId": .string(clientId)]))
-                            try transaction.enqueueOutbox(target: "esignet", topic: "OIDC_CLIENT_CREATED", orderingKey: clientId, body: esignetCreate(clientId: clientId))
-                            try transaction.enqueueOutbox(target: "ida", topic: "OIDC_CLIENT_CREATED", orderingKey: clientId, body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "\(clientId)-1"))
+                                    peer: Peer(uid: 0, gid: 0, pid: 1), requestId: "\(index)",
+                                    change: ["clientId": .string(clientId)]))
+                            try transaction.enqueueOutbox(
+                                target: "esignet", topic: "OIDC_CLIENT_CREATED", orderingKey: clientId,
+                                body: esignetCreate(clientId: clientId))
+                            try transaction.enqueueOutbox(
+                                target: "ida", topic: "OIDC_CLIENT_CREATED", orderingKey: clientId,
+                                body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "\(clientId)-1"))
                         }
                         running.deliverer.notifyEnqueued()
                     }
@@ -63,7 +74,8 @@ import Testing
         print(
             "creates with delivery: \(creates) creates written in \(written) (\(Int(Double(creates) / written.seconds)) creates/s), "
                 + "all \(creates * 2) rows delivered after \(elapsed) (\(Int(Double(creates) / elapsed.seconds)) creates/s end to end, "
-                + "\(Int(Double(creates * 2) / elapsed.seconds)) rows/s); backlog when writing ended: \(backlogAtEnd) rows")
+                + "\(Int(Double(creates * 2) / elapsed.seconds)) rows/s); backlog when writing ended: \(backlogAtEnd) rows"
+        )
         #expect(receiver.count == creates * 2)
     }
 }

@@ -9,7 +9,9 @@ import Testing
     }
 
     @Test func rejectsMalformedDocuments() {
-        for text in ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "tru", "\"a", "[1] 2", "\"\\x\"", "\"\u{01}\"", "{a:1}"] {
+        for text in [
+            "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "tru", "\"a", "[1] 2", "\"\\x\"", "\"\u{01}\"", "{a:1}",
+        ] {
             #expect(throws: JSONParseError.self, "\(text)") { try JSONValue.parse(text) }
         }
     }
@@ -24,7 +26,9 @@ import Testing
     }
 
     @Test func rejectsInvalidUTF8() {
-        for bytes: [UInt8] in [[0x22, 0xC3, 0x28, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xFF, 0x22]] {
+        for bytes: [UInt8] in [
+            [0x22, 0xC3, 0x28, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xFF, 0x22],
+        ] {
             #expect(throws: JSONParseError.self) { try JSONValue.parse(bytes) }
         }
         #expect((try? JSONValue.parse(Array("\"h\u{e9}\u{1F600}\"".utf8))) == .string("h\u{e9}\u{1F600}"))
@@ -52,7 +56,9 @@ import Testing
             value.canonicalText()
                 == #"{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}"#
         )
-        let sorted = try JSONValue.parse(#"{"\u20ac":"Euro Sign","\r":"Carriage Return","\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One","\ud83d\ude00":"Emoji: Grinning Face","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis"}"#)
+        let sorted = try JSONValue.parse(
+            #"{"\u20ac":"Euro Sign","\r":"Carriage Return","\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One","\ud83d\ude00":"Emoji: Grinning Face","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis"}"#
+        )
         let keys = sorted.canonicalText()
         #expect(keys.hasPrefix("{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u{80}\":\"Control\",\"ö\""))
         #expect(keys.hasSuffix(#""€":"Euro Sign","😀":"Emoji: Grinning Face","דּ":"Hebrew Letter Dalet With Dagesh"}"#))
@@ -61,8 +67,9 @@ import Testing
     @Test func canonicalNumbers() {
         let cases: [(Double, String)] = [
             (1e21, "1e+21"), (1e20, "100000000000000000000"), (0.000001, "0.000001"), (1e-7, "1e-7"),
-            (123.456, "123.456"), (-0.5, "-0.5"), (Double("5e-324")!, "5e-324"), (1.7976931348623157e308, "1.7976931348623157e+308"),
-            (9007199254740992, "9007199254740992"), (Double("295147905179352830000")!, "295147905179352830000"),
+            (123.456, "123.456"), (-0.5, "-0.5"), (Double("5e-324")!, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (9_007_199_254_740_992, "9007199254740992"), (Double("295147905179352830000")!, "295147905179352830000"),
         ]
         for (double, text) in cases {
             #expect(JSONNumber(double)?.text == text, "\(double)")

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import GatewayJSON
 import GatewayTransport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One `access.rules` entry: who it matches and which methods it allows (SPEC 2).
 ///
@@ -37,7 +38,9 @@ public struct AccessRule: Sendable {
 extension AccessRule {
     static func parse(_ value: JSONValue?, file: String) throws(ConfigurationError) -> [AccessRule] {
         guard let value, value != .null else { return [] }
-        guard let entries = value.arrayValue else { throw ConfigurationError("config \(file): access.rules must be a list") }
+        guard let entries = value.arrayValue else {
+            throw ConfigurationError("config \(file): access.rules must be a list")
+        }
         var rules: [AccessRule] = []
         for (index, entry) in entries.enumerated() {
             let prefix = "config \(file): access.rules[\(index)]"
@@ -49,7 +52,8 @@ extension AccessRule {
                 throw ConfigurationError("\(prefix) needs \"allow\": a list of method names")
             }
             guard let subject = subject(of: entry) else {
-                throw ConfigurationError("\(prefix) needs one of \"uid\", \"gid\", \"user\" or \"group\" naming a known id")
+                throw ConfigurationError(
+                    "\(prefix) needs one of \"uid\", \"gid\", \"user\" or \"group\" naming a known id")
             }
             rules.append(AccessRule(subject: subject, allow: allow))
         }

@@ -32,7 +32,8 @@ enum ConfigFlattening {
         AbsoluteConfigKey(dotted.lowercased().split(separator: ".").map(String.init))
     }
 
-    static func values(of root: JSONObject, file: String) throws(ConfigurationError) -> [AbsoluteConfigKey: ConfigValue] {
+    static func values(of root: JSONObject, file: String) throws(ConfigurationError) -> [AbsoluteConfigKey: ConfigValue]
+    {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         for (dotted, content) in defaults {
             values[key(dotted)] = ConfigValue(content, isSecret: false)
@@ -55,7 +56,9 @@ enum ConfigFlattening {
 
     /// Scalars and string lists become config values; `null` removes a key; structured values
     /// (`access.rules`) are read from the JSON directly and skipped here.
-    private static func content(of value: JSONValue, key: String, file: String) throws(ConfigurationError) -> ConfigContent? {
+    private static func content(of value: JSONValue, key: String, file: String) throws(ConfigurationError)
+        -> ConfigContent?
+    {
         switch value {
         case .null: return nil
         case .bool(let flag): return .bool(flag)

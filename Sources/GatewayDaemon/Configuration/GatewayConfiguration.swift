@@ -34,13 +34,16 @@ public struct GatewayConfiguration: Sendable {
 
 extension GatewayConfiguration {
     /// Reads and checks `path`. Any problem is a ``ConfigurationError`` naming the key.
-    public static func load(path: String, environment: [String: String]) throws(ConfigurationError) -> GatewayConfiguration {
+    public static func load(path: String, environment: [String: String]) throws(ConfigurationError)
+        -> GatewayConfiguration
+    {
         let root = try document(at: path)
         let reader = ConfigReader(providers: [
             EnvironmentVariablesProvider(environmentVariables: environment),
             InMemoryProvider(name: path, values: try ConfigFlattening.values(of: root, file: path)),
         ])
-        return try GatewayConfiguration(keys: ConfigKeys(reader: reader, file: path), root: root, base: FilePath.directory(of: path))
+        return try GatewayConfiguration(
+            keys: ConfigKeys(reader: reader, file: path), root: root, base: FilePath.directory(of: path))
     }
 
     private static func document(at path: String) throws(ConfigurationError) -> JSONObject {

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Whole-line writes to fd 2, serialized so concurrent lines never interleave.
 public enum StandardError {

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import GatewayTransport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Decides whether a peer may call a method (SPEC 2, access control).
 struct AccessPolicy: Sendable {

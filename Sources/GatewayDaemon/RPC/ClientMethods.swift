@@ -17,7 +17,8 @@ enum ClientMethods {
         table.register(
             MethodDescriptor(
                 "client.create", summary: "Register an OIDC client for an auth partner (PMS POST /oidc/client).",
-                params: [.string("name"), .string("policyId"), .object("publicKey"), .string("authPartnerId")] + clientFields,
+                params: [.string("name"), .string("policyId"), .object("publicKey"), .string("authPartnerId")]
+                    + clientFields,
                 result: ["clientId", "status"]
             ) { params, context in
                 try await delivery.afterCommit(clients.create(params, context: context.call))
@@ -34,7 +35,8 @@ enum ClientMethods {
         )
         table.register(
             MethodDescriptor(
-                "client.get", summary: "One client with its public JWK (eSignet's hot path).", params: [.string("clientId")],
+                "client.get", summary: "One client with its public JWK (eSignet's hot path).",
+                params: [.string("clientId")],
                 result: [
                     "clientId", "name", "clientNameLangMap", "policyId", "policyName", "authPartnerId", "logoUri",
                     "redirectUris", "publicKey", "claims", "acrValues", "status", "grantTypes", "clientAuthMethods",

@@ -13,8 +13,9 @@ struct ErrorMapping: Sendable {
         case let error as RPCError:
             return error
         case let error as GatewayError:
-            return RPCError(code: Self.code(for: error.kind), message: Self.message(for: error.kind),
-                            errorCode: error.errorCode, detail: error.message)
+            return RPCError(
+                code: Self.code(for: error.kind), message: Self.message(for: error.kind),
+                errorCode: error.errorCode, detail: error.message)
         case let error as OutboxError:
             let (code, message): (RPCErrorCode, String) =
                 switch error.code {
@@ -29,7 +30,7 @@ struct ErrorMapping: Sendable {
         default:
             // Details stay in the log: a client sees only that something internal failed.
             logger.error("internal error", metadata: ["error": "\(error)"])
-            return .internalError
+            return .internalFailure
         }
     }
 

@@ -10,7 +10,10 @@ enum JournalMethods {
         table.register(
             MethodDescriptor(
                 "journal.list", summary: "Journal entries after a seq, oldest first.",
-                params: [.integer("afterSeq", required: false), .string("entityId", required: false), .integer("limit", required: false)],
+                params: [
+                    .integer("afterSeq", required: false), .string("entityId", required: false),
+                    .integer("limit", required: false),
+                ],
                 result: ["entries", "nextAfterSeq"]
             ) { params, _ in
                 let reader = ParamReader(params)
@@ -20,7 +23,9 @@ enum JournalMethods {
                 let page = try store.read { connection in
                     try connection.journalList(afterSeq: afterSeq, entityId: entityId, limit: limit)
                 }
-                return ["entries": .array(page.entries), "nextAfterSeq": page.nextAfterSeq.map { JSONValue($0) } ?? .null]
+                return [
+                    "entries": .array(page.entries), "nextAfterSeq": page.nextAfterSeq.map { JSONValue($0) } ?? .null,
+                ]
             }
         )
         table.register(

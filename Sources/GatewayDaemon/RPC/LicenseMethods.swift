@@ -29,7 +29,8 @@ enum LicenseMethods {
         )
         table.register(
             MethodDescriptor(
-                "license.get", summary: "The current key; an expired active key is replaced.", params: [.string("mispId")],
+                "license.get", summary: "The current key; an expired active key is replaced.",
+                params: [.string("mispId")],
                 result: licenseResult
             ) { params, context in
                 try await delivery.afterCommit(licenses.get(params, context: context.call))
@@ -44,7 +45,8 @@ enum LicenseMethods {
         table.register(
             MethodDescriptor(
                 "license.validate", summary: "IDA's license check (IDA-MPA-007/017/008); IDA's hot path.",
-                params: [.string("licenseKey")], result: ["valid", "mispId", "status", "expiresAt", "errorCode", "policy"],
+                params: [.string("licenseKey")],
+                result: ["valid", "mispId", "status", "expiresAt", "errorCode", "policy"],
                 immediate: { params, _ in try licenses.validate(params) }
             )
         )

@@ -27,7 +27,8 @@ enum PartnerMethods {
             MethodDescriptor(
                 "policy.put", summary: "Create or replace a policy (idempotent; Auth and MISP policies are checked).",
                 params: [
-                    .string("policyId"), .string("policyType"), .string("name"), .string("description", required: false),
+                    .string("policyId"), .string("policyType"), .string("name"),
+                    .string("description", required: false),
                     .string("status"), .string("validFrom", required: false), .string("validTo", required: false),
                     .object("policy"),
                 ],

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import GatewayJSON
 import GatewayServices
 import GatewayStore
@@ -8,6 +5,10 @@ import GatewayTransport
 import Logging
 import ServiceLifecycle
 import UnixSignals
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// SIGHUP: reload the mapping files, all or nothing, and journal it as `config.reload`.
 struct ReloadService: Service {

@@ -59,7 +59,9 @@ extension MappingSet {
 
         guard let claims = openid["claims_supported"]?.arrayValue,
             case let claimsSupported = claims.compactMap(\.stringValue), claimsSupported.count == claims.count
-        else { throw LoadError(description: "\(files.openidConfiguration): claims_supported must be a list of strings") }
+        else {
+            throw LoadError(description: "\(files.openidConfiguration): claims_supported must be a list of strings")
+        }
 
         return MappingSet(identity: identity, amr: amr, acrAmr: acrAmr, claimsSupported: claimsSupported)
     }

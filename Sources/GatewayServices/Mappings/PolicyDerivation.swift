@@ -10,7 +10,9 @@ extension MappingSet {
     /// Derives claims and ACRs from an auth policy document; both come back sorted.
     public func derive(policy: JSONValue) throws(GatewayError) -> PolicyDerivation {
         let attributes = Set(
-            (policy["allowedKycAttributes"]?.arrayValue ?? []).compactMap { $0["attributeName"]?.stringValue?.lowercased() }
+            (policy["allowedKycAttributes"]?.arrayValue ?? []).compactMap {
+                $0["attributeName"]?.stringValue?.lowercased()
+            }
         )
         var claims: [String] = []
         for claim in claimsSupported {
@@ -23,7 +25,8 @@ extension MappingSet {
 
         let authTypes = policy["allowedAuthTypes"]?.arrayValue ?? []
         if authTypes.contains(where: { $0["mandatory"]?.boolValue == true }) {
-            throw GatewayError(.refused, "PMS_ESI_003", "Policy having mandatory auths. So client can't be created for the same.")
+            throw GatewayError(
+                .refused, "PMS_ESI_003", "Policy having mandatory auths. So client can't be created for the same.")
         }
         let types = Set(authTypes.compactMap { $0["authType"]?.stringValue?.lowercased() })
         let matchingAMRs = Set(amr.filter { _, factors in factors.allSatisfy { types.contains($0.lowercased()) } }.keys)

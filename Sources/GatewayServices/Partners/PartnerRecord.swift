@@ -44,17 +44,22 @@ struct PartnerRecord: Sendable, Equatable {
         ]
     }
 
-    static let selectSQL = "SELECT partner_id, partner_type, name, status, certificate_data FROM partners WHERE partner_id = ?"
+    static let selectSQL =
+        "SELECT partner_id, partner_type, name, status, certificate_data FROM partners WHERE partner_id = ?"
 }
 
 extension ReadConnection {
     func partner(_ partnerId: String) throws(StoreError) -> PartnerRecord? {
-        try queryFirst(PartnerRecord.selectSQL, [SQLValue(partnerId)]).map { row throws(StoreError) in try PartnerRecord(row: row) }
+        try queryFirst(PartnerRecord.selectSQL, [SQLValue(partnerId)]).map { row throws(StoreError) in
+            try PartnerRecord(row: row)
+        }
     }
 }
 
 extension WriteTransaction {
     func partner(_ partnerId: String) throws(StoreError) -> PartnerRecord? {
-        try query(PartnerRecord.selectSQL, [SQLValue(partnerId)]).first.map { row throws(StoreError) in try PartnerRecord(row: row) }
+        try query(PartnerRecord.selectSQL, [SQLValue(partnerId)]).first.map { row throws(StoreError) in
+            try PartnerRecord(row: row)
+        }
     }
 }

@@ -100,8 +100,11 @@ public actor PartnerRegistry {
                 """,
                 [SQLValue(partnerId), SQLValue(policyId), SQLValue(status), SQLValue(now)]
             )
-            let change: JSONValue = ["partnerId": .string(partnerId), "policyId": .string(policyId), "status": .string(status)]
-            try tx.journal(context.draft("partner.mapPolicy", "partnerPolicy", "\(partnerId)/\(policyId)", change: change))
+            let change: JSONValue = [
+                "partnerId": .string(partnerId), "policyId": .string(policyId), "status": .string(status),
+            ]
+            try tx.journal(
+                context.draft("partner.mapPolicy", "partnerPolicy", "\(partnerId)/\(policyId)", change: change))
         }
         return ["partnerId": .string(partnerId), "policyId": .string(policyId), "status": .string(status)]
     }

@@ -54,12 +54,16 @@ struct PolicyRecord: Sendable, Equatable {
 
 extension ReadConnection {
     func policy(_ policyId: String) throws(StoreError) -> PolicyRecord? {
-        try queryFirst(PolicyRecord.selectSQL, [SQLValue(policyId)]).map { row throws(StoreError) in try PolicyRecord(row: row) }
+        try queryFirst(PolicyRecord.selectSQL, [SQLValue(policyId)]).map { row throws(StoreError) in
+            try PolicyRecord(row: row)
+        }
     }
 }
 
 extension WriteTransaction {
     func policy(_ policyId: String) throws(StoreError) -> PolicyRecord? {
-        try query(PolicyRecord.selectSQL, [SQLValue(policyId)]).first.map { row throws(StoreError) in try PolicyRecord(row: row) }
+        try query(PolicyRecord.selectSQL, [SQLValue(policyId)]).first.map { row throws(StoreError) in
+            try PolicyRecord(row: row)
+        }
     }
 }

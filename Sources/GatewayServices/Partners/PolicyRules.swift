@@ -19,7 +19,8 @@ enum PolicyRules {
             try requireString(entry, "authType", path: path)
             try requireString(entry, "authSubType", path: path, allowBlank: true)
             guard case .bool? = entry["mandatory"] else {
-                throw .invalidParameter("\(path).mandatory", entry["mandatory"] == nil ? "must not be null" : "must be a boolean")
+                throw .invalidParameter(
+                    "\(path).mandatory", entry["mandatory"] == nil ? "must not be null" : "must be a boolean")
             }
         }
     }
@@ -31,7 +32,9 @@ enum PolicyRules {
         guard let value = policy[name] else { throw .invalidParameter(field, "must not be null") }
         guard case .array(let entries) = value else { throw .invalidParameter(field, "must be an array") }
         for (index, entry) in entries.enumerated() {
-            guard case .object(let object) = entry else { throw .invalidParameter("\(field)[\(index)]", "must be an object") }
+            guard case .object(let object) = entry else {
+                throw .invalidParameter("\(field)[\(index)]", "must be an object")
+            }
             try check(object, "\(field)[\(index)]")
         }
     }

@@ -43,7 +43,9 @@ public struct ParamReader: Sendable {
     }
 
     /// A string that must be one of `allowed` (compared case-sensitively unless `caseInsensitive`).
-    public func oneOf(_ field: String, _ allowed: [String], caseInsensitive: Bool = false) throws(GatewayError) -> String {
+    public func oneOf(_ field: String, _ allowed: [String], caseInsensitive: Bool = false) throws(GatewayError)
+        -> String
+    {
         let text = try string(field, size: 1...Int.max)
         let match = allowed.first { caseInsensitive ? $0.lowercased() == text.lowercased() : $0 == text }
         guard let match else {

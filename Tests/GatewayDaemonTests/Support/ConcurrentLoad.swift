@@ -9,14 +9,21 @@ final class ConcurrentLoad: @unchecked Sendable {
     private(set) var acknowledged: [String] = []
     private(set) var failures: [String] = []
 
-    func run(socket: String, clients: Int, perClient: Int, request: @escaping @Sendable (Int, Int) -> (method: String, params: JSONValue, key: String)) {
+    func run(
+        socket: String, clients: Int, perClient: Int,
+        request: @escaping @Sendable (Int, Int) -> (method: String, params: JSONValue, key: String)
+    ) {
         DispatchQueue.concurrentPerform(iterations: clients) { clientIndex in
             guard let client = try? RPCClient(path: socket) else { return }
             for index in 0..<perClient {
                 let call = request(clientIndex, index)
                 guard let response = try? client.request(call.method, call.params) else { return }
                 lock.withLock {
-                    if response["result"] != nil { acknowledged.append(call.key) } else { failures.append(response.serialized()) }
+                    if response["result"] != nil {
+                        acknowledged.append(call.key)
+                    } else {
+                        failures.append(response.serialized())
+                    }
                 }
             }
         }

@@ -3,7 +3,10 @@ import GatewayJSON
 /// Requests PMS would send, shaped like MOSIP's own sample data.
 enum Fixtures {
     static func partner(_ id: String, type: String = "Auth_Partner", status: String = "ACTIVE") -> JSONValue {
-        ["partnerId": .string(id), "partnerType": .string(type), "name": .string("Partner \(id)"), "status": .string(status)]
+        [
+            "partnerId": .string(id), "partnerType": .string(type), "name": .string("Partner \(id)"),
+            "status": .string(status),
+        ]
     }
 
     static let authPolicyDocument: JSONValue = [

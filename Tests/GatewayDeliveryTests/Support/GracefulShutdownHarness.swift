@@ -7,7 +7,8 @@ import ServiceLifecycle
 enum GracefulShutdownHarness {
     static func run(_ deliverer: OutboxDeliverer, after condition: @escaping @Sendable () -> Bool) async throws {
         let group = ServiceGroup(
-            configuration: .init(services: [deliverer], logger: Logger(label: "group") { _ in SwiftLogNoOpLogHandler() }))
+            configuration: .init(
+                services: [deliverer], logger: Logger(label: "group") { _ in SwiftLogNoOpLogHandler() }))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             try await eventually("condition before shutdown") { condition() }

@@ -40,7 +40,10 @@ struct MockReply: Sendable {
     static let accepted = MockReply(status: .accepted, body: "")
     static let serverError = MockReply(status: .internalServerError, body: "boom")
     static let esignetErrors = MockReply(
-        status: .ok, body: #"{"responseTime":"x","response":null,"errors":[{"errorCode":"invalid_client_id","errorMessage":"Invalid client id"}]}"#)
+        status: .ok,
+        body:
+            #"{"responseTime":"x","response":null,"errors":[{"errorCode":"invalid_client_id","errorMessage":"Invalid client id"}]}"#
+    )
 }
 
 /// A small HTTP/1.1 server on 127.0.0.1 (port 0) that records every request and answers as
@@ -146,7 +149,9 @@ private final class RecordingHandler: ChannelInboundHandler {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Content-Length", value: "\(reply.body.utf8.count)")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: reply.status, headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: version, status: reply.status, headers: headers))),
+            promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: reply.body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }

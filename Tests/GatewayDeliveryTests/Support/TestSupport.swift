@@ -70,7 +70,8 @@ private struct CapturingHandler: LogHandler {
 }
 
 func openStore(_ directory: TemporaryDirectory) throws -> Store {
-    try Store.open(path: directory.file("gateway.sqlite3"), logger: Logger(label: "store") { _ in SwiftLogNoOpLogHandler() })
+    try Store.open(
+        path: directory.file("gateway.sqlite3"), logger: Logger(label: "store") { _ in SwiftLogNoOpLogHandler() })
 }
 
 /// Fast schedule for tests: retries after 10 ms, capped at 40 ms.
