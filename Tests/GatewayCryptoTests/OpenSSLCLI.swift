@@ -19,23 +19,34 @@ struct OpenSSLCLI {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Runs `script` with `bash -c` (pipefail on) in the scratch directory; throws unless it exits 0.
+    /// Runs `script` with bash (pipefail on) in the scratch directory; throws unless it exits 0.
+    ///
+    /// Through `popen`, not Foundation's `Process`: all test targets share one process, and
+    /// `Process`'s child-watching thread was seen to hang beside the daemon tests' own children.
     @discardableResult
     func shell(_ script: String) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "set -euo pipefail; " + script]
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "`\(script)` exited \(process.terminationStatus): \(errorText)")
+        let scriptFile = directory.appendingPathComponent("script-\(UUID().uuidString).sh").path
+        let errorFile = scriptFile + ".stderr"
+        try ("set -euo pipefail\ncd '\(directory.path)'\n" + script + "\n").write(
+            toFile: scriptFile, atomically: true, encoding: .utf8)
+        defer {
+            try? FileManager.default.removeItem(atPath: scriptFile)
+            try? FileManager.default.removeItem(atPath: errorFile)
+        }
+        guard let pipe = popen("/bin/bash '\(scriptFile)' 2>'\(errorFile)'", "r") else {
+            throw Failure(description: "popen failed: errno \(errno)")
+        }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, pipe)
+            if count == 0 { break }
+            data.append(contentsOf: buffer[..<count])
+        }
+        let status = pclose(pipe)
+        guard status == 0 else {
+            let errorText = (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
+            throw Failure(description: "`\(script)` exited with status \(status): \(errorText)")
         }
         return data
     }
