@@ -51,6 +51,20 @@ import Testing
         #expect(Self.listing(directory) == ["conf", "conf/pms-gateway.json"])
     }
 
+    /// A database written by a newer build (higher `user_version`) is refused, and left as it was.
+    @Test func newerDatabaseIsRefused() throws {
+        let daemon = try TestDaemon()
+        let directory = daemon.directory
+        _ = try daemon.client().call("partner.put", Fixtures.partner("kept"))
+        daemon.signal(SIGTERM)
+        _ = try daemon.waitForExit()
+        try SQLiteFile("\(directory)/gw.sqlite3", readOnly: false).execute("PRAGMA user_version = 99")
+        let output = try ShellCommand.daemon(["--config", daemon.configPath])
+        Self.expectRefused(output, mentioning: "gw.sqlite3")
+        #expect(try SQLiteFile("\(directory)/gw.sqlite3").column("PRAGMA user_version") == ["99"])
+        #expect(try SQLiteFile("\(directory)/gw.sqlite3").column("SELECT partner_id FROM partners") == ["kept"])
+    }
+
     @Test func missingConfigIsRefused() throws {
         let directory = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

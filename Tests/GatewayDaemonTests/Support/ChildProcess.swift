@@ -8,6 +8,7 @@ import Foundation
 /// noticed again and the whole test run hung. This type has no shared machinery: each child is
 /// polled by whoever asks, and nothing but the child's own descriptors reach it (fds from 3 up are
 /// closed in the child, so one test's sockets never leak into another test's daemon).
+// @unchecked Sendable: the only mutable state, `waitStatus`, is read and written under `lock`.
 final class ChildProcess: @unchecked Sendable {
     let processIdentifier: pid_t
     private let lock = NSLock()
