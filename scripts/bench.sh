@@ -51,6 +51,8 @@ SQLITE_SECONDS="${SQLITE_SECONDS:-1}"
 JOURNAL_ENTRIES="${JOURNAL_ENTRIES:-1000000}"
 VERIFY_RUNS="${VERIFY_RUNS:-3}"
 CLIENTS_LOADED="${CLIENTS_LOADED:-100000}"
+# client.create calls for the end-to-end delivery rate (issue 6); 0 skips it.
+DELIVERY_CREATES="${DELIVERY_CREATES:-3000}"
 LOG_LEVEL="${LOG_LEVEL:-warning}"
 BENCH_STRICT="${BENCH_STRICT:-0}"
 RPC=(python3 "$ROOT/scripts/rpc.py")
@@ -74,6 +76,8 @@ TARGET_RSS_LOADED_MIB=100   # VmRSS with CLIENTS_LOADED clients after a client.g
 # Issue 5 (licenses)
 TARGET_LIC_RATIO=0.5      # license.validate 16x1 daemon ÷ echo
 TARGET_LIC_P99_MS=1       # license.validate p99 at 16x1
+
+TARGET_DELIVERY_RATE=1000 # client.create/s end to end, every row delivered, delivery enabled
 
 die() { echo "bench: $*" >&2; exit 1; }
 now_s() { date +%s.%N; }
@@ -324,14 +328,18 @@ if ((ISSUES)); then
     # =========================================================================================
     AUTH_PARTNER=bench-auth
     AUTH_POLICY=bench-auth-policy
-    rpc "$GW_SOCK" partner.put \
-        "{\"partnerId\":\"$AUTH_PARTNER\",\"partnerType\":\"Auth_Partner\",\"name\":\"bench\",\"status\":\"ACTIVE\"}" >/dev/null
-    rpc "$GW_SOCK" policy.put "$(python3 -c 'import json, sys
+    # seed_auth SOCKET: the Auth partner, its policy (MOSIP's sample) and an approved mapping.
+    seed_auth() {
+        rpc "$1" partner.put \
+            "{\"partnerId\":\"$AUTH_PARTNER\",\"partnerType\":\"Auth_Partner\",\"name\":\"bench\",\"status\":\"ACTIVE\"}" >/dev/null
+        rpc "$1" policy.put "$(python3 -c 'import json, sys
 print(json.dumps({"policyId": sys.argv[1], "policyType": "Auth", "name": "bench auth policy",
                   "status": "ACTIVE", "policy": json.load(open(sys.argv[2]))}))' \
-        "$AUTH_POLICY" "$CONFIG_DIR/sample-auth-policy.json")" >/dev/null
-    rpc "$GW_SOCK" partner.mapPolicy \
-        "{\"partnerId\":\"$AUTH_PARTNER\",\"policyId\":\"$AUTH_POLICY\",\"status\":\"approved\"}" >/dev/null
+            "$AUTH_POLICY" "$CONFIG_DIR/sample-auth-policy.json")" >/dev/null
+        rpc "$1" partner.mapPolicy \
+            "{\"partnerId\":\"$AUTH_PARTNER\",\"policyId\":\"$AUTH_POLICY\",\"status\":\"approved\"}" >/dev/null
+    }
+    seed_auth "$GW_SOCK"
     openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/client.pem" 2>/dev/null \
         || die "openssl genpkey failed"
     # The exponent openssl picks is 65537 ("AQAB"); n is base64url of the big-endian modulus.
@@ -373,6 +381,43 @@ print(json.dumps({"policyId": "bench-misp-policy", "policyType": "MISP", "name":
 
     row licenses validate-16x1  license.validate "{\"licenseKey\":\"$LICENSE_KEY\"}" 16 1
     row licenses validate-16x16 license.validate "{\"licenseKey\":\"$LICENSE_KEY\"}" 16 16
+
+    # =========================================================================================
+    # Issue 6 (delivery): DELIVERY_CREATES client.create calls (16 connections) on a daemon whose
+    # eSignet and IDA URLs point at a local sink that answers at once, timed from the first
+    # create until the outbox is empty (two rows per create: the eSignet call and the IDA event).
+    # =========================================================================================
+    DELIVERY_RATE=""
+    if ((DELIVERY_CREATES > 0)); then
+        python3 "$ROOT/scripts/http_sink.py" >"$WORK/sink.port" 2>"$WORK/sink.log" &
+        PIDS+=("$!")
+        for _ in $(seq 200); do [[ -s "$WORK/sink.port" ]] && break; sleep 0.05; done
+        SINK="http://127.0.0.1:$(head -n 1 "$WORK/sink.port")"
+        # The URLs come from the environment, swift-configuration style (SPEC 1.1).
+        export ESIGNET_BASEURL="$SINK" IDA_WEBSUBHUBURL="$SINK/hub"
+        start_daemon "$WORK/delivery.sock" "$WORK/delivery.sqlite3" "$WORK/delivery.log"
+        unset ESIGNET_BASEURL IDA_WEBSUBHUBURL
+        DL_PID="$PID"
+        seed_auth "$WORK/delivery.sock"
+        t0="$(now_s)"
+        out="$("${CREATE_LOAD[@]}" "$WORK/delivery.sock" --partner "$AUTH_PARTNER" --policy "$AUTH_POLICY" \
+                -c 16 -k 1 -n "$DELIVERY_CREATES" --json 2>&1)" \
+            || { sed 's/^/  /' <<<"$out" >&2; die "client.create with delivery failed"; }
+        CREATES_S="$(since "$t0")"
+        for _ in $(seq 2400); do
+            [[ "$(rpc "$WORK/delivery.sock" system.health '{}' -f outboxPending)" == 0 ]] && break
+            sleep 0.05
+        done
+        DELIVERY_S="$(since "$t0")"
+        DELIVERY_PENDING="$(rpc "$WORK/delivery.sock" system.health '{}' -f outboxPending)"
+        DELIVERY_FAILED="$(rpc "$WORK/delivery.sock" system.health '{}' -f outboxFailed)"
+        if [[ "$DELIVERY_PENDING" == 0 && "$DELIVERY_FAILED" == 0 ]]; then
+            DELIVERY_RATE="$(awk -v n="$DELIVERY_CREATES" -v s="$DELIVERY_S" 'BEGIN { printf "%.0f", n / s }')"
+        else
+            FAILED=1
+        fi
+        stop_daemon "$DL_PID"
+    fi
 
     # =========================================================================================
     # Issue 3 (store): journal.verify over JOURNAL_ENTRIES entries, on a database of its own
@@ -566,6 +611,19 @@ if ((ISSUES)); then
     targets_header
     check "license.validate ratio at 16x1" "${RESULT[validate-16x1.ratio]:-}" ">=" "$TARGET_LIC_RATIO" ""
     check "license.validate p99 at 16x1" "${RESULT[validate-16x1.p99]:-}" "<" "$TARGET_LIC_P99_MS" "ms"
+
+    echo
+    echo "### Issue 6: delivery to eSignet and IDA (client.create end to end)"
+    echo
+    if ((DELIVERY_CREATES > 0)); then
+        echo "$DELIVERY_CREATES client.create calls from 16 connections, delivery on, to a local sink" \
+             "(scripts/http_sink.py): creates acknowledged in $CREATES_S s, every row delivered after" \
+             "$DELIVERY_S s (pending ${DELIVERY_PENDING:-?}, failed ${DELIVERY_FAILED:-?})."
+        targets_header
+        check "client.create/s end to end, all delivered" "$DELIVERY_RATE" ">=" "$TARGET_DELIVERY_RATE" "/s"
+    else
+        echo "Skipped (DELIVERY_CREATES=0)."
+    fi
 fi
 
 if [[ -n "$SQLITE_OUT" ]]; then

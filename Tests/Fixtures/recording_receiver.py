@@ -18,6 +18,8 @@ lock = threading.Lock()
 
 
 class Handler(BaseHTTPRequestHandler):
+    disable_nagle_algorithm = True
+
     def handle_one(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8") if length else ""
