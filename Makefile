@@ -82,6 +82,8 @@ run: build
 .PHONY: test
 test: deps tools
 	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
+	# All suites share one test process, and the daemon tests open hundreds of sockets at once.
+	ulimit -n 65536 2>/dev/null || true; \
 	PMS_GATEWAY_TOOLS="$(ROOT)/$(TOOLS_DIR)" PMS_GATEWAYD="$$($(SWIFT) build --show-bin-path)/$(PRODUCT)" \
 	    $(SWIFT) test --skip-build $(SWIFT_TEST_FLAGS)
 	scripts/check-units.sh

@@ -1,7 +1,7 @@
 import GatewayJSON
 import GatewayStore
 
-/// `outbox.list` and `outbox.retry` (SPEC 5), and the counts `system.health` shows.
+/// `outbox.list` and `outbox.retry` (SPEC 5).
 public enum OutboxQueries {
     static let columns = "seq, target, topic, status, attempts, last_error, created_at, delivered_at"
 
@@ -70,16 +70,6 @@ public enum OutboxQueries {
                     change: change))
             return try entry(row)
         }
-    }
-
-    /// Rows waiting to be delivered and rows given up on, for `system.health`.
-    public static func counts(_ connection: ReadConnection) throws(StoreError) -> (pending: Int, failed: Int) {
-        let row = try connection.queryFirst(
-            """
-            SELECT (SELECT count(*) FROM outbox WHERE status = 'pending'),
-                   (SELECT count(*) FROM outbox WHERE status = 'failed')
-            """)
-        return (try row?.int(0) ?? 0, try row?.int(1) ?? 0)
     }
 
     private static func entry(_ row: Row) throws(StoreError) -> JSONValue {

@@ -71,6 +71,21 @@ extension Migration {
                 ) STRICT;
                 CREATE INDEX outbox_due ON outbox (status, next_attempt_at, seq);
                 CREATE INDEX outbox_by_key ON outbox (target, ordering_key, seq);
+
+                -- Rows per status, kept by triggers in the same transaction as the rows, so
+                -- system.health reads two numbers instead of counting a growing backlog.
+                CREATE TABLE outbox_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT;
+                INSERT INTO outbox_counts (status, n) VALUES ('pending', 0), ('delivered', 0), ('failed', 0);
+                CREATE TRIGGER outbox_count_insert AFTER INSERT ON outbox
+                BEGIN UPDATE outbox_counts SET n = n + 1 WHERE status = NEW.status; END;
+                CREATE TRIGGER outbox_count_update AFTER UPDATE OF status ON outbox
+                WHEN OLD.status <> NEW.status
+                BEGIN
+                    UPDATE outbox_counts SET n = n - 1 WHERE status = OLD.status;
+                    UPDATE outbox_counts SET n = n + 1 WHERE status = NEW.status;
+                END;
+                CREATE TRIGGER outbox_count_delete AFTER DELETE ON outbox
+                BEGIN UPDATE outbox_counts SET n = n - 1 WHERE status = OLD.status; END;
                 """
         )
     ]

@@ -7,6 +7,18 @@ public enum OutboxStatus: String, Sendable, CaseIterable {
     case failed
 }
 
+extension ReadConnection {
+    /// Pending and failed rows, from the counts the outbox's triggers keep: constant time however
+    /// large the backlog (a target whose URL is null keeps every row pending).
+    public func outboxCounts() throws(StoreError) -> (pending: Int, failed: Int) {
+        var counts = (pending: 0, failed: 0)
+        for row in try query("SELECT status, n FROM outbox_counts WHERE status IN ('pending', 'failed')") {
+            if try row.string(0) == "pending" { counts.pending = try row.int(1) } else { counts.failed = try row.int(1) }
+        }
+        return counts
+    }
+}
+
 extension WriteTransaction {
     /// Records an event for eSignet or IDA in the mutation's own transaction, so the event exists
     /// if and only if the change it describes was committed (the transactional outbox).

@@ -200,5 +200,5 @@ import Testing
 }
 
 func storeRead(_ store: Store) throws -> (pending: Int, failed: Int) {
-    try store.read { try OutboxQueries.counts($0) }
+    try store.read { try $0.outboxCounts() }
 }

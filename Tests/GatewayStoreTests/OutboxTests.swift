@@ -41,6 +41,25 @@ struct OutboxTests {
         #expect(try row.optionalString("next_attempt_at") == row.string("created_at"))
     }
 
+    @Test func countsFollowTheRowsInTheirTransaction() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try openStore(directory.file("db.sqlite3"))
+        defer { store.close() }
+        for key in ["a", "b", "c"] {
+            try await store.write { try $0.enqueueOutbox(target: "ida", topic: "T", orderingKey: key, body: nil) }
+        }
+        #expect(try store.read { try $0.outboxCounts() } == (pending: 3, failed: 0))
+        try await store.write { try $0.execute("UPDATE outbox SET status = 'failed' WHERE ordering_key = 'a'") }
+        try await store.write { try $0.execute("UPDATE outbox SET status = 'delivered' WHERE ordering_key = 'b'") }
+        #expect(try store.read { try $0.outboxCounts() } == (pending: 1, failed: 1))
+        // A body that throws takes its rows and their counts with it.
+        _ = try? await store.write { transaction -> Int in
+            try transaction.enqueueOutbox(target: "ida", topic: "T", orderingKey: "d", body: nil)
+            throw CancellationError()
+        }
+        #expect(try store.read { try $0.outboxCounts() } == (pending: 1, failed: 1))
+    }
+
     @Test func statusIsConstrained() async throws {
         let directory = try TemporaryDirectory()
         let store = try openStore(directory.file("db.sqlite3"))

@@ -28,16 +28,16 @@ enum SystemMethods {
         )
     }
 
-    /// Counts come from the rowid maxima (clients and licenses are never deleted) and a partial
-    /// index over pending outbox rows, so health stays cheap enough for a tight probe loop.
+    /// Counts come from the rowid maxima (clients and licenses are never deleted) and the outbox's
+    /// trigger-kept counts, so health stays cheap enough for a tight probe loop at any size.
     private static func health(_ services: GatewayServiceSet) throws -> JSONValue {
         let row = try services.store.read { connection in
             try connection.queryFirst(
                 """
                 SELECT (SELECT ifnull(max(seq), 0) FROM journal), (SELECT ifnull(max(seq), 0) FROM clients),
                        (SELECT ifnull(max(seq), 0) FROM licenses),
-                       (SELECT count(*) FROM outbox WHERE status = 'pending'),
-                       (SELECT count(*) FROM outbox WHERE status = 'failed')
+                       (SELECT n FROM outbox_counts WHERE status = 'pending'),
+                       (SELECT n FROM outbox_counts WHERE status = 'failed')
                 """
             )
         }

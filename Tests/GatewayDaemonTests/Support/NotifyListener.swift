@@ -21,10 +21,9 @@ final class NotifyListener {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-        guard bound == 0 else {
-            close(fd)
-            throw RPCClient.Failure(description: "bind \(path): errno \(errno)")
-        }
+        // No close here on failure: every stored property is set, so `deinit` runs and closes
+        // `fd`; closing it twice could hit a number another test has reused meanwhile.
+        guard bound == 0 else { throw RPCClient.Failure(description: "bind \(path): errno \(errno)") }
     }
 
     deinit {
