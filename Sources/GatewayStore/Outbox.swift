@@ -13,7 +13,11 @@ extension ReadConnection {
     public func outboxCounts() throws(StoreError) -> (pending: Int, failed: Int) {
         var counts = (pending: 0, failed: 0)
         for row in try query("SELECT status, n FROM outbox_counts WHERE status IN ('pending', 'failed')") {
-            if try row.string(0) == "pending" { counts.pending = try row.int(1) } else { counts.failed = try row.int(1) }
+            if try row.string(0) == "pending" {
+                counts.pending = try row.int(1)
+            } else {
+                counts.failed = try row.int(1)
+            }
         }
         return counts
     }
