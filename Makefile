@@ -37,11 +37,12 @@ PRODUCT := pms-gatewayd
 
 # ---------------------------------------------------------------------------------------------
 # deps: Debian packages. libsqlite3-dev and libssl-dev are linked by the package's system
-# library targets (found through pkg-config); socat is used by the tests; systemd provides
+# library targets (found through pkg-config); socat, openssl (key cross-checks), python3 (a local
+# HTTP receiver) and util-linux (setpriv, mount) are used by the tests; systemd provides
 # systemd-analyze for scripts/check-units.sh. `dpkg -s` first, so a machine that has
 # everything does not touch apt at all (fast, quiet, works offline).
 # ---------------------------------------------------------------------------------------------
-DEB_PACKAGES := libsqlite3-dev libssl-dev socat pkg-config gcc libc6-dev
+DEB_PACKAGES := libsqlite3-dev libssl-dev socat pkg-config gcc libc6-dev openssl python3 util-linux
 ifeq ($(shell command -v systemd-analyze 2>/dev/null),)
 DEB_PACKAGES += systemd
 endif
