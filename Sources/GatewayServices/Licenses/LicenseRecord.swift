@@ -63,27 +63,21 @@ extension LicenseRecord {
     }
 }
 
-extension ReadConnection {
-    func license(mispId: String) throws(StoreError) -> LicenseRecord? {
-        try queryFirst(LicenseRecord.byMispSQL, [SQLValue(mispId)]).map { row throws(StoreError) in
-            try LicenseRecord(row: row)
-        }
-    }
-
-    func license(key: String) throws(StoreError) -> LicenseRecord? {
-        try queryFirst(LicenseRecord.byKeySQL, [SQLValue(key)]).map { row throws(StoreError) in
-            try LicenseRecord(row: row)
-        }
-    }
-}
-
-extension WriteTransaction {
+extension SQLQuerying where Self: ~Copyable {
     func license(mispId: String) throws(StoreError) -> LicenseRecord? {
         try query(LicenseRecord.byMispSQL, [SQLValue(mispId)]).first.map { row throws(StoreError) in
             try LicenseRecord(row: row)
         }
     }
 
+    func license(key: String) throws(StoreError) -> LicenseRecord? {
+        try query(LicenseRecord.byKeySQL, [SQLValue(key)]).first.map { row throws(StoreError) in
+            try LicenseRecord(row: row)
+        }
+    }
+}
+
+extension WriteTransaction {
     func licenseKeyExists(_ key: String) throws(StoreError) -> Bool {
         try !query("SELECT 1 FROM licenses WHERE license_key = ?", [SQLValue(key)]).isEmpty
     }

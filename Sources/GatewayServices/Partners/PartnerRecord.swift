@@ -48,15 +48,7 @@ struct PartnerRecord: Sendable, Equatable {
         "SELECT partner_id, partner_type, name, status, certificate_data FROM partners WHERE partner_id = ?"
 }
 
-extension ReadConnection {
-    func partner(_ partnerId: String) throws(StoreError) -> PartnerRecord? {
-        try queryFirst(PartnerRecord.selectSQL, [SQLValue(partnerId)]).map { row throws(StoreError) in
-            try PartnerRecord(row: row)
-        }
-    }
-}
-
-extension WriteTransaction {
+extension SQLQuerying where Self: ~Copyable {
     func partner(_ partnerId: String) throws(StoreError) -> PartnerRecord? {
         try query(PartnerRecord.selectSQL, [SQLValue(partnerId)]).first.map { row throws(StoreError) in
             try PartnerRecord(row: row)

@@ -52,15 +52,7 @@ struct PolicyRecord: Sendable, Equatable {
         """
 }
 
-extension ReadConnection {
-    func policy(_ policyId: String) throws(StoreError) -> PolicyRecord? {
-        try queryFirst(PolicyRecord.selectSQL, [SQLValue(policyId)]).map { row throws(StoreError) in
-            try PolicyRecord(row: row)
-        }
-    }
-}
-
-extension WriteTransaction {
+extension SQLQuerying where Self: ~Copyable {
     func policy(_ policyId: String) throws(StoreError) -> PolicyRecord? {
         try query(PolicyRecord.selectSQL, [SQLValue(policyId)]).first.map { row throws(StoreError) in
             try PolicyRecord(row: row)
