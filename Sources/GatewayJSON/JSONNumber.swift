@@ -15,10 +15,6 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
         self.text = String(int)
     }
 
-    public init(_ int: Int64) {
-        self.text = String(int)
-    }
-
     /// A finite double in its shortest round-trip form.
     public init?(_ double: Double) {
         guard double.isFinite else { return nil }
@@ -28,10 +24,6 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// The value as an `Int` when the text is an integer literal that fits.
     public var int: Int? {
         Int(text)
-    }
-
-    public var double: Double? {
-        Double(text)
     }
 
     public var description: String { text }

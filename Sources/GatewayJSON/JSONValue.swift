@@ -38,26 +38,11 @@ extension JSONValue {
         if case .object(let value) = self { value } else { nil }
     }
 
-    public var isNull: Bool {
-        self == .null
-    }
-
     /// Member lookup on objects; `nil` for a missing member or a non-object.
     public subscript(key: String) -> JSONValue? {
         objectValue?[key]
     }
 
-    /// The JSON type name used in validation messages.
-    public var typeName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "boolean"
-        case .number: "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        }
-    }
 }
 
 extension JSONValue {

@@ -34,11 +34,6 @@ extension GatewayError {
         GatewayError(.invalidParams, "PMS_COR_001", "Invalid request parameter - \(reason) :request.\(field)")
     }
 
-    /// A parameter error of our own, for methods PMS does not have.
-    public static func invalidParams(_ errorCode: String, _ message: String) -> GatewayError {
-        GatewayError(.invalidParams, errorCode, message)
-    }
-
     public static func notFound(_ what: String) -> GatewayError {
         GatewayError(.notFound, "GW_NOT_FOUND", "\(what) not found")
     }

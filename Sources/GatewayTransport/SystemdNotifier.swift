@@ -29,8 +29,6 @@ public struct SystemdNotifier: Sendable {
         }
     }
 
-    public var isEnabled: Bool { address != nil }
-
     public func notify(_ state: String) {
         guard let address else { return }
         let fd = socket(AF_UNIX, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)

@@ -97,8 +97,6 @@ public final class ConnectionCounter: Sendable {
 
     public init() {}
 
-    public var current: Int { open.load(ordering: .relaxed) }
-
     func admit(limit: Int) -> Bool {
         let now = open.wrappingAdd(1, ordering: .relaxed).newValue
         if now > limit {

@@ -123,7 +123,7 @@ public struct RPCProcessor<Context: Sendable>: Sendable {
     }
 
     /// Runs one request through access control and its handler, whatever its execution.
-    public func dispatch(_ request: RPCRequest, context: Context) async -> Result<JSONValue, RPCError> {
+    private func dispatch(_ request: RPCRequest, context: Context) async -> Result<JSONValue, RPCError> {
         switch method(for: request, context: context) {
         case .failure(let error):
             return .failure(error)
