@@ -32,6 +32,9 @@ public enum Daemon {
     }
 
     public static func run(_ options: DaemonOptions) async throws {
+        // The database, its WAL, backups and exported files hold license keys: whatever umask
+        // the daemon was started with, nothing it creates is readable by others (SPEC 2).
+        umask(0o077)
         let configuration = try loadConfiguration(options)
         let logger = bootstrapLogging(level: configuration.logLevel)
         let mappings = try loadMappings(configuration)
@@ -52,7 +55,6 @@ public enum Daemon {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let responders = RPCResponderFactory(
             processor: processor(services, configuration: configuration, logger: logger),
-            access: AccessPolicy(rules: configuration.accessRules),
             maxRequestBytes: configuration.server.maxRequestBytes
         )
         let listener = try await listen(configuration, adopted: adopted, responders: responders)
@@ -90,6 +92,9 @@ public enum Daemon {
             keys: KeyHashingService(rules: configuration.clients),
             licenses: LicenseService(
                 store: store, rules: configuration.license, propertiesFile: configuration.esignetPropertiesFile,
+                exportDirectory: ConfinedDirectory(
+                    directory: configuration.esignetExportDirectory, protecting: configuration.daemonFiles,
+                    allowsSubdirectories: true),
                 logger: logger
             ),
             delivery: OutboxDeliverer(
@@ -101,6 +106,11 @@ public enum Daemon {
                 ),
                 eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
             ),
+            backups: BackupService(
+                store: store,
+                directory: ConfinedDirectory(
+                    directory: configuration.backupDirectory, protecting: configuration.daemonFiles,
+                    allowsSubdirectories: false)),
             startedAt: .now, version: version
         )
     }
@@ -189,8 +199,9 @@ public enum Daemon {
         let errors = ErrorMapping(logger: logger)
         return RPCProcessor(
             table: GatewayMethods.table(services), maxBatch: configuration.server.maxBatch,
+            maxResponseBytes: configuration.server.maxResponseBytes,
             authorize: { method, context in
-                access.allows(method, peer: context.peer, supplementaryGroups: context.supplementaryGroups)
+                access.allows(method, peer: context.peer)
             },
             mapError: errors.rpcError(for:)
         )

@@ -10,13 +10,17 @@ import Logging
 #endif
 
 extension Store {
-    /// Writes a consistent copy of the database to `path` while writes continue (`system.backup`).
+    /// Writes a consistent copy of the database to the new file `path` while writes continue
+    /// (`system.backup`).
     ///
-    /// SQLite's backup API copies every page in one step from a read connection, so the copy is
-    /// exactly one committed state (a WAL snapshot) and the writer is never blocked. The copy is
-    /// written beside `path`, switched to a self-contained rollback-journal file, fsynced and
-    /// renamed into place, so `path` is either the old file or a complete backup, never a torn one.
-    /// Returns the copy's size and the seq of its newest journal entry.
+    /// `path` is claimed first with `O_CREAT|O_EXCL|O_NOFOLLOW` and mode 0600: an existing file
+    /// (or symbolic link) there is never touched, and two backups to one name cannot both run
+    /// (`.fileExists`). SQLite's backup API then copies every page in one step from a read
+    /// connection, so the copy is exactly one committed state (a WAL snapshot) and the writer is
+    /// never blocked. The copy is written to a temporary file beside `path`, switched to a
+    /// self-contained rollback-journal file, fsynced and renamed over the claimed name, so `path`
+    /// holds a complete backup or (after a crash) nothing. Returns the copy's size and the seq of
+    /// its newest journal entry.
     public func backup(to path: String) async throws -> (bytes: Int, journalHead: Int) {
         let readers = self.readers
         let result = try await Threads.run {
@@ -34,8 +38,22 @@ extension Store {
     }
 
     private static func copy(from source: Connection, to path: String) throws(StoreError) -> BackupResult {
-        let partial = path + ".partial"
-        unlink(partial)
+        let claimed = posixOpen(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard claimed >= 0 else {
+            if errno == EEXIST { throw StoreError(.fileExists, "backup target exists") }
+            throw posixError("create \(path)")
+        }
+        _ = posixClose(claimed)
+        do {
+            return try copy(from: source, claimed: path)
+        } catch {
+            unlink(path)
+            throw error
+        }
+    }
+
+    private static func copy(from source: Connection, claimed path: String) throws(StoreError) -> BackupResult {
+        let partial = try temporaryFile(besides: path)
         var head = 0
         do throws(StoreError) {
             let destination = try Connection(path: partial)
@@ -66,6 +84,15 @@ extension Store {
         return BackupResult(bytes: Int(info.st_size), journalHead: head)
     }
 
+    /// An unused name beside `path`, created 0600 by `mkstemp` (O_EXCL), for SQLite to fill.
+    private static func temporaryFile(besides path: String) throws(StoreError) -> String {
+        var template = Array("\(path).partial-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw posixError("create temporary file beside \(path)") }
+        _ = posixClose(descriptor)
+        return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     private static func syncFile(_ path: String) throws(StoreError) {
         let descriptor = posixOpen(path, O_RDONLY)
         guard descriptor >= 0 else { throw posixError("open \(path)") }
@@ -85,5 +112,5 @@ extension Store {
 }
 
 // `open` and `close` inside `Store` would name the store's own methods.
-private func posixOpen(_ path: String, _ flags: Int32) -> Int32 { open(path, flags) }
+private func posixOpen(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 { open(path, flags, mode) }
 private func posixClose(_ descriptor: Int32) -> Int32 { close(descriptor) }

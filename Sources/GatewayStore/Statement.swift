@@ -48,7 +48,13 @@ final class Statement {
             case .null: result = sqlite3_bind_null(handle, index)
             case .integer(let int): result = sqlite3_bind_int64(handle, index, int)
             case .real(let real): result = sqlite3_bind_double(handle, index, real)
-            case .text(let text): result = sqlite3_bind_text(handle, index, text, -1, pmsgw_sqlite_transient())
+            case .text(let text):
+                // Bound with its byte length: with -1 SQLite stops at the first NUL, and
+                // "victim\u{0}A" would be stored as "victim" (SPEC 2).
+                result = text.withCString { pointer in
+                    sqlite3_bind_text64(
+                        handle, index, pointer, UInt64(text.utf8.count), pmsgw_sqlite_transient(), UInt8(SQLITE_UTF8))
+                }
             case .blob(let bytes):
                 result = bytes.withUnsafeBytes {
                     sqlite3_bind_blob64(handle, index, $0.baseAddress, UInt64($0.count), pmsgw_sqlite_transient())

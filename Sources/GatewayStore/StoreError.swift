@@ -20,6 +20,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The program asked for something wrong: bad SQL, a missing table, a column of the wrong
         /// type, a migration list out of order. Not the caller's input and not the disk.
         case sql
+        /// A file that must be new (a backup's target) already exists; nothing was written.
+        case fileExists
     }
 
     public var code: Code

@@ -3,56 +3,72 @@ import NIOCore
 /// Runs a connection's requests one after another and writes their replies in request order.
 ///
 /// Requests on one connection keep their order of effect, as if served by a loop: a read that
-/// follows a write on the same connection sees that write. Immediate replies are computed on the
-/// event loop and written at once (flushed once per read burst); while a deferred reply is being
-/// computed, later lines wait in a queue. Reading pauses while that queue is full or the peer is
-/// not reading what we write, so a client that pipelines without reading costs bounded memory
-/// and never slows other connections. When the input side closes (the peer finished sending, or
-/// graceful shutdown half-closed it), every request already read is still answered, then the
-/// connection closes.
+/// follows a write on the same connection sees that write. Every line read goes to a queue,
+/// which is drained on the event loop:
+///
+/// - **Fairness.** At most `budget` requests of one connection run per event-loop turn; the rest
+///   wait for a later turn, so every other connection's reads and replies come in between. A peer
+///   that pipelines thousands of cheap requests (all answered on the event loop) therefore delays
+///   another peer by at most a few requests' work, never by its whole pipeline (SPEC 2).
+/// - **Back-pressure.** Reading pauses while lines are still queued or the peer is not reading
+///   what we write, so a client that pipelines without reading costs bounded memory.
+/// - **A peer that is gone gets nothing computed.** Once the channel is inactive (the peer closed
+///   and a reply could not be written) the queue is dropped and later lines are ignored.
+/// - **Half-close.** When only the input side closes (the peer finished sending, or graceful
+///   shutdown half-closed it), every request already read is still answered, then the
+///   connection closes.
 final class RequestPipelineHandler: ChannelDuplexHandler {
     typealias InboundIn = InboundFrame
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let responder: any LineResponder
-    private let maxQueued: Int
-    /// Lines read while a deferred reply was being computed, in arrival order.
+    private let budget: Int
+    /// Lines read but not yet run, in arrival order.
     private var queued = CircularBuffer<InboundFrame>()
+    /// A deferred reply is being computed: nothing else of this connection runs meanwhile.
     private var busy = false
+    /// A drain is scheduled for a later event-loop turn.
+    private var drainScheduled = false
     private var inputClosed = false
+    private var peerGone = false
     private var readHeld = false
     private var closing = false
 
-    init(responder: any LineResponder, maxQueued: Int = 256) {
+    /// - Parameter budget: requests of this connection run per event-loop turn.
+    init(responder: any LineResponder, budget: Int = 16) {
         self.responder = responder
-        self.maxQueued = maxQueued
+        self.budget = budget
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        if busy {
-            queued.append(frame)
-        } else {
-            run(frame, context: context)
-        }
+        guard !peerGone else { return }
+        queued.append(unwrapInboundIn(data))
     }
 
+    /// A read burst is complete: run this turn's share of what it brought.
     func channelReadComplete(context: ChannelHandlerContext) {
-        context.flush()
+        drain(context: context)
         context.fireChannelReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        peerGone = true
+        queued.removeAll()
+        context.fireChannelInactive()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
             inputClosed = true
-            closeIfFinished(context: context)
+            // Lines decoded from the last bytes arrive without a read-complete of their own.
+            drain(context: context)
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func read(context: ChannelHandlerContext) {
-        if queued.count >= maxQueued || !context.channel.isWritable {
+        if !queued.isEmpty || busy || !context.channel.isWritable {
             readHeld = true
         } else {
             context.read()
@@ -60,8 +76,37 @@ final class RequestPipelineHandler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        resumeReadingIfPossible(context: context)
+        if context.channel.isWritable { drain(context: context) }
         context.fireChannelWritabilityChanged()
+    }
+
+    /// Runs up to `budget` queued requests, flushes their replies, and leaves the rest to a later
+    /// turn; resumes reading once the queue is empty.
+    private func drain(context: ChannelHandlerContext) {
+        var ran = 0
+        while !busy, !peerGone, ran < budget, context.channel.isWritable, let frame = queued.popFirst() {
+            run(frame, context: context)
+            ran += 1
+        }
+        context.flush()
+        if !busy, !peerGone, !queued.isEmpty, context.channel.isWritable {
+            scheduleDrain(context: context)
+        }
+        resumeReadingIfPossible(context: context)
+        closeIfFinished(context: context)
+    }
+
+    /// `execute` queues the drain behind the I/O the event loop has already seen, which is what
+    /// lets other connections in between two budgets of this one.
+    private func scheduleDrain(context: ChannelHandlerContext) {
+        guard !drainScheduled else { return }
+        drainScheduled = true
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            handler.value.drainScheduled = false
+            handler.value.drain(context: boundContext.value)
+        }
     }
 
     private func run(_ frame: InboundFrame, context: ChannelHandlerContext) {
@@ -82,16 +127,11 @@ final class RequestPipelineHandler: ChannelDuplexHandler {
         }
     }
 
-    /// A deferred reply is ready: write it, then run what queued up behind it.
+    /// A deferred reply is ready: write it, then go on with what queued up behind it.
     private func finish(with reply: [UInt8]?, context: ChannelHandlerContext) {
         busy = false
-        if let reply { write(reply, context: context) }
-        while !busy, let next = queued.popFirst() {
-            run(next, context: context)
-        }
-        context.flush()
-        resumeReadingIfPossible(context: context)
-        closeIfFinished(context: context)
+        if let reply, !peerGone { write(reply, context: context) }
+        drain(context: context)
     }
 
     private func write(_ reply: [UInt8], context: ChannelHandlerContext) {
@@ -99,7 +139,7 @@ final class RequestPipelineHandler: ChannelDuplexHandler {
     }
 
     private func resumeReadingIfPossible(context: ChannelHandlerContext) {
-        guard readHeld, queued.count < maxQueued, context.channel.isWritable else { return }
+        guard readHeld, !busy, queued.isEmpty, context.channel.isWritable else { return }
         readHeld = false
         context.read()
     }
@@ -107,7 +147,7 @@ final class RequestPipelineHandler: ChannelDuplexHandler {
     /// Closes once the input is done and every reply is on the wire: the close waits for an
     /// empty write queued behind the replies, so nothing already answered is cut off.
     private func closeIfFinished(context: ChannelHandlerContext) {
-        guard inputClosed, !busy, queued.isEmpty, !closing else { return }
+        guard inputClosed, !busy, queued.isEmpty, !closing, !peerGone else { return }
         closing = true
         let flushed = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: flushed)

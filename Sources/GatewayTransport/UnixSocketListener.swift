@@ -18,8 +18,10 @@ public enum UnixSocketListener {
         configuration: ListenerConfiguration, adoptedDescriptor: CInt?, group: any EventLoopGroup,
         connectionCount: ConnectionCounter, responders: any LineResponderFactory
     ) async throws -> ServerChannel {
+        // A burst of connects up to the connection limit must queue, not fail with EAGAIN (SPEC 2).
+        // An adopted socket keeps systemd's `Backlog=`.
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.backlog, value: Int32(clamping: max(configuration.maxConnections, 256)))
             .childChannelOption(.allowRemoteHalfClosure, value: true)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<any Channel> = { channel in
             setUp(channel, configuration: configuration, connectionCount: connectionCount, responders: responders)

@@ -75,6 +75,25 @@ public struct MethodDescriptor<Context: Sendable>: Sendable {
         self.execution = execution
     }
 
+    /// The same method, with `check` run on the params before the handler (a rule every method
+    /// of a table shares, applied in one place).
+    public func checkingParams(_ check: @escaping @Sendable (JSONObject) throws -> Void) -> MethodDescriptor {
+        let execution: Execution =
+            switch self.execution {
+            case .immediate(let handler):
+                .immediate { params, context in
+                    try check(params)
+                    return try handler(params, context)
+                }
+            case .deferred(let handler):
+                .deferred { params, context in
+                    try check(params)
+                    return try await handler(params, context)
+                }
+            }
+        return MethodDescriptor(name, summary, params, resultMembers, execution)
+    }
+
     /// Whether a call can be answered without leaving the caller's thread.
     public var isImmediate: Bool {
         if case .immediate = execution { true } else { false }

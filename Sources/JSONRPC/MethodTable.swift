@@ -14,6 +14,13 @@ public struct MethodTable<Context: Sendable>: Sendable {
         names.append(descriptor.name)
     }
 
+    /// Replaces every descriptor with `transform`'s version of it (same name, same order).
+    public mutating func transformMethods(_ transform: (MethodDescriptor<Context>) -> MethodDescriptor<Context>) {
+        for name in names {
+            if let method = methods[name] { methods[name] = transform(method) }
+        }
+    }
+
     public subscript(name: String) -> MethodDescriptor<Context>? {
         methods[name]
     }

@@ -48,6 +48,13 @@ extension RPCError {
         )
     }
 
+    public static func responseTooLarge(limit: Int) -> RPCError {
+        RPCError(
+            code: .invalidRequest, message: "Invalid Request", errorCode: "GW_RESPONSE_TOO_LARGE",
+            detail: "the batch's replies exceed \(limit) bytes"
+        )
+    }
+
     public static func methodNotFound(_ method: String) -> RPCError {
         RPCError(
             code: .methodNotFound, message: "Method not found", errorCode: "GW_METHOD_NOT_FOUND",

@@ -9,18 +9,21 @@ public struct RPCProcessor<Context: Sendable>: Sendable {
     public let table: MethodTable<Context>
     public let maxBatch: Int
     public let maxDepth: Int
+    /// The longest batch reply line; entries past it are answered `GW_RESPONSE_TOO_LARGE`.
+    public let maxResponseBytes: Int
     /// Returns false when the peer may not call the method.
     public let authorize: @Sendable (String, Context) -> Bool
     public let mapError: @Sendable (any Error) -> RPCError
 
     public init(
-        table: MethodTable<Context>, maxBatch: Int, maxDepth: Int = 64,
+        table: MethodTable<Context>, maxBatch: Int, maxDepth: Int = 64, maxResponseBytes: Int = 16 << 20,
         authorize: @escaping @Sendable (String, Context) -> Bool,
         mapError: @escaping @Sendable (any Error) -> RPCError
     ) {
         self.table = table
         self.maxBatch = maxBatch
         self.maxDepth = maxDepth
+        self.maxResponseBytes = maxResponseBytes
         self.authorize = authorize
         self.mapError = mapError
     }
@@ -50,19 +53,27 @@ public struct RPCProcessor<Context: Sendable>: Sendable {
         }
         let decoded = entries.map(RPCDecoded.init)
         if decoded.allSatisfy(canAnswerImmediately) {
-            return .immediate(Self.batchLine(decoded.compactMap { respondImmediately(to: $0, context: context) }))
+            var line = BatchLine(maxBytes: maxResponseBytes)
+            for entry in decoded {
+                if line.isFull {
+                    line.refuse(entry)
+                } else {
+                    line.append(respondImmediately(to: entry, context: context), for: entry)
+                }
+            }
+            return .immediate(line.bytes)
         }
         return .deferred {
-            var replies: [JSONValue] = []
+            var line = BatchLine(maxBytes: maxResponseBytes)
             for entry in decoded {
-                if let reply = await respond(to: entry, context: context) { replies.append(reply) }
+                if line.isFull {
+                    line.refuse(entry)
+                } else {
+                    line.append(await respond(to: entry, context: context), for: entry)
+                }
             }
-            return Self.batchLine(replies)
+            return line.bytes
         }
-    }
-
-    private static func batchLine(_ replies: [JSONValue]) -> [UInt8]? {
-        replies.isEmpty ? nil : RPCResponse.line(.array(replies))
     }
 
     /// Invalid requests, unknown methods and immediate methods need no task.
@@ -144,4 +155,65 @@ public struct RPCProcessor<Context: Sendable>: Sendable {
 public enum RPCOutcome: Sendable {
     case immediate([UInt8]?)
     case deferred(@Sendable () async -> [UInt8]?)
+}
+
+/// A batch's reply line, built entry by entry under `server.maxResponseBytes` (SPEC 2).
+///
+/// Once an entry's reply would take the line past the limit, that entry and every later one are
+/// answered `GW_RESPONSE_TOO_LARGE`, and the later ones are not run at all: nobody would see
+/// their results, and a batch of large reads must not hold memory and the event loop for them.
+/// (The entry that crossed the limit has run; only reads have replies that large.)
+struct BatchLine {
+    let maxBytes: Int
+    private var entries: [[UInt8]] = []
+    /// `[`, `]`, the newline and the commas so far.
+    private var length = 3
+    private(set) var isFull = false
+
+    init(maxBytes: Int) {
+        self.maxBytes = maxBytes
+    }
+
+    mutating func append(_ reply: JSONValue?, for entry: RPCDecoded) {
+        guard let reply else { return }
+        let bytes = reply.serializedBytes()
+        let added = bytes.count + (entries.isEmpty ? 0 : 1)
+        guard length + added <= maxBytes else {
+            isFull = true
+            refuse(entry)
+            return
+        }
+        entries.append(bytes)
+        length += added
+    }
+
+    /// Answers `entry` with `GW_RESPONSE_TOO_LARGE` without running it (notifications get nothing).
+    mutating func refuse(_ entry: RPCDecoded) {
+        let id: JSONValue
+        switch entry {
+        case .request(let request):
+            guard let requestID = request.id else { return }
+            id = requestID
+        case .invalid(let invalidID, _):
+            id = invalidID
+        case .failedNotification:
+            return
+        }
+        let bytes = RPCResponse.failure(id: id, error: .responseTooLarge(limit: maxBytes)).serializedBytes()
+        length += bytes.count + (entries.isEmpty ? 0 : 1)
+        entries.append(bytes)
+    }
+
+    /// The whole line, or `nil` when no entry has a reply (all notifications).
+    var bytes: [UInt8]? {
+        guard !entries.isEmpty else { return nil }
+        var line: [UInt8] = [UInt8(ascii: "[")]
+        line.reserveCapacity(length)
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { line.append(UInt8(ascii: ",")) }
+            line.append(contentsOf: entry)
+        }
+        line.append(contentsOf: [UInt8(ascii: "]"), UInt8(ascii: "\n")])
+        return line
+    }
 }

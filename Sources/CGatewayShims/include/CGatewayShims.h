@@ -15,4 +15,7 @@ typedef struct pmsgw_ucred {
 /// The SO_PEERCRED option name, which does not reach Swift through Glibc's module.
 static inline int pmsgw_so_peercred(void) { return SO_PEERCRED; }
 
+/// The SO_PEERGROUPS option name (Linux 4.13+): the peer's supplementary groups at connect time.
+static inline int pmsgw_so_peergroups(void) { return SO_PEERGROUPS; }
+
 #endif

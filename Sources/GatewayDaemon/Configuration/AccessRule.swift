@@ -19,10 +19,10 @@ public struct AccessRule: Sendable {
     /// Method names, or prefixes ending in `.*` (`client.*`), or `*`.
     let allow: [String]
 
-    func matches(_ peer: PeerCredentials, supplementaryGroups: [UInt32]) -> Bool {
+    func matches(_ peer: PeerCredentials) -> Bool {
         switch subject {
         case .uid(let uid): peer.uid == uid
-        case .gid(let gid): peer.gid == gid || supplementaryGroups.contains(gid)
+        case .gid(let gid): peer.gid == gid || peer.groups.contains(gid)
         }
     }
 

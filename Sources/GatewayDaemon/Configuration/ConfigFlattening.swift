@@ -12,6 +12,7 @@ enum ConfigFlattening {
         "server.socketMode": .string("0660"),
         "server.maxRequestBytes": .int(1_048_576),
         "server.maxBatch": .int(100),
+        "server.maxResponseBytes": .int(16 << 20),
         "server.maxConnections": .int(1024),
         "server.idleTimeoutSeconds": .int(300),
         "server.shutdownGraceSeconds": .int(10),

@@ -13,6 +13,7 @@ public struct GatewayConfiguration: Sendable {
         public var socketMode: UInt32
         public var maxRequestBytes: Int
         public var maxBatch: Int
+        public var maxResponseBytes: Int
         public var maxConnections: Int
         public var idleTimeoutSeconds: Int
         public var shutdownGraceSeconds: Int
@@ -21,10 +22,14 @@ public struct GatewayConfiguration: Sendable {
     public var configFile: String
     public var server: Server
     public var databasePath: String
+    /// Where `system.backup` writes (SPEC 4.1); default `backups/` beside the database.
+    public var backupDirectory: String
     public var mappingFiles: MappingFiles
     public var clients: ClientRules
     public var license: LicenseRules
     public var esignetPropertiesFile: String
+    /// Where `license.exportProperties` may write besides the properties file (SPEC 4.5).
+    public var esignetExportDirectory: String
     public var esignetBaseURL: String?
     public var esignetBearerTokenFile: String?
     public var idaWebsubHubURL: String?
@@ -72,11 +77,15 @@ extension GatewayConfiguration {
             socketMode: try keys.fileMode("server.socketMode"),
             maxRequestBytes: try keys.int("server.maxRequestBytes", in: 1024...(64 << 20)),
             maxBatch: try keys.int("server.maxBatch", in: 1...10_000),
+            maxResponseBytes: try keys.int("server.maxResponseBytes", in: 4096...(1 << 30)),
             maxConnections: try keys.int("server.maxConnections", in: 1...65_536),
             idleTimeoutSeconds: try keys.int("server.idleTimeoutSeconds", in: 1...86_400),
             shutdownGraceSeconds: try keys.int("server.shutdownGraceSeconds", in: 1...3_600)
         )
         databasePath = FilePath.resolve(try keys.string("database.path"), against: base)
+        backupDirectory = FilePath.resolve(
+            try keys.optionalString("database.backupDirectory") ?? "\(FilePath.directory(of: databasePath))/backups",
+            against: base)
         mappingFiles = MappingFiles(
             identity: FilePath.resolve(try keys.string("mappings.identity"), against: base),
             amrAcr: FilePath.resolve(try keys.string("mappings.amrAcr"), against: base),
@@ -92,11 +101,21 @@ extension GatewayConfiguration {
             validityDays: try keys.int("license.validityDays", in: 1...36_500)
         )
         esignetPropertiesFile = FilePath.resolve(try keys.string("esignet.propertiesFile"), against: base)
+        esignetExportDirectory = FilePath.resolve(
+            try keys.optionalString("esignet.exportDirectory") ?? FilePath.directory(of: esignetPropertiesFile),
+            against: base)
         esignetBaseURL = try keys.optionalString("esignet.baseURL")
         let tokenFile = try keys.optionalString("esignet.bearerTokenFile")
         esignetBearerTokenFile = tokenFile.map { FilePath.resolve($0, against: base) }
         idaWebsubHubURL = try keys.optionalString("ida.websubHubURL")
         accessRules = try AccessRule.parse(root["access"]?["rules"], file: keys.file)
         logLevel = try keys.logLevel("log.level")
+    }
+}
+
+extension GatewayConfiguration {
+    /// The files no caller-named path may touch (SPEC 4.1, 4.5).
+    var daemonFiles: [String] {
+        ConfinedDirectory.daemonFiles(database: databasePath, socket: server.socketPath, config: configFile)
     }
 }

@@ -1,4 +1,5 @@
 import GatewayJSON
+import GatewayServices
 import JSONRPC
 import Synchronization
 
@@ -20,6 +21,10 @@ enum GatewayMethods {
         LicenseMethods.register(in: &table, services)
         JournalMethods.register(in: &table, services)
         OutboxMethods.register(in: &table, services)
+        // IDA's license check answers `valid: false` for a key with a NUL (SPEC 2), never an error.
+        table.transformMethods { method in
+            method.name == "license.validate" ? method : method.checkingParams { try NULCheck.refuse(in: $0) }
+        }
         document.value = table.openRPCDocument(title: "pms-gateway", version: services.version)
         return table
     }

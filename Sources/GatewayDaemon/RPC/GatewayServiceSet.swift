@@ -12,6 +12,7 @@ struct GatewayServiceSet: Sendable {
     let licenses: LicenseService
     /// Told after each commit that enqueued outbox rows, so delivery starts without waiting for its scan.
     let delivery: OutboxDeliverer
+    let backups: BackupService
     let startedAt: ContinuousClock.Instant
     let version: String
 }

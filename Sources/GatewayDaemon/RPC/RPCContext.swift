@@ -5,8 +5,6 @@ import GatewayTransport
 /// What a handler knows about the call beyond its params.
 public struct RPCContext: Sendable {
     public let peer: PeerCredentials
-    /// Looked up once per connection, for group-based access rules.
-    let supplementaryGroups: [UInt32]
     /// The JSON-RPC id's JSON text (`nil` for notifications), recorded in journal entries.
     public let requestId: String?
 

@@ -21,9 +21,12 @@ enum SystemMethods {
                 "system.backup", summary: "A consistent online copy of the database (SQLite backup API).",
                 params: [.string("path")], result: ["path", "bytes", "journalHead"]
             ) { params, _ in
-                let path = try ParamReader(params).string("path", size: 1...4096)
-                let (bytes, head) = try await services.store.backup(to: path)
-                return ["path": .string(path), "bytes": JSONValue(bytes), "journalHead": JSONValue(head)]
+                let backup = try await services.backups.backup(
+                    to: try ParamReader(params).string("path", size: 1...4096))
+                return [
+                    "path": .string(backup.path), "bytes": JSONValue(backup.bytes),
+                    "journalHead": JSONValue(backup.journalHead),
+                ]
             }
         )
     }

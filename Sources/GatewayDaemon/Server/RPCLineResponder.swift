@@ -6,14 +6,11 @@ import NIOCore
 /// Connects the transport to JSON-RPC: each connection gets a responder that knows its peer.
 struct RPCResponderFactory: LineResponderFactory {
     let processor: RPCProcessor<RPCContext>
-    let access: AccessPolicy
     let maxRequestBytes: Int
 
     func responder(for peer: PeerCredentials) -> any LineResponder {
         RPCLineResponder(
-            processor: processor, peer: peer, supplementaryGroups: access.supplementaryGroups(of: peer),
-            maxRequestBytes: maxRequestBytes
-        )
+processor: processor, peer: peer, maxRequestBytes: maxRequestBytes)
     }
 }
 
@@ -21,7 +18,6 @@ struct RPCResponderFactory: LineResponderFactory {
 struct RPCLineResponder: LineResponder {
     let processor: RPCProcessor<RPCContext>
     let peer: PeerCredentials
-    let supplementaryGroups: [UInt32]
     let maxRequestBytes: Int
 
     func respond(to frame: InboundFrame) -> LineResponse {
@@ -32,9 +28,8 @@ struct RPCLineResponder: LineResponder {
             )
         case .line(let buffer):
             let peer = peer
-            let groups = supplementaryGroups
             let outcome = processor.handle(line: buffer.readableBytesView) { request in
-                RPCContext(peer: peer, supplementaryGroups: groups, requestId: request.idText)
+                RPCContext(peer: peer, requestId: request.idText)
             }
             switch outcome {
             case .immediate(let reply): return .immediate(reply)

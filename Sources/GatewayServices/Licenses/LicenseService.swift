@@ -14,12 +14,17 @@ public actor LicenseService {
     let store: Store
     let rules: LicenseRules
     let propertiesFile: String
+    /// Where a caller's `path` for `license.exportProperties` may point.
+    let exportDirectory: ConfinedDirectory
     let logger: Logger
 
-    public init(store: Store, rules: LicenseRules, propertiesFile: String, logger: Logger) {
+    public init(
+        store: Store, rules: LicenseRules, propertiesFile: String, exportDirectory: ConfinedDirectory, logger: Logger
+    ) {
         self.store = store
         self.rules = rules
         self.propertiesFile = propertiesFile
+        self.exportDirectory = exportDirectory
         self.logger = logger
     }
 

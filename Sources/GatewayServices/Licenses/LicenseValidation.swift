@@ -13,7 +13,8 @@ enum LicenseValidation {
 
     /// Runs on a read connection: one indexed lookup by key, plus the policy row for a valid key.
     static func validate(key: String, on connection: ReadConnection, now: Int64) throws -> JSONValue {
-        guard let license = try connection.license(key: key) else {
+        // A key is `[0-9a-zA-Z]`: one with a NUL is nobody's, whatever a C string would make of it.
+        guard !key.utf8.contains(0), let license = try connection.license(key: key) else {
             return ["valid": false, "errorCode": .string(unknownKey)]
         }
         if let failure = failureCode(license, now: now) {

@@ -17,8 +17,12 @@ enum AtomicFileWriter {
         var description: String { "\(operation) \(path): \(String(cString: strerror(errno)))" }
     }
 
-    static func write(_ bytes: [UInt8], to path: String, newFileMode: mode_t = 0o600) throws(WriteError) {
-        let target = resolvedTarget(path)
+    /// - Parameter followLinks: write through a symbolic link at `path` (the configured file)
+    ///   rather than replace the link (a caller's path, already checked not to be one).
+    static func write(
+        _ bytes: [UInt8], to path: String, newFileMode: mode_t = 0o600, followLinks: Bool = true
+    ) throws(WriteError) {
+        let target = followLinks ? resolvedTarget(path) : path
         let existing = try attributes(of: target)
         let directory = FilePath.directory(of: target)
         let (fd, temporary) = try createTemporary(besides: target)
