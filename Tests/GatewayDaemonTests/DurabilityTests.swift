@@ -81,9 +81,13 @@ import Testing
         }
         writer.start()
         usleep(100_000)
-        let path = "\(daemon.directory)/backup.sqlite3"
-        let result = try daemon.client().call("system.backup", ["path": .string(path)])
+        // A bare name lands in `backups/` beside the database, which the daemon creates 0700.
+        let path = "\(daemon.directory)/backups/backup.sqlite3"
+        let result = try daemon.client().call("system.backup", ["path": "backup.sqlite3"])
         #expect(result["path"]?.stringValue == path)
+        var info = stat()
+        #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        #expect(stat("\(daemon.directory)/backups", &info) == 0 && info.st_mode & 0o777 == 0o700)
         #expect((result["bytes"]?.intValue ?? 0) > 0)
         let copy = try SQLiteFile(path)
         #expect(try copy.integrityCheck() == "ok")

@@ -36,6 +36,12 @@ final class LicenseFixture: Sendable {
         self.rules = rules
         service = LicenseService(
             store: store, rules: rules, propertiesFile: "\(directory)/esignet/esignet-default.properties",
+            exportDirectory: ConfinedDirectory(
+                directory: "\(directory)/esignet",
+                protecting: ConfinedDirectory.daemonFiles(
+                    database: "\(directory)/gateway.sqlite3", socket: "\(directory)/gw.sock",
+                    config: "\(directory)/pms-gateway.json"),
+                allowsSubdirectories: true),
             logger: logger)
     }
 

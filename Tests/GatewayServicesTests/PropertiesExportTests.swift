@@ -126,16 +126,16 @@ import Testing
         #expect(listing(FilePath.directory(of: path)) == ["esignet-default.properties"])
     }
 
-    @Test func explicitPathWinsAndMustBeAbsolute() async throws {
+    @Test func explicitPathInsideTheExportDirectoryWins() async throws {
         let (fixture, key) = try await fixtureWithLicense()
-        let path = "\(fixture.directory)/other.properties"
+        let path = "\(fixture.directory)/esignet/other.properties"
         let result = try await export(fixture, path: path)
         #expect(result["path"] == .string(path))
         #expect(try fileText(path) == "\(property)=\(key)\n")
-        #expect(listing("\(fixture.directory)/esignet").isEmpty)
-        await expectLicenseError("PMS_COR_001", .invalidParams) {
-            _ = try await export(fixture, path: "relative.properties")
-        }
+        #expect(listing("\(fixture.directory)/esignet") == ["other.properties"])
+        // A relative path is taken inside the export directory, never the daemon's working directory.
+        let relative = try await export(fixture, path: "relative.properties")
+        #expect(relative["path"] == .string("\(fixture.directory)/esignet/relative.properties"))
     }
 
     @Test func licenseChecksComeFirstAndLeaveNoFile() async throws {
@@ -163,10 +163,11 @@ import Testing
             ])
     }
 
-    @Test func unwritableTargetIsUnavailableWithoutTheKey() async throws {
+    @Test func unwritableConfiguredFileIsUnavailableWithoutTheKey() async throws {
         let (fixture, key) = try await fixtureWithLicense()
+        #expect(rmdir("\(fixture.directory)/esignet") == 0)
         do {
-            _ = try await export(fixture, path: "\(fixture.directory)/missing-dir/esignet.properties")
+            _ = try await export(fixture)
             Issue.record("export into a missing directory succeeded")
         } catch let error as GatewayError {
             #expect(error.kind == .unavailable && error.errorCode == "GW_UNAVAILABLE")
