@@ -78,6 +78,9 @@ TARGET_LIC_RATIO=0.5      # license.validate 16x1 daemon ÷ echo
 TARGET_LIC_P99_MS=1       # license.validate p99 at 16x1
 
 TARGET_DELIVERY_RATE=1000 # client.create/s end to end, every row delivered, delivery enabled
+# Issue 9 (hardening): a well-behaved peer while 4 peers flood pipelined lines and close
+TARGET_FLOOD_P99_MS=10    # the victim's p99 during the flood
+TARGET_FLOOD_AFTER_MS=100 # the victim's first round trip once the flood has ended
 
 die() { echo "bench: $*" >&2; exit 1; }
 now_s() { date +%s.%N; }
@@ -420,6 +423,16 @@ print(json.dumps({"policyId": "bench-misp-policy", "policyType": "MISP", "name":
     fi
 
     # =========================================================================================
+    # Issue 9 (hardening): scripts/flood_probe.py against a fresh daemon.
+    # =========================================================================================
+    start_daemon "$WORK/flood.sock" "$WORK/flood.sqlite3" "$WORK/flood.log"
+    FL_PID="$PID"
+    FLOOD_JSON="$(python3 "$ROOT/scripts/flood_probe.py" "$WORK/flood.sock" --seconds "$BENCH_SECONDS")" \
+        || { FAILED=1; FLOOD_JSON='{}'; }
+    stop_daemon "$FL_PID"
+    flood_field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], ""))' "$FLOOD_JSON" "$1"; }
+
+    # =========================================================================================
     # Issue 3 (store): journal.verify over JOURNAL_ENTRIES entries, on a database of its own
     # filled through the daemon (partner.put, 64 clients x 4 in flight).
     # =========================================================================================
@@ -624,6 +637,17 @@ if ((ISSUES)); then
     else
         echo "Skipped (DELIVERY_CREATES=0)."
     fi
+
+    echo
+    echo "### Issue 9: a well-behaved peer during a flood (scripts/flood_probe.py)"
+    echo
+    echo "4 processes each loop: connect, 2,000 pipelined system.health lines, close unread;" \
+         "the victim asks one at a time. Quiet (before the flood): p50 $(flood_field quietP50) ms," \
+         "p99 $(flood_field quietP99) ms. During: $(flood_field answers) answers, p50 $(flood_field p50) ms," \
+         "max $(flood_field max) ms."
+    targets_header
+    check "victim p99 during the flood" "$(flood_field p99)" "<" "$TARGET_FLOOD_P99_MS" "ms"
+    check "victim's first answer after the flood" "$(flood_field after)" "<" "$TARGET_FLOOD_AFTER_MS" "ms"
 fi
 
 if [[ -n "$SQLITE_OUT" ]]; then

@@ -36,6 +36,7 @@ import Testing
             let reply = try client.readJSON()
             #expect(reply["id"] == JSONValue(id))
             #expect(reply.rpcErrorCode == -32602)
+            #expect(reply.rpcErrorName == "GW_INVALID_PARAMS")
             #expect(reply["result"] == nil)
         }
         // Params by name work.
