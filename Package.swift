@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "GatewayDelivery",
             dependencies: [
-                "GatewayStore", "GatewayJSON",
+                "GatewayStore", "GatewayJSON", "GatewayCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

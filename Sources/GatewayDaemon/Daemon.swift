@@ -86,7 +86,16 @@ public enum Daemon {
     private static func makeServices(
         _ configuration: GatewayConfiguration, store: Store, mappings: MappingsHolder, logger: Logger
     ) -> GatewayServiceSet {
-        GatewayServiceSet(
+        let delivery = OutboxDeliverer(
+            store: store,
+            configuration: DeliveryConfiguration(
+                esignetBaseURL: configuration.esignetBaseURL,
+                esignetBearerTokenFile: configuration.esignetBearerTokenFile,
+                idaWebsubHubURL: configuration.idaWebsubHubURL
+            ),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
+        )
+        return GatewayServiceSet(
             store: store, mappings: mappings, partners: PartnerRegistry(store: store, logger: logger),
             clients: ClientRegistry(store: store, mappings: mappings, rules: configuration.clients, logger: logger),
             keys: KeyHashingService(rules: configuration.clients),
@@ -97,20 +106,13 @@ public enum Daemon {
                     allowsSubdirectories: true),
                 logger: logger
             ),
-            delivery: OutboxDeliverer(
-                store: store,
-                configuration: DeliveryConfiguration(
-                    esignetBaseURL: configuration.esignetBaseURL,
-                    esignetBearerTokenFile: configuration.esignetBearerTokenFile,
-                    idaWebsubHubURL: configuration.idaWebsubHubURL
-                ),
-                eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
-            ),
+            delivery: delivery,
             backups: BackupService(
                 store: store,
                 directory: ConfinedDirectory(
                     directory: configuration.backupDirectory, protecting: configuration.daemonFiles,
                     allowsSubdirectories: false)),
+            outbox: OutboxService(store: store, wakeDelivery: { delivery.notifyEnqueued() }),
             startedAt: .now, version: version
         )
     }

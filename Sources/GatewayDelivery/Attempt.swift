@@ -18,7 +18,7 @@ struct Attempt: Sendable {
             } else {
                 let backoff = Backoff(initial: configuration.initialBackoff, maximum: configuration.maxBackoff)
                 let due = Timestamp.nowMilliseconds() + backoff.delay(afterFailures: failures).milliseconds
-                result = .failed(error, retryAt: Timestamp.format(epochMilliseconds: due))
+                result = .failed(error, retryAt: due)
             }
         }
         return DeliveryOutcome(row: row, result: result, finishedAt: Timestamp.now())

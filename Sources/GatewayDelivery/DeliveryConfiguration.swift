@@ -1,3 +1,5 @@
+import GatewayStore
+
 /// Where and how the outbox is delivered (SPEC 1.1 `esignet.*`, `ida.*`; SPEC 5 delivery rules).
 ///
 /// A nil URL is not an error: the embedded default config has no network at all, and its rows
@@ -46,8 +48,8 @@ public struct DeliveryConfiguration: Sendable {
     }
 
     /// The targets that have a URL, as stored in `outbox.target`; only their rows are scanned.
-    var enabledTargets: [OutboxTarget] {
-        var targets: [OutboxTarget] = []
+    var enabledTargets: [OutboxMessage.Target] {
+        var targets: [OutboxMessage.Target] = []
         if esignetBaseURL != nil { targets.append(.esignet) }
         if idaWebsubHubURL != nil { targets.append(.ida) }
         return targets

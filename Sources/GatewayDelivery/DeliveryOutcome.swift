@@ -5,7 +5,7 @@ struct DeliveryOutcome: Sendable {
     enum Result: Sendable {
         case delivered
         /// `retryAt` is nil when the row has used up its attempts and becomes `failed`.
-        case failed(DeliveryFailure, retryAt: String?)
+        case failed(DeliveryFailure, retryAt: Int64?)
     }
 
     var row: OutboxRow
@@ -30,18 +30,19 @@ extension WriteTransaction {
                 try execute(
                     """
                     UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?,
-                                      next_attempt_at = NULL
+                                      next_attempt_ms = NULL
                     WHERE seq = ? AND status = 'pending'
                     """,
                     [.text(outcome.finishedAt), SQLValue(outcome.row.seq)])
             case .failed(let failure, let retryAt):
                 try execute(
                     """
-                    UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+                    UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_ms = ?
                     WHERE seq = ? AND status = 'pending'
                     """,
                     [
-                        .text(retryAt == nil ? "failed" : "pending"), .text(failure.message), SQLValue(retryAt),
+                        .text(retryAt == nil ? "failed" : "pending"), .text(failure.message),
+                        retryAt.map(SQLValue.integer) ?? .null,
                         SQLValue(outcome.row.seq),
                     ])
             }

@@ -1,4 +1,5 @@
 import GatewayJSON
+import GatewayStore
 
 /// Whether a receiver's answer means "delivered" (SPEC 5).
 ///
@@ -9,7 +10,7 @@ enum DeliveryReply {
     /// The largest reply read; a reply is a few hundred bytes, and reading stops here either way.
     static let maxBytes = 256 * 1024
 
-    static func check(target: OutboxTarget, status: UInt, body: [UInt8]) throws(DeliveryFailure) {
+    static func check(target: OutboxMessage.Target, status: UInt, body: [UInt8]) throws(DeliveryFailure) {
         let errors = target == .esignet ? errorSummary(body) : nil
         guard (200..<300).contains(status) else {
             throw DeliveryFailure("HTTP \(status)" + (errors.map { ": \($0)" } ?? ""))

@@ -1,64 +1,69 @@
+import GatewayCrypto
 import GatewayJSON
 import GatewayStore
 import NIOHTTP1
 
-/// The HTTP request one outbox row turns into (SPEC 5), before any I/O.
+/// The HTTP request one outbox message turns into (SPEC 5), before any I/O: the one place that
+/// knows eSignet's paths and envelope and the WebSub hub's.
 struct DeliveryRequest: Sendable {
     var method: HTTPMethod
     var url: String
     var headers: [(String, String)]
     var body: [UInt8]
 
-    /// eSignet rows hold `{method, path, body}`: `body` goes to `baseURL + path` as JSON.
+    /// eSignet's client-management API.
+    static let esignetClientPath = "/v1/esignet/client-mgmt/oidc-client"
+
+    /// `POST …/oidc-client` for a create, `PUT …/oidc-client/{clientId}` for an update, with
+    /// eSignet's `{requestTime, request}` envelope.
     ///
     /// `requestTime` is stamped anew at every attempt, in eSignet's `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`:
     /// eSignet refuses a `requestTime` more than `mosip.esignet.reqtime.leeway-minutes` (default 2)
     /// away from its clock, so the time the mutation was made would make every retry after a
     /// few minutes of backoff fail for ever.
     static func esignet(
-        _ row: OutboxRow, baseURL: String, bearerToken: String?, now: String
+        _ message: OutboxMessage, baseURL: String, bearerToken: String?, now: String
     ) throws(DeliveryFailure) -> DeliveryRequest {
-        guard case .object(let envelope)? = try? JSONValue.parse(row.body, maxDepth: 256) else {
-            throw .permanent("outbox row is not a JSON object")
-        }
         let method: HTTPMethod
-        switch envelope["method"]?.stringValue {
-        case "POST"?: method = .POST
-        case "PUT"?: method = .PUT
-        default: throw .permanent("outbox row has no method POST or PUT")
+        let path: String
+        switch message.topic {
+        case .oidcClientCreated:
+            (method, path) = (.POST, esignetClientPath)
+        case .oidcClientUpdated:
+            (method, path) = (.PUT, "\(esignetClientPath)/\(message.key)")
+        case .mispLicenseGenerated, .mispLicenseUpdated:
+            throw .permanent("\(message.topic.rawValue) is not an eSignet call")
         }
-        guard let path = envelope["path"]?.stringValue, path.hasPrefix("/"),
-            !path.contains(where: { $0 == "?" || $0 == "#" || $0.isWhitespace })
-        else { throw .permanent("outbox row has no absolute path") }
-        guard case .object(var payload)? = envelope["body"] else {
-            throw .permanent("outbox row has no JSON object body")
-        }
-        payload["requestTime"] = .string(now)
-
         var headers = [("Content-Type", "application/json"), ("Accept", "application/json")]
         if let bearerToken { headers.append(("Authorization", "Bearer \(bearerToken)")) }
+        let envelope: JSONValue = ["requestTime": .string(now), "request": .object(message.payload)]
         return DeliveryRequest(
             method: method, url: baseURL.trimmingTrailingSlashes() + path, headers: headers,
-            body: JSONValue.object(payload).serializedBytes())
+            body: envelope.serializedBytes())
     }
 
-    /// IDA rows hold the EventModel; it is published as MOSIP's `PublisherClientImpl.publishUpdate`
-    /// does: `POST hubURL?hub.mode=publish&hub.topic=<TOPIC>` with the event as the JSON body.
+    /// IDA's event, published as MOSIP's `PublisherClientImpl.publishUpdate` does:
+    /// `POST hubURL?hub.mode=publish&hub.topic=<TOPIC>` with the EventModel as the JSON body.
     ///
     /// (The WebSub recommendation puts `hub.mode`/`hub.topic` in a form body, but MOSIP's hub
     /// reads them from the query string of a request whose body is the content itself; MOSIP's
     /// publishers, PMS among them, do exactly this.)
-    static func ida(_ row: OutboxRow, hubURL: String) throws(DeliveryFailure) -> DeliveryRequest {
-        guard !row.topic.isEmpty else { throw .permanent("outbox row has no WebSub topic") }
+    static func ida(
+        _ message: OutboxMessage, eventId: String, occurredAt: String, hubURL: String
+    ) -> DeliveryRequest {
         let separator = hubURL.contains("?") ? "&" : "?"
-        let url = hubURL + separator + "hub.mode=publish&hub.topic=" + FormEncoding.percentEncoded(row.topic)
+        let url =
+            hubURL + separator + "hub.mode=publish&hub.topic=" + FormEncoding.percentEncoded(message.topic.rawValue)
+        let event = WebSubEventModel.body(
+            topic: message.topic.rawValue, data: message.payload, eventId: eventId,
+            transactionId: RandomUUID.make(), at: occurredAt)
         return DeliveryRequest(
-            method: .POST, url: url, headers: [("Content-Type", "application/json")], body: Array(row.body.utf8))
+            method: .POST, url: url, headers: [("Content-Type", "application/json")], body: event.serializedBytes())
     }
 }
 
 extension DeliveryFailure {
-    /// A row that no retry can fix (its stored body is malformed): it goes straight to `failed`.
+    /// A row that no retry can fix (its stored message is unreadable): it goes straight to `failed`.
     static func permanent(_ message: String) -> DeliveryFailure {
         var failure = DeliveryFailure(message)
         failure.permanent = true

@@ -58,16 +58,17 @@ struct HTTPDelivery: Sendable {
     }
 
     private func buildRequest(_ row: OutboxRow) throws(DeliveryFailure) -> DeliveryRequest {
-        switch row.target {
+        let message = try row.message()
+        switch message.target {
         case .esignet:
             guard let baseURL = configuration.esignetBaseURL else { throw DeliveryFailure("esignet.baseURL is null") }
             let token = try configuration.esignetBearerTokenFile.map { (path) throws(DeliveryFailure) in
                 try BearerToken.load(path: path)
             }
-            return try DeliveryRequest.esignet(row, baseURL: baseURL, bearerToken: token, now: Timestamp.now())
+            return try DeliveryRequest.esignet(message, baseURL: baseURL, bearerToken: token, now: Timestamp.now())
         case .ida:
             guard let hubURL = configuration.idaWebsubHubURL else { throw DeliveryFailure("ida.websubHubURL is null") }
-            return try DeliveryRequest.ida(row, hubURL: hubURL)
+            return DeliveryRequest.ida(message, eventId: row.messageId, occurredAt: row.createdAt, hubURL: hubURL)
         }
     }
 }

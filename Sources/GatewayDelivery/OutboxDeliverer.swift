@@ -129,7 +129,7 @@ public struct OutboxDeliverer: Service {
         }
         state.needsScan = false
         let targets = configuration.enabledTargets
-        let now = Timestamp.now()
+        let now = Timestamp.nowMilliseconds()
         let heads: [OutboxRow]
         do {
             heads = try store.read { connection in
@@ -182,10 +182,8 @@ public struct OutboxDeliverer: Service {
         if lookAhead, state.pausedUntil == nil {
             let targets = configuration.enabledTargets
             let wallNow = Timestamp.nowMilliseconds()
-            let next = try? store.read { connection in
-                try connection.nextDueTime(targets: targets, after: Timestamp.format(epochMilliseconds: wallNow))
-            }
-            if let next = next ?? nil, let due = ISOTimestamp.epochMilliseconds(next) {
+            let next = try? store.read { connection in try connection.nextDueTime(targets: targets, after: wallNow) }
+            if let due = next ?? nil {
                 deadline = min(deadline, clockNow + .milliseconds(max(0, due - wallNow)))
             }
         }

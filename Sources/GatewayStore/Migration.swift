@@ -15,80 +15,117 @@ public struct Migration: Sendable {
 }
 
 extension Migration {
-    /// What the store itself needs (version 1). The daemon appends its domain steps (2, 3, …).
-    public static let storeMigrations: [Migration] = [
-        Migration(
-            version: 1,
-            sql: """
-                CREATE TABLE store_meta (
-                    key   TEXT PRIMARY KEY NOT NULL,
-                    value ANY
-                ) STRICT, WITHOUT ROWID;
+    /// The schema's steps: the store's own (journal, outbox) around the domain's first step, which
+    /// shipped as version 2 before the outbox's second step existed. Later domain steps follow.
+    public static func schema(domain: String) -> [Migration] {
+        [
+            Migration(version: 1, sql: journalAndOutbox),
+            Migration(version: 2, sql: domain),
+            Migration(version: 3, sql: outboxMessages),
+        ]
+    }
 
-                -- The writer moves this head in the same transaction as the entries it appends, so
-                -- a verify can tell a journal whose newest rows were cut off from a short one.
-                INSERT INTO store_meta (key, value) VALUES
-                    ('journal_head_seq', 0),
-                    ('journal_head_hash', '\(JournalHead.genesisHash)');
+    /// The store alone, with no domain tables (its own tests, and tools that only read the journal).
+    public static let storeMigrations = schema(domain: "")
 
-                -- One column per field of an entry (STRICT, so a type cannot drift either); the hash
-                -- covers all of them, and verify rebuilds the canonical text from these columns.
-                CREATE TABLE journal (
-                    seq         INTEGER PRIMARY KEY,
-                    at          TEXT    NOT NULL,
-                    method      TEXT    NOT NULL,
-                    entity_type TEXT    NOT NULL,
-                    entity_id   TEXT    NOT NULL,
-                    peer_uid    INTEGER NOT NULL,
-                    peer_gid    INTEGER NOT NULL,
-                    peer_pid    INTEGER NOT NULL,
-                    request_id  TEXT,
-                    change      TEXT    NOT NULL,  -- RFC 8785 canonical JSON
-                    prev_hash   TEXT    NOT NULL,
-                    hash        TEXT    NOT NULL
-                ) STRICT;
-                CREATE INDEX journal_by_entity ON journal (entity_id, seq);
+    /// Whether `migrations` has the store's steps (1 and 3) where `schema(domain:)` puts them.
+    static func holdsStoreSteps(_ migrations: [Migration]) -> Bool {
+        let own = [0: journalAndOutbox, 2: outboxMessages]
+        return !migrations.isEmpty
+            && own.allSatisfy { index, sql in
+                index >= migrations.count || (migrations[index].version == index + 1 && migrations[index].sql == sql)
+            }
+    }
 
-                -- Append-only against our own mistakes; the hash chain is what catches anyone else.
-                CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
-                BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
-                CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
-                BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+    /// Version 1: the journal, its committed head, and the outbox.
+    static let journalAndOutbox = """
+        CREATE TABLE store_meta (
+            key   TEXT PRIMARY KEY NOT NULL,
+            value ANY
+        ) STRICT, WITHOUT ROWID;
 
-                CREATE TABLE outbox (
-                    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
-                    target          TEXT    NOT NULL,
-                    topic           TEXT    NOT NULL,
-                    ordering_key    TEXT    NOT NULL,
-                    body            TEXT    NOT NULL,
-                    status          TEXT    NOT NULL DEFAULT 'pending'
-                                    CHECK (status IN ('pending', 'delivered', 'failed')),
-                    attempts        INTEGER NOT NULL DEFAULT 0,
-                    last_error      TEXT,
-                    created_at      TEXT    NOT NULL,
-                    delivered_at    TEXT,
-                    next_attempt_at TEXT
-                ) STRICT;
-                CREATE INDEX outbox_due ON outbox (status, next_attempt_at, seq);
-                CREATE INDEX outbox_by_key ON outbox (target, ordering_key, seq);
+        -- The writer moves this head in the same transaction as the entries it appends, so
+        -- a verify can tell a journal whose newest rows were cut off from a short one.
+        INSERT INTO store_meta (key, value) VALUES
+            ('journal_head_seq', 0),
+            ('journal_head_hash', '\(JournalHead.genesisHash)');
 
-                -- Rows per status, kept by triggers in the same transaction as the rows, so
-                -- system.health reads two numbers instead of counting a growing backlog.
-                CREATE TABLE outbox_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT;
-                INSERT INTO outbox_counts (status, n) VALUES ('pending', 0), ('delivered', 0), ('failed', 0);
-                CREATE TRIGGER outbox_count_insert AFTER INSERT ON outbox
-                BEGIN UPDATE outbox_counts SET n = n + 1 WHERE status = NEW.status; END;
-                CREATE TRIGGER outbox_count_update AFTER UPDATE OF status ON outbox
-                WHEN OLD.status <> NEW.status
-                BEGIN
-                    UPDATE outbox_counts SET n = n - 1 WHERE status = OLD.status;
-                    UPDATE outbox_counts SET n = n + 1 WHERE status = NEW.status;
-                END;
-                CREATE TRIGGER outbox_count_delete AFTER DELETE ON outbox
-                BEGIN UPDATE outbox_counts SET n = n - 1 WHERE status = OLD.status; END;
-                """
-        )
-    ]
+        -- One column per field of an entry (STRICT, so a type cannot drift either); the hash
+        -- covers all of them, and verify rebuilds the canonical text from these columns.
+        CREATE TABLE journal (
+            seq         INTEGER PRIMARY KEY,
+            at          TEXT    NOT NULL,
+            method      TEXT    NOT NULL,
+            entity_type TEXT    NOT NULL,
+            entity_id   TEXT    NOT NULL,
+            peer_uid    INTEGER NOT NULL,
+            peer_gid    INTEGER NOT NULL,
+            peer_pid    INTEGER NOT NULL,
+            request_id  TEXT,
+            change      TEXT    NOT NULL,  -- RFC 8785 canonical JSON
+            prev_hash   TEXT    NOT NULL,
+            hash        TEXT    NOT NULL
+        ) STRICT;
+        CREATE INDEX journal_by_entity ON journal (entity_id, seq);
+
+        -- Append-only against our own mistakes; the hash chain is what catches anyone else.
+        CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+        BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+        CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+        BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+
+        CREATE TABLE outbox (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            target          TEXT    NOT NULL,
+            topic           TEXT    NOT NULL,
+            ordering_key    TEXT    NOT NULL,
+            body            TEXT    NOT NULL,
+            status          TEXT    NOT NULL DEFAULT 'pending'
+                            CHECK (status IN ('pending', 'delivered', 'failed')),
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            last_error      TEXT,
+            created_at      TEXT    NOT NULL,
+            delivered_at    TEXT,
+            next_attempt_at TEXT
+        ) STRICT;
+        CREATE INDEX outbox_due ON outbox (status, next_attempt_at, seq);
+        CREATE INDEX outbox_by_key ON outbox (target, ordering_key, seq);
+
+        -- Rows per status, kept by triggers in the same transaction as the rows, so
+        -- system.health reads two numbers instead of counting a growing backlog.
+        CREATE TABLE outbox_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT;
+        INSERT INTO outbox_counts (status, n) VALUES ('pending', 0), ('delivered', 0), ('failed', 0);
+        CREATE TRIGGER outbox_count_insert AFTER INSERT ON outbox
+        BEGIN UPDATE outbox_counts SET n = n + 1 WHERE status = NEW.status; END;
+        CREATE TRIGGER outbox_count_update AFTER UPDATE OF status ON outbox
+        WHEN OLD.status <> NEW.status
+        BEGIN
+            UPDATE outbox_counts SET n = n - 1 WHERE status = OLD.status;
+            UPDATE outbox_counts SET n = n + 1 WHERE status = NEW.status;
+        END;
+        CREATE TRIGGER outbox_count_delete AFTER DELETE ON outbox
+        BEGIN UPDATE outbox_counts SET n = n - 1 WHERE status = OLD.status; END;
+        """
+
+    /// Version 3: typed outbox messages. A row's body is the domain payload alone (delivery builds
+    /// eSignet's and the hub's envelopes), its `message_id` names the event for every retry, and
+    /// `next_attempt_ms` is an integer the delivery loop compares without parsing text. Rows
+    /// written before keep their meaning: the payload is taken out of the stored envelope.
+    static let outboxMessages = """
+        DROP INDEX outbox_due;
+        ALTER TABLE outbox ADD COLUMN next_attempt_ms INTEGER;
+        UPDATE outbox SET next_attempt_ms = CAST(round((julianday(next_attempt_at) - 2440587.5) * 86400000.0) AS INTEGER)
+        WHERE next_attempt_at IS NOT NULL;
+        ALTER TABLE outbox DROP COLUMN next_attempt_at;
+        CREATE INDEX outbox_due ON outbox (status, next_attempt_ms, seq);
+
+        ALTER TABLE outbox ADD COLUMN message_id TEXT;
+        UPDATE outbox SET body = json_extract(body, '$.body.request')
+        WHERE target = 'esignet' AND json_valid(body) AND json_type(body, '$.body.request') = 'object';
+        UPDATE outbox SET message_id = json_extract(body, '$.event.id'), body = json_extract(body, '$.event.data')
+        WHERE target = 'ida' AND json_valid(body) AND json_type(body, '$.event.data') = 'object';
+        UPDATE outbox SET message_id = lower(hex(randomblob(16))) WHERE message_id IS NULL;
+        """
 }
 
 /// Brings a database to the newest schema this build knows, all steps in one transaction.

@@ -1,3 +1,4 @@
+import GatewayCrypto
 import GatewayJSON
 
 /// Delivery state of an outbox row; the raw values are what the table's CHECK allows.
@@ -5,6 +6,78 @@ public enum OutboxStatus: String, Sendable, CaseIterable {
     case pending
     case delivered
     case failed
+}
+
+/// One event for eSignet or IDA, as a mutation records it (SPEC 5): who it is for, what happened,
+/// whose queue it joins, and the domain data.
+///
+/// How it travels (HTTP method, path, headers, envelope, timestamps, credentials) is decided by
+/// delivery alone, at each attempt, so a change of eSignet's API or of the hub's rules changes
+/// one place and applies to rows already queued.
+public struct OutboxMessage: Sendable, Equatable {
+    /// Who a row is for; the raw values are what `outbox.target` holds.
+    public enum Target: String, Sendable, CaseIterable {
+        /// eSignet's client-management API.
+        case esignet
+        /// IDA, through MOSIP's WebSub hub.
+        case ida
+    }
+
+    /// What happened; the raw values are MOSIP's event topics, which `outbox.topic` holds.
+    public enum Topic: String, Sendable, CaseIterable {
+        case oidcClientCreated = "OIDC_CLIENT_CREATED"
+        case oidcClientUpdated = "OIDC_CLIENT_UPDATED"
+        case mispLicenseGenerated = "MISP_LICENSE_GENERATED"
+        case mispLicenseUpdated = "MISP_LICENSE_UPDATED"
+    }
+
+    public var target: Target
+    public var topic: Topic
+    /// Rows with the same target and key are delivered strictly in order (a client id, a MISP id).
+    public var key: String
+    /// eSignet's `request` object, or the `data` of IDA's event (it may hold a license key: it is
+    /// never logged, listed or journalled).
+    public var payload: JSONObject
+
+    public init(target: Target, topic: Topic, key: String, payload: JSONObject) {
+        self.target = target
+        self.topic = topic
+        self.key = key
+        self.payload = payload
+    }
+}
+
+/// An outbox row as `outbox.list` and `outbox.retry` show it: bookkeeping, never the payload.
+public struct OutboxEntry: Sendable, Equatable {
+    public var seq: Int
+    public var target: String
+    public var topic: String
+    public var status: String
+    public var attempts: Int
+    public var lastError: String?
+    public var createdAt: String
+    public var deliveredAt: String?
+
+    static let columns = "seq, target, topic, status, attempts, last_error, created_at, delivered_at"
+
+    init(_ row: Row) throws(StoreError) {
+        seq = try row.int(0)
+        target = try row.string(1)
+        topic = try row.string(2)
+        status = try row.string(3)
+        attempts = try row.int(4)
+        lastError = try row.optionalString(5)
+        createdAt = try row.string(6)
+        deliveredAt = try row.optionalString(7)
+    }
+}
+
+/// What `outbox.retry` found.
+public enum OutboxRetryResult: Sendable {
+    case retried(OutboxEntry)
+    case notFound
+    /// Only a `failed` row goes back to pending.
+    case notFailed(OutboxEntry)
 }
 
 extension ReadConnection {
@@ -21,25 +94,58 @@ extension ReadConnection {
         }
         return counts
     }
+
+    /// Rows after `after` by seq, optionally of one status and target.
+    public func outboxEntries(
+        status: OutboxStatus?, target: OutboxMessage.Target?, after: Int, limit: Int
+    ) throws(StoreError) -> [OutboxEntry] {
+        var conditions = ["seq > ?"]
+        var bindings: [SQLValue] = [SQLValue(after)]
+        if let status {
+            conditions.append("status = ?")
+            bindings.append(.text(status.rawValue))
+        }
+        if let target {
+            conditions.append("target = ?")
+            bindings.append(.text(target.rawValue))
+        }
+        bindings.append(SQLValue(limit))
+        let sql = """
+            SELECT \(OutboxEntry.columns) FROM outbox WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY seq LIMIT ?
+            """
+        return try query(sql, bindings).map { row throws(StoreError) in try OutboxEntry(row) }
+    }
 }
 
 extension WriteTransaction {
-    /// Records an event for eSignet or IDA in the mutation's own transaction, so the event exists
-    /// if and only if the change it describes was committed (the transactional outbox).
-    ///
-    /// `orderingKey` groups rows that must be delivered in order (one client's events); the
-    /// delivery loop reads `outbox` by `(target, ordering_key, seq)`. Returns the row's `seq`.
+    /// Records a message in the mutation's own transaction, so the event exists if and only if the
+    /// change it describes was committed (the transactional outbox). Returns the row's `seq`.
     @discardableResult
-    public func enqueueOutbox(target: String, topic: String, orderingKey: String, body: JSONValue)
-        throws(StoreError) -> Int
-    {
-        let now = Timestamp.now()
+    public func enqueue(_ message: OutboxMessage) throws(StoreError) -> Int {
+        let now = Timestamp.nowMilliseconds()
         try execute(
             """
-            INSERT INTO outbox (target, topic, ordering_key, body, status, attempts, created_at, next_attempt_at)
-            VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)
+            INSERT INTO outbox (target, topic, ordering_key, body, message_id, status, attempts, created_at,
+                                next_attempt_ms)
+            VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)
             """,
-            [.text(target), .text(topic), .text(orderingKey), .text(body.serialized()), .text(now), .text(now)])
+            [
+                .text(message.target.rawValue), .text(message.topic.rawValue), .text(message.key),
+                .text(JSONValue.object(message.payload).serialized()), .text(RandomUUID.make()),
+                .text(Timestamp.format(epochMilliseconds: now)), .integer(now),
+            ])
         return lastInsertRowID
+    }
+
+    /// A `failed` row back to `pending`, attempts reset, due now.
+    public func retryOutbox(seq: Int) throws(StoreError) -> OutboxRetryResult {
+        let changed = try execute(
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = ? WHERE seq = ? AND status = 'failed'",
+            [.integer(Timestamp.nowMilliseconds()), SQLValue(seq)])
+        guard let row = try query("SELECT \(OutboxEntry.columns) FROM outbox WHERE seq = ?", [SQLValue(seq)]).first
+        else { return .notFound }
+        let entry = try OutboxEntry(row)
+        return changed == 1 ? .retried(entry) : .notFailed(entry)
     }
 }

@@ -26,7 +26,8 @@ public final class Store: Sendable {
 
     /// Opens (creating if needed) the database and brings its schema up to date.
     ///
-    /// `migrations` must begin with `Migration.storeMigrations`; the daemon appends its own steps.
+    /// `migrations` must hold the store's own steps at their versions (`Migration.schema(domain:)`
+    /// builds such a list); a list may stop early, as an older build's did.
     /// A database whose `user_version` is newer than the last step is refused with `.newerSchema`
     /// and left untouched: an older build cannot know what the newer schema means.
     public static func open(
@@ -35,11 +36,8 @@ public final class Store: Sendable {
         readConnections: Int = 4,
         logger: Logger
     ) throws(StoreError) -> Store {
-        let own = Migration.storeMigrations
-        guard migrations.count >= own.count,
-            zip(migrations, own).allSatisfy({ $0.version == $1.version && $0.sql == $1.sql })
-        else {
-            throw StoreError(.sql, "migrations must begin with Migration.storeMigrations")
+        guard Migration.holdsStoreSteps(migrations) else {
+            throw StoreError(.sql, "migrations must hold the store's own steps (Migration.schema(domain:))")
         }
 
         let connection = try Connection(path: path)

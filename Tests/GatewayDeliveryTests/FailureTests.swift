@@ -9,8 +9,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start { _, index in index == 0 ? .esignetErrors : .ok }
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueue(store, esignetCreate(clientId: "c1"))
         let running = RunningDeliverer.start(
             store: store,
             configuration: testConfiguration(esignet: receiver.baseURL, ida: nil, initialBackoff: .milliseconds(300)))
@@ -27,10 +26,8 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start { _, _ in .serverError }
-        let first = try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_UPDATED", key: "c1", body: esignetUpdate(clientId: "c1"))
+        let first = try await enqueue(store, esignetCreate(clientId: "c1"))
+        try await enqueue(store, esignetUpdate(clientId: "c1"))
         let configuration = testConfiguration(
             esignet: receiver.baseURL, ida: nil, maxAttempts: 5, initialBackoff: .milliseconds(50),
             maxBackoff: .milliseconds(200))
@@ -60,66 +57,26 @@ import Testing
 
         // outbox.retry: back to pending with attempts reset; the receiver recovered meanwhile.
         receiver.respond { _, _ in .ok }
-        let retried = try await OutboxQueries.retry(
-            ["seq": JSONValue(first)], store: store, peer: Peer(uid: 0, gid: 0, pid: 1), requestId: "7")
-        #expect(retried["status"] == "pending")
-        #expect(retried["attempts"] == 0)
+        guard case .retried(let retried) = try await store.write({ try $0.retryOutbox(seq: first) }) else {
+            Issue.record("the failed row was not retried")
+            return
+        }
+        #expect(retried.status == "pending")
+        #expect(retried.attempts == 0)
         running.deliverer.notifyEnqueued()
         try await eventually("both delivered after retry") { try allDelivered(store) }
         await running.stop()
         let after = receiver.requests.dropFirst(5)
         #expect(after.map(\.method) == ["POST", "PUT"], "create before update, also after a retry")
         #expect(try outboxRows(store).map(\.attempts) == [1, 1])
-
-        let journal = try store.read { try $0.journalList() }.entries
-        let entry = try #require(journal.last)
-        #expect(entry["method"] == "outbox.retry")
-        #expect(entry["entityType"] == "outbox")
-        #expect(entry["entityId"] == .string("\(first)"))
-        #expect(entry["requestId"] == "7")
-    }
-
-    @Test func retryRefusesUnknownAndNonFailedRows() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory)
-        let seq = try await enqueue(
-            store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "c1",
-            body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "1"))
-        let peer = Peer(uid: 0, gid: 0, pid: 1)
-        await #expect(throws: OutboxError.self) {
-            try await OutboxQueries.retry(["seq": JSONValue(seq)], store: store, peer: peer, requestId: nil)
-        }
-        do {
-            _ = try await OutboxQueries.retry(["seq": JSONValue(seq)], store: store, peer: peer, requestId: nil)
-        } catch let error as OutboxError {
-            #expect(error.code == .notFailed)
-            #expect(error.errorCode == "GW_OUTBOX_NOT_FAILED")
-        }
-        do {
-            _ = try await OutboxQueries.retry(["seq": 999], store: store, peer: peer, requestId: nil)
-            Issue.record("expected notFound")
-        } catch let error as OutboxError {
-            #expect(error.code == .notFound)
-        }
-        do {
-            _ = try await OutboxQueries.retry(["seq": "1"], store: store, peer: peer, requestId: nil)
-            Issue.record("expected invalidParams")
-        } catch let error as OutboxError {
-            #expect(error.code == .invalidParams)
-            #expect(error.message == "Invalid request parameter - must be an integer :request.seq")
-        }
-        #expect(try store.read { try $0.journalList() }.entries.isEmpty, "a refused retry journals nothing")
     }
 
     @Test func aTargetWithANullURLKeepsItsRowsPending() async throws {
         let directory = try TemporaryDirectory()
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
-        try await enqueue(
-            store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "c1",
-            body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "1"))
+        try await enqueue(store, esignetCreate(clientId: "c1"))
+        try await enqueue(store, idaEvent(.oidcClientCreated, key: "c1", marker: "1"))
         let running = RunningDeliverer.start(
             store: store, configuration: testConfiguration(esignet: nil, ida: receiver.baseURL))
         try await eventually("ida delivered") { try outboxRows(store)[1].status == "delivered" }
@@ -136,14 +93,11 @@ import Testing
         let receiver = try await MockReceiver.start { _, _ in MockReply(status: .badGateway, body: "upstream down") }
         try directory.write("token", "TOKEN-abc-123\n")
         let license = "LicenseKeyABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcd"
-        let data: JSONValue = [
+        let data: JSONObject = [
             "mispLicenseData": ["mispId": "m1", "licenseKey": .string(license), "mispStatus": "ACTIVE"]
         ]
-        try await enqueue(
-            store, target: "ida", topic: "MISP_LICENSE_GENERATED", key: "m1",
-            body: eventModel(topic: "MISP_LICENSE_GENERATED", id: "1", data: data))
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueue(store, idaEvent(.mispLicenseGenerated, key: "m1", marker: "1", data: data))
+        try await enqueue(store, esignetCreate(clientId: "c1"))
         let logs = LogCapture()
         let running = RunningDeliverer.start(
             store: store,
@@ -164,19 +118,37 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "bad",
-            body: ["method": "DELETE", "path": "/x", "body": [:]])
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "good", body: esignetCreate(clientId: "good"))
+        // Rows this build cannot send: an unknown topic, a payload that is not an object, and a
+        // license event addressed to eSignet.
+        try await store.write { transaction in
+            try transaction.execute(
+                """
+                INSERT INTO outbox (target, topic, ordering_key, body, message_id, status, attempts, created_at,
+                                    next_attempt_ms)
+                VALUES ('esignet', 'CLIENT_DELETED', 'bad', '{}', 'm1', 'pending', 0, 'x', 0),
+                       ('esignet', 'OIDC_CLIENT_CREATED', 'bad2', '[1]', 'm2', 'pending', 0, 'x', 0)
+                """)
+            try transaction.enqueue(
+                OutboxMessage(target: .esignet, topic: .mispLicenseGenerated, key: "bad3", payload: [:]))
+        }
+        try await enqueue(store, esignetCreate(clientId: "good"))
         let running = RunningDeliverer.start(
             store: store, configuration: testConfiguration(esignet: receiver.baseURL, ida: nil))
         try await eventually("settled") { try outboxRows(store).allSatisfy { $0.status != "pending" } }
         await running.stop()
         let rows = try outboxRows(store)
-        #expect(rows[0].status == "failed" && rows[0].attempts == 1)
-        #expect(rows[0].lastError == "outbox row has no method POST or PUT")
-        #expect(rows[1].status == "delivered")
+        for (row, error) in zip(
+            rows,
+            [
+                "outbox row 1 is not a message this build can send",
+                "outbox row 2 is not a message this build can send",
+                "MISP_LICENSE_GENERATED is not an eSignet call",
+            ])
+        {
+            #expect(row.status == "failed" && row.attempts == 1)
+            #expect(row.lastError == error)
+        }
+        #expect(rows[3].status == "delivered")
         #expect(receiver.count == 1)
     }
 
@@ -186,9 +158,7 @@ import Testing
         let receiver = try await MockReceiver.start()
         let deadURL = receiver.baseURL
         try await receiver.stop()
-        try await enqueue(
-            store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "c1",
-            body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "1"))
+        try await enqueue(store, idaEvent(.oidcClientCreated, key: "c1", marker: "1"))
         let running = RunningDeliverer.start(
             store: store, configuration: testConfiguration(esignet: nil, ida: deadURL, maxAttempts: 2))
         try await eventually("failed") { try outboxRows(store).first?.status == "failed" }

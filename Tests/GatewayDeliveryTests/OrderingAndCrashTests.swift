@@ -37,9 +37,7 @@ import Testing
         }
         for index in 1...4 {
             for key in ["a", "b"] {
-                try await enqueue(
-                    store, target: "ida", topic: "OIDC_CLIENT_UPDATED", key: key,
-                    body: eventModel(topic: "OIDC_CLIENT_UPDATED", id: "\(key)-\(index)"))
+                try await enqueue(store, idaEvent(.oidcClientUpdated, key: key, marker: "\(key)-\(index)"))
             }
         }
         let running = RunningDeliverer.start(
@@ -69,9 +67,7 @@ import Testing
         let perKey = 3
         for index in 1...perKey {
             for key in 0..<keys {
-                try await enqueue(
-                    store, target: "ida", topic: "OIDC_CLIENT_UPDATED", key: "k\(key)",
-                    body: eventModel(topic: "OIDC_CLIENT_UPDATED", id: "k\(key)-\(index)"))
+                try await enqueue(store, idaEvent(.oidcClientUpdated, key: "k\(key)", marker: "k\(key)-\(index)"))
             }
         }
         let configuration = testConfiguration(esignet: nil, ida: receiver.baseURL, maxInFlight: 8)
@@ -86,7 +82,7 @@ import Testing
         let bodies = try store.read { connection in try connection.query("SELECT seq, body FROM outbox") }
         var markerBySeq: [Int: String] = [:]
         for row in bodies {
-            markerBySeq[try row.int(0)] = try JSONValue.parse(try row.string(1))["event"]?["id"]?.stringValue
+            markerBySeq[try row.int(0)] = try JSONValue.parse(try row.string(1))["marker"]?.stringValue
         }
         let stillPending = Set(rowsAfterCrash.filter { $0.status == "pending" }.compactMap { markerBySeq[$0.seq] })
         let inFlightAtCrash = sentBeforeCrash.intersection(stillPending)
@@ -118,9 +114,7 @@ import Testing
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start { _, _ in MockReply(delay: .milliseconds(200)) }
         for key in 0..<4 {
-            try await enqueue(
-                store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "k\(key)",
-                body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "k\(key)-1"))
+            try await enqueue(store, idaEvent(.oidcClientCreated, key: "k\(key)", marker: "k\(key)-1"))
         }
         let deliverer = OutboxDeliverer(
             store: store, configuration: testConfiguration(esignet: nil, ida: receiver.baseURL),

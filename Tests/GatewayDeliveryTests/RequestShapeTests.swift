@@ -10,10 +10,8 @@ import Testing
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
         try directory.write("token", "  s3cr3t-token\n")
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_UPDATED", key: "c1", body: esignetUpdate(clientId: "c1"))
+        try await enqueue(store, esignetCreate(clientId: "c1"))
+        try await enqueue(store, esignetUpdate(clientId: "c1"))
 
         let before = Timestamp.now()
         let running = RunningDeliverer.start(
@@ -28,13 +26,14 @@ import Testing
         #expect(requests[0].path == "/v1/esignet/client-mgmt/oidc-client")
         #expect(requests[1].method == "PUT")
         #expect(requests[1].path == "/v1/esignet/client-mgmt/oidc-client/c1")
-        for (request, row) in zip(requests, [esignetCreate(clientId: "c1"), esignetUpdate(clientId: "c1")]) {
+        for (request, message) in zip(requests, [esignetCreate(clientId: "c1"), esignetUpdate(clientId: "c1")]) {
             #expect(request.query == nil)
             #expect(request.header("Authorization") == "Bearer s3cr3t-token")
             #expect(request.header("Content-Type") == "application/json")
             let sent = try JSONValue.parse(request.body)
             // The request object is passed through untouched; requestTime is stamped at send time.
-            #expect(sent["request"] == row["body"]?["request"])
+            #expect(sent.objectValue?.keys == ["requestTime", "request"])
+            #expect(sent["request"] == .object(message.payload))
             let requestTime = try #require(sent["requestTime"]?.stringValue)
             #expect(requestTime.count == 24 && requestTime.hasSuffix("Z") && requestTime.contains("."))
             #expect(requestTime >= before, "requestTime must be the send time, not the enqueue time")
@@ -48,8 +47,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueue(store, esignetCreate(clientId: "c1"))
         var running = RunningDeliverer.start(
             store: store, configuration: testConfiguration(esignet: receiver.baseURL, ida: nil))
         try await eventually("delivered") { try allDelivered(store) }
@@ -61,8 +59,7 @@ import Testing
         receiver.respond { request, _ in
             request.header("Authorization") == "Bearer new" ? .ok : MockReply(status: .unauthorized, body: "")
         }
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_UPDATED", key: "c1", body: esignetUpdate(clientId: "c1"))
+        try await enqueue(store, esignetUpdate(clientId: "c1"))
         running = RunningDeliverer.start(
             store: store,
             configuration: testConfiguration(
@@ -80,8 +77,8 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start { _, _ in .accepted }
-        let event = eventModel(topic: topic, id: "e1")
-        try await enqueue(store, target: "ida", topic: topic, key: "k1", body: event)
+        let message = idaEvent(try #require(OutboxMessage.Topic(rawValue: topic)), key: "k1", marker: "e1")
+        let seq = try await enqueue(store, message)
         let running = RunningDeliverer.start(
             store: store, configuration: testConfiguration(esignet: nil, ida: receiver.baseURL + "/hub/"))
         try await eventually("delivered") { try allDelivered(store) }
@@ -94,16 +91,35 @@ import Testing
         #expect(request.queryItems.map { "\($0.0)=\($0.1)" } == ["hub.mode=publish", "hub.topic=\(topic)"])
         #expect(request.header("Content-Type") == "application/json")
         #expect(request.header("Authorization") == nil)
-        #expect(try JSONValue.parse(request.body) == event)
+        // MOSIP's EventModel around the stored data: the event id is the row's for every retry,
+        // the time is the change's, the transaction is the attempt's.
+        let row = try #require(
+            try store.read { try $0.query("SELECT message_id, created_at FROM outbox WHERE seq = ?", [SQLValue(seq)]) }
+                .first)
+        let sent = try JSONValue.parse(request.body)
+        #expect(sent.objectValue?.keys == ["publisher", "topic", "publishedOn", "event"])
+        #expect(sent["publisher"] == "PartnerManagementServiceImpl")
+        #expect(sent["topic"] == .string(topic))
+        #expect(sent["publishedOn"] == .string(try row.string(1)))
+        let event = try #require(sent["event"]?.objectValue)
+        #expect(event.keys == ["id", "transactionId", "type", "timestamp", "data"])
+        #expect(event["id"] == .string(try row.string(0)))
+        #expect(event["transactionId"]?.stringValue?.count == 36 && event["transactionId"] != event["id"])
+        #expect(
+            event["type"]
+                == [
+                    "namespace": "io.mosip.pmp.partner.manager.service.impl.PartnerManagementServiceImpl",
+                    "name": "PartnerManagementServiceImpl",
+                ])
+        #expect(event["timestamp"] == sent["publishedOn"])
+        #expect(event["data"] == .object(message.payload))
     }
 
     @Test func aHubURLWithAQueryKeepsIt() async throws {
         let directory = try TemporaryDirectory()
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
-        try await enqueue(
-            store, target: "ida", topic: "MISP_LICENSE_UPDATED", key: "m1",
-            body: eventModel(topic: "MISP_LICENSE_UPDATED", id: "1"))
+        try await enqueue(store, idaEvent(.mispLicenseUpdated, key: "m1", marker: "1"))
         let running = RunningDeliverer.start(
             store: store,
             configuration: testConfiguration(esignet: nil, ida: receiver.baseURL + "/websub/publish?tenant=a"))

@@ -23,8 +23,7 @@ import Testing
         try await Task.sleep(for: .milliseconds(300))
 
         let store = try openStore(directory)
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueue(store, esignetCreate(clientId: "c1"))
         let running = RunningDeliverer.start(
             store: store,
             configuration: testConfiguration(esignet: "https://127.0.0.1:\(port)", ida: nil, maxAttempts: 1))

@@ -12,12 +12,8 @@ import Testing
         let rows = 2000
         try await store.write { transaction in
             for index in 0..<rows / 2 {
-                try transaction.enqueueOutbox(
-                    target: "esignet", topic: "OIDC_CLIENT_CREATED", orderingKey: "c\(index)",
-                    body: esignetCreate(clientId: "c\(index)"))
-                try transaction.enqueueOutbox(
-                    target: "ida", topic: "OIDC_CLIENT_CREATED", orderingKey: "c\(index)",
-                    body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "c\(index)-1"))
+                try transaction.enqueue(esignetCreate(clientId: "c\(index)"))
+                try transaction.enqueue(idaEvent(.oidcClientCreated, key: "c\(index)", marker: "c\(index)-1"))
             }
         }
         let started = ContinuousClock.now
@@ -53,12 +49,9 @@ import Testing
                                     method: "client.create", entityType: "client", entityId: clientId,
                                     peer: Peer(uid: 0, gid: 0, pid: 1), requestId: "\(index)",
                                     change: ["clientId": .string(clientId)]))
-                            try transaction.enqueueOutbox(
-                                target: "esignet", topic: "OIDC_CLIENT_CREATED", orderingKey: clientId,
-                                body: esignetCreate(clientId: clientId))
-                            try transaction.enqueueOutbox(
-                                target: "ida", topic: "OIDC_CLIENT_CREATED", orderingKey: clientId,
-                                body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "\(clientId)-1"))
+                            try transaction.enqueue(esignetCreate(clientId: clientId))
+                            try transaction.enqueue(
+                                idaEvent(.oidcClientCreated, key: clientId, marker: "\(clientId)-1"))
                         }
                         running.deliverer.notifyEnqueued()
                     }

@@ -4,9 +4,10 @@ import Testing
 
 @testable import GatewayServices
 
-/// SPEC 5: each license mutation queues MOSIP's EventModel for IDA in its own transaction.
+/// SPEC 5: each license mutation queues IDA's event data in its own transaction (delivery wraps
+/// it in MOSIP's EventModel: `RequestShapeTests` in the delivery tests).
 @Suite struct LicenseOutboxTests {
-    @Test func generatedEventHasTheEventModelShape() async throws {
+    @Test func generatedEventCarriesTheLicenseAndItsPolicy() async throws {
         let fixture = try LicenseFixture()
         try await fixture.addMISP("misp-1")
         let issued = try await fixture.generate("misp-1")
@@ -18,20 +19,12 @@ import Testing
         #expect(try row.string("ordering_key") == "misp-1")
         #expect(try row.string("status") == "pending")
 
+        #expect(isUUID(try row.string("message_id")))
+        #expect(isLicenseTimestamp(try row.string("created_at")))
         let body = try JSONValue.parse(try row.string("body"))
-        #expect(body.objectValue?.keys == ["publisher", "topic", "publishedOn", "event"])
-        #expect(body["topic"] == "MISP_LICENSE_GENERATED")
-        #expect(isLicenseTimestamp(try #require(body["publishedOn"]?.stringValue)))
-        let event = try #require(body["event"]?.objectValue)
-        #expect(event.keys == ["id", "transactionId", "type", "timestamp", "data"])
-        #expect(isUUID(try #require(event["id"]?.stringValue)))
-        #expect(isUUID(try #require(event["transactionId"]?.stringValue)))
-        #expect(event["id"] != event["transactionId"])
-        #expect(event["type"]?["name"] == "PartnerManagementServiceImpl")
-        #expect(event["type"]?["namespace"]?.stringValue?.isEmpty == false)
-        #expect(isLicenseTimestamp(try #require(event["timestamp"]?.stringValue)))
+        #expect(body.objectValue?.keys == ["mispLicenseData", "policyData"])
 
-        let license = try #require(event["data"]?["mispLicenseData"]?.objectValue)
+        let license = try #require(body["mispLicenseData"]?.objectValue)
         #expect(license.keys == ["mispId", "licenseKey", "mispCommenceOn", "mispExpiresOn", "mispStatus"])
         #expect(license["mispId"] == "misp-1")
         #expect(license["licenseKey"] == issued["licenseKey"])
@@ -39,7 +32,7 @@ import Testing
         #expect(isLicenseTimestamp(try #require(license["mispCommenceOn"]?.stringValue)))
         #expect(license["mispStatus"] == "ACTIVE")
 
-        let policy = try #require(event["data"]?["policyData"]?.objectValue)
+        let policy = try #require(body["policyData"]?.objectValue)
         #expect(policy["policyId"] == "policy-misp-1")
         #expect(policy["policy"] == (try LicenseFixture.sampleMISPPolicy()))
         #expect(policy["policyStatus"] == "ACTIVE")
@@ -51,8 +44,8 @@ import Testing
         try await fixture.addPartner("misp-1")
         _ = try await fixture.generate("misp-1")
         let body = try JSONValue.parse(try fixture.rows("SELECT body FROM outbox")[0].string("body"))
-        #expect(body["event"]?["data"]?["policyData"] == nil)
-        #expect(body["event"]?["data"]?["mispLicenseData"] != nil)
+        #expect(body["policyData"] == nil)
+        #expect(body["mispLicenseData"] != nil)
     }
 
     @Test func failedMutationQueuesNothing() async throws {

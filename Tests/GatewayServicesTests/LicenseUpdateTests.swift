@@ -80,7 +80,7 @@ import Testing
         let events = try fixture.rows("SELECT topic, body FROM outbox ORDER BY seq")
         #expect(try events.map { try $0.string("topic") } == ["MISP_LICENSE_GENERATED", "MISP_LICENSE_UPDATED"])
         let body = try JSONValue.parse(try events[1].string("body"))
-        #expect(body["event"]?["data"]?["mispLicenseData"]?["mispStatus"] == "NOT_ACTIVE")
+        #expect(body["mispLicenseData"]?["mispStatus"] == "NOT_ACTIVE")
         let journal = try fixture.rows("SELECT method FROM journal WHERE entity_type = 'license' ORDER BY seq")
         #expect(try journal.map { try $0.string("method") } == ["license.generate", "license.update"])
     }

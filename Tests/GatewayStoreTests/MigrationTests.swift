@@ -1,3 +1,4 @@
+import GatewayJSON
 import GatewayStore
 import Testing
 
@@ -18,7 +19,7 @@ struct MigrationTests {
         #expect(tables.contains("store_meta"))
         #expect(tables.contains("items"))
         let version = try store.read { try $0.query("PRAGMA user_version")[0].int(0) }
-        #expect(version == 2)
+        #expect(version == 3)
         let pragmas = try RawDatabase(path).column("PRAGMA journal_mode")
         #expect(pragmas == ["wal"])
     }
@@ -28,33 +29,66 @@ struct MigrationTests {
         let path = directory.file("db.sqlite3")
         try openStore(path).close()
         do {
-            _ = try Store.open(path: path, migrations: Migration.storeMigrations, logger: testLogger)
+            _ = try Store.open(path: path, migrations: testSchema(through: 2), logger: testLogger)
             Issue.record("opening a newer schema succeeded")
         } catch {
-            #expect(error.code == .newerSchema(found: 2, supported: 1))
+            #expect(error.code == .newerSchema(found: 3, supported: 2))
         }
-        #expect(try RawDatabase(path).column("PRAGMA user_version") == ["2"])
+        #expect(try RawDatabase(path).column("PRAGMA user_version") == ["3"])
     }
 
-    @Test func reopeningAppliesOnlyNewSteps() throws {
+    @Test func reopeningAppliesOnlyNewSteps() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("db.sqlite3")
-        let first = try openStore(path, items: false)
-        _ = try first.read { try $0.query("SELECT 1") }
+        let first = try openStore(path, through: 2)
+        try await first.write { _ = try $0.execute("INSERT INTO items (id) VALUES ('kept')") }
         first.close()
-        let second = try openStore(path, items: true)
+        let second = try openStore(path)
         defer { second.close() }
         let version = try second.read { try $0.query("PRAGMA user_version")[0].int(0) }
-        #expect(version == 2)
+        #expect(version == 3)
+        #expect(try second.read { try $0.query("SELECT id FROM items")[0].string(0) } == "kept")
+    }
+
+    /// Rows queued before version 3 held whole envelopes and a text due time; after it they hold
+    /// the payload delivery wraps, the event id IDA saw, and the due time in milliseconds.
+    @Test func versionThreeTurnsQueuedEnvelopesIntoMessages() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("db.sqlite3")
+        try openStore(path, through: 2).close()
+        let raw = try RawDatabase(path)
+        try raw.exec(
+            """
+            INSERT INTO outbox (target, topic, ordering_key, body, status, attempts, created_at, next_attempt_at)
+            VALUES ('esignet', 'OIDC_CLIENT_UPDATED', 'c1',
+                    '{"method":"PUT","path":"/v1/esignet/client-mgmt/oidc-client/c1","body":{"requestTime":"x","request":{"status":"ACTIVE"}}}',
+                    'pending', 2, '2026-11-24T10:00:00.000Z', '2026-11-24T10:00:01.250Z'),
+                   ('ida', 'OIDC_CLIENT_UPDATED', 'c1',
+                    '{"publisher":"p","topic":"OIDC_CLIENT_UPDATED","publishedOn":"t","event":{"id":"ev-1","transactionId":"tx","data":{"clientData":{"clientId":"c1"}}}}',
+                    'delivered', 1, '2026-11-24T10:00:00.000Z', NULL);
+            """)
+        let store = try openStore(path)
+        defer { store.close() }
+        let rows = try store.read {
+            try $0.query("SELECT body, message_id, next_attempt_ms, attempts, status FROM outbox ORDER BY seq")
+        }
+        try #require(rows.count == 2)
+        #expect(try JSONValue.parse(rows[0].string(0)) == ["status": "ACTIVE"])
+        #expect(try rows[0].optionalInt(2) == 1_795_514_401_250)
+        #expect(try rows[0].int(3) == 2)
+        #expect(try JSONValue.parse(rows[1].string(0)) == ["clientData": ["clientId": "c1"]])
+        #expect(try rows[1].string(1) == "ev-1")
+        #expect(try rows[1].optionalInt(2) == nil)
+        #expect(try rows[1].string(4) == "delivered")
     }
 
     @Test func failingStepLeavesDatabaseAtItsVersion() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("db.sqlite3")
-        try openStore(path, items: false).close()
+        try openStore(path, through: 1).close()
         let broken = Migration(version: 2, sql: "CREATE TABLE half_done (x INTEGER); CREATE TABLE broken (")
         #expect(throws: StoreError.self) {
-            try Store.open(path: path, migrations: Migration.storeMigrations + [broken], logger: testLogger)
+            try Store.open(path: path, migrations: testSchema(through: 1) + [broken], logger: testLogger)
         }
         let raw = try RawDatabase(path)
         #expect(try raw.column("PRAGMA user_version") == ["1"])
@@ -63,12 +97,14 @@ struct MigrationTests {
 
     @Test func migrationsMustStartWithTheStoreOnesAndBeNumbered() throws {
         let directory = try TemporaryDirectory()
-        let gap = Migration.storeMigrations + [Migration(version: 3, sql: "SELECT 1")]
+        let gap = testSchema(through: 1) + [Migration(version: 3, sql: "SELECT 1")]
         #expect(throws: StoreError.self) {
             try Store.open(path: directory.file("a.sqlite3"), migrations: gap, logger: testLogger)
         }
         #expect(throws: StoreError.self) {
-            try Store.open(path: directory.file("b.sqlite3"), migrations: [itemsMigration], logger: testLogger)
+            try Store.open(
+                path: directory.file("b.sqlite3"), migrations: [Migration(version: 2, sql: itemsTable)],
+                logger: testLogger)
         }
     }
 

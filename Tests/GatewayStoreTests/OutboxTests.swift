@@ -8,20 +8,19 @@ struct OutboxTests {
         let directory = try TemporaryDirectory()
         let store = try openStore(directory.file("db.sqlite3"))
         defer { store.close() }
-        let body: JSONValue = ["publisher": "pms-gateway", "topic": "OIDC_CLIENT_CREATED", "event": ["id": "1"]]
+        let payload: JSONObject = ["clientData": ["clientId": "client-1"]]
         let seq = try await store.write { transaction in
             try transaction.journal(draft("client-1"))
-            try transaction.enqueueOutbox(
-                target: "esignet", topic: "oidc-client", orderingKey: "client-1", body: ["a": 1])
-            return try transaction.enqueueOutbox(
-                target: "ida", topic: "OIDC_CLIENT_CREATED", orderingKey: "client-1", body: body)
+            try transaction.enqueue(message("client-1", payload: ["a": 1], target: .esignet))
+            return try transaction.enqueue(
+                OutboxMessage(target: .ida, topic: .oidcClientCreated, key: "client-1", payload: payload))
         }
         #expect(seq == 2)
         let rows = try store.read { connection in
             try connection.query(
                 """
-                SELECT seq, target, topic, ordering_key, body, status, attempts, last_error, created_at,
-                       delivered_at, next_attempt_at
+                SELECT seq, target, topic, ordering_key, body, message_id, status, attempts, last_error, created_at,
+                       delivered_at, next_attempt_ms
                 FROM outbox ORDER BY seq
                 """)
         }
@@ -31,14 +30,47 @@ struct OutboxTests {
         #expect(try row.string("target") == "ida")
         #expect(try row.string("topic") == "OIDC_CLIENT_CREATED")
         #expect(try row.string("ordering_key") == "client-1")
-        #expect(try JSONValue.parse(row.string("body")) == body)
-        #expect(try row.string("body") == body.serialized())
+        #expect(try JSONValue.parse(row.string("body")) == .object(payload))
+        #expect(try row.string("body") == JSONValue.object(payload).serialized())
+        #expect(try row.string("message_id").count == 36)
+        #expect(try row.string("message_id") != rows[0].string("message_id"))
         #expect(try row.string("status") == OutboxStatus.pending.rawValue)
         #expect(try row.int("attempts") == 0)
         #expect(try row.optionalString("last_error") == nil)
         #expect(try row.optionalString("delivered_at") == nil)
-        #expect(try row.string("created_at").count == 24)
-        #expect(try row.optionalString("next_attempt_at") == row.string("created_at"))
+        let createdAt = try row.string("created_at")
+        #expect(createdAt.count == 24)
+        // Due at once: the integer due time is the creation instant.
+        #expect(try Timestamp.format(epochMilliseconds: Int64(row.int("next_attempt_ms"))) == createdAt)
+    }
+
+    @Test func listAndRetrySeeBookkeepingOnly() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try openStore(directory.file("db.sqlite3"))
+        defer { store.close() }
+        for index in 1...3 {
+            try await store.write { try $0.enqueue(message("k\(index)", payload: ["licenseKey": "SECRET"])) }
+        }
+        try await store.write { try $0.execute("UPDATE outbox SET status = 'failed', attempts = 20 WHERE seq = 2") }
+        let failed = try store.read { try $0.outboxEntries(status: .failed, target: nil, after: 0, limit: 10) }
+        #expect(failed.map(\.seq) == [2])
+        #expect(
+            try store.read { try $0.outboxEntries(status: nil, target: .ida, after: 1, limit: 1) }.map(\.seq) == [2])
+        guard case .notFailed(let entry) = try await store.write({ try $0.retryOutbox(seq: 1) }) else {
+            Issue.record("a pending row was retried")
+            return
+        }
+        #expect(entry.status == "pending")
+        guard case .notFound = try await store.write({ try $0.retryOutbox(seq: 99) }) else {
+            Issue.record("an unknown row was found")
+            return
+        }
+        guard case .retried(let retried) = try await store.write({ try $0.retryOutbox(seq: 2) }) else {
+            Issue.record("a failed row was not retried")
+            return
+        }
+        #expect(retried.status == "pending" && retried.attempts == 0)
+        #expect(try store.read { try $0.outboxCounts() } == (pending: 3, failed: 0))
     }
 
     @Test func countsFollowTheRowsInTheirTransaction() async throws {
@@ -46,7 +78,7 @@ struct OutboxTests {
         let store = try openStore(directory.file("db.sqlite3"))
         defer { store.close() }
         for key in ["a", "b", "c"] {
-            try await store.write { try $0.enqueueOutbox(target: "ida", topic: "T", orderingKey: key, body: nil) }
+            try await store.write { try $0.enqueue(message(key)) }
         }
         #expect(try store.read { try $0.outboxCounts() } == (pending: 3, failed: 0))
         try await store.write { try $0.execute("UPDATE outbox SET status = 'failed' WHERE ordering_key = 'a'") }
@@ -54,7 +86,7 @@ struct OutboxTests {
         #expect(try store.read { try $0.outboxCounts() } == (pending: 1, failed: 1))
         // A body that throws takes its rows and their counts with it.
         _ = try? await store.write { transaction -> Int in
-            try transaction.enqueueOutbox(target: "ida", topic: "T", orderingKey: "d", body: nil)
+            try transaction.enqueue(message("d"))
             throw CancellationError()
         }
         #expect(try store.read { try $0.outboxCounts() } == (pending: 1, failed: 1))
@@ -64,7 +96,7 @@ struct OutboxTests {
         let directory = try TemporaryDirectory()
         let store = try openStore(directory.file("db.sqlite3"))
         defer { store.close() }
-        try await store.write { try $0.enqueueOutbox(target: "ida", topic: "T", orderingKey: "k", body: nil) }
+        try await store.write { try $0.enqueue(message("k")) }
         do {
             try await store.write { try $0.execute("UPDATE outbox SET status = 'lost'") }
             Issue.record("an unknown status was accepted")

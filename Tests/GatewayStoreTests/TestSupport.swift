@@ -36,16 +36,21 @@ let testLogger: Logger = {
     return logger
 }()
 
-/// A domain table the tests write to, as the daemon's migration 2 would add one.
-let itemsMigration = Migration(
-    version: 2,
-    sql: """
-        CREATE TABLE items (id TEXT PRIMARY KEY NOT NULL, payload BLOB) STRICT;
-        """)
+/// A domain table the tests write to, as the daemon's migration 2 adds its own.
+let itemsTable = "CREATE TABLE items (id TEXT PRIMARY KEY NOT NULL, payload BLOB) STRICT;"
 
-func openStore(_ path: String, items: Bool = true) throws -> Store {
-    try Store.open(
-        path: path, migrations: Migration.storeMigrations + (items ? [itemsMigration] : []), logger: testLogger)
+/// The schema with `items` as the domain step; `through` stops at an earlier version.
+func testSchema(through version: Int = 3) -> [Migration] {
+    Array(Migration.schema(domain: itemsTable).prefix(version))
+}
+
+func openStore(_ path: String, through version: Int = 3) throws -> Store {
+    try Store.open(path: path, migrations: testSchema(through: version), logger: testLogger)
+}
+
+/// A message for the outbox tests; only the key and payload matter to the store.
+func message(_ key: String, payload: JSONObject = [:], target: OutboxMessage.Target = .ida) -> OutboxMessage {
+    OutboxMessage(target: target, topic: .oidcClientCreated, key: key, payload: payload)
 }
 
 func draft(_ entityId: String, method: String = "test.put", change: JSONValue = ["n": 1], requestId: String? = "1")

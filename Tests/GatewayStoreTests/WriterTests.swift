@@ -63,7 +63,7 @@ struct WriterTests {
         async let second: Int = store.write { transaction in
             try transaction.execute("INSERT INTO items (id) VALUES ('b')")
             try transaction.journal(draft("b"))
-            try transaction.enqueueOutbox(target: "ida", topic: "T", orderingKey: "b", body: ["x": 1])
+            try transaction.enqueue(message("b", payload: ["x": 1]))
             throw BodyError(tag: "b")
         }
         sleepMilliseconds(50)

@@ -1,4 +1,3 @@
-import GatewayDelivery
 import GatewayServices
 import GatewayStore
 import JSONRPC
@@ -16,14 +15,6 @@ struct ErrorMapping: Sendable {
             return RPCError(
                 code: Self.code(for: error.kind), message: Self.message(for: error.kind),
                 errorCode: error.errorCode, detail: error.message)
-        case let error as OutboxError:
-            let (code, message): (RPCErrorCode, String) =
-                switch error.code {
-                case .invalidParams: (.invalidParams, "Invalid params")
-                case .notFound: (.notFound, "Not found")
-                default: (.conflict, "Conflict")
-                }
-            return RPCError(code: code, message: message, errorCode: error.errorCode, detail: error.message)
         case let error as StoreError where error.code == .unavailable || error.code == .closed:
             logger.error("storage unavailable", metadata: ["error": "\(error)"])
             return .unavailable("storage is unavailable; the change was not made")

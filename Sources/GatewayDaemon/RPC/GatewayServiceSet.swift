@@ -13,6 +13,7 @@ struct GatewayServiceSet: Sendable {
     /// Told after each commit that enqueued outbox rows, so delivery starts without waiting for its scan.
     let delivery: OutboxDeliverer
     let backups: BackupService
+    let outbox: OutboxService
     let startedAt: ContinuousClock.Instant
     let version: String
 }

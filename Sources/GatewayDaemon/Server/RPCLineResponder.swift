@@ -10,7 +10,7 @@ struct RPCResponderFactory: LineResponderFactory {
 
     func responder(for peer: PeerCredentials) -> any LineResponder {
         RPCLineResponder(
-processor: processor, peer: peer, maxRequestBytes: maxRequestBytes)
+            processor: processor, peer: peer, maxRequestBytes: maxRequestBytes)
     }
 }
 

@@ -25,10 +25,8 @@ struct ClientCreation: Sendable {
         let now = Timestamp.now()
         let client = record(derivation, at: now)
         try tx.insert(client)
-        try ClientEvents.enqueue(
-            esignet: ClientEvents.esignetCreate(client, at: now),
-            ida: ClientEvents.idaCreated(client, partner: partner, policy: policy, at: now),
-            topic: ClientEvents.createdTopic, clientId: client.clientId, in: tx)
+        try tx.enqueue(ClientEvents.esignetCreate(client))
+        try tx.enqueue(ClientEvents.idaCreated(client, partner: partner, policy: policy))
         try tx.journal(context.draft("client.create", "client", client.clientId, change: client.journalChange))
         return client
     }

@@ -1,66 +1,60 @@
 import GatewayJSON
 import GatewayStore
 
-/// What PMS sends when a client is created or updated (SPEC 5), as outbox rows.
+/// What PMS tells eSignet and IDA when a client is created or updated (SPEC 5), as outbox
+/// messages: eSignet's `request` object and the `data` of IDA's event. Delivery wraps them.
 ///
-/// Bodies are built from the stored record, not the request, so a replayed outbox row says exactly
-/// what was committed. `requestTime` uses eSignet's `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`, which is the
-/// gateway's own timestamp format.
+/// Payloads are built from the stored record, not the request, so a replayed row says exactly
+/// what was committed.
 enum ClientEvents {
-    static let createdTopic = "OIDC_CLIENT_CREATED"
-    static let updatedTopic = "OIDC_CLIENT_UPDATED"
-    static let esignetPath = "/v1/esignet/client-mgmt/oidc-client"
-
-    /// eSignet's `POST /client-mgmt/oidc-client` request.
-    static func esignetCreate(_ client: ClientRecord, at requestTime: String) -> JSONValue {
-        let request: JSONValue = [
-            "clientId": .string(client.clientId), "clientName": .string(client.name),
-            "publicKey": .object(client.publicKey), "relyingPartyId": .string(client.authPartnerId),
-            "userClaims": JSONValue(client.claims), "authContextRefs": JSONValue(client.acrValues),
-            "logoUri": .string(client.logoUri), "redirectUris": JSONValue(client.redirectUris),
-            "grantTypes": JSONValue(client.grantTypes), "clientAuthMethods": JSONValue(client.clientAuthMethods),
-        ]
-        return esignetCall("POST", esignetPath, request, requestTime)
+    /// eSignet's create request: the whole client as eSignet registers it.
+    static func esignetCreate(_ client: ClientRecord) -> OutboxMessage {
+        message(
+            .esignet, .oidcClientCreated, client,
+            [
+                ("clientId", .string(client.clientId)), ("clientName", .string(client.name)),
+                ("publicKey", .object(client.publicKey)), ("relyingPartyId", .string(client.authPartnerId)),
+                ("userClaims", JSONValue(client.claims)), ("authContextRefs", JSONValue(client.acrValues)),
+                ("logoUri", .string(client.logoUri)), ("redirectUris", JSONValue(client.redirectUris)),
+                ("grantTypes", JSONValue(client.grantTypes)),
+                ("clientAuthMethods", JSONValue(client.clientAuthMethods)),
+            ])
     }
 
-    /// eSignet's `PUT /client-mgmt/oidc-client/{clientId}` request.
-    static func esignetUpdate(_ client: ClientRecord, at requestTime: String) -> JSONValue {
-        let request: JSONValue = [
-            "logoUri": .string(client.logoUri), "redirectUris": JSONValue(client.redirectUris),
-            "status": .string(client.status), "grantTypes": JSONValue(client.grantTypes),
-            "clientName": .string(client.name), "userClaims": JSONValue(client.claims),
-            "authContextRefs": JSONValue(client.acrValues), "clientAuthMethods": JSONValue(client.clientAuthMethods),
-        ]
-        return esignetCall("PUT", "\(esignetPath)/\(client.clientId)", request, requestTime)
+    /// eSignet's update request: what `PUT …/{clientId}` replaces.
+    static func esignetUpdate(_ client: ClientRecord) -> OutboxMessage {
+        message(
+            .esignet, .oidcClientUpdated, client,
+            [
+                ("logoUri", .string(client.logoUri)), ("redirectUris", JSONValue(client.redirectUris)),
+                ("status", .string(client.status)), ("grantTypes", JSONValue(client.grantTypes)),
+                ("clientName", .string(client.name)), ("userClaims", JSONValue(client.claims)),
+                ("authContextRefs", JSONValue(client.acrValues)),
+                ("clientAuthMethods", JSONValue(client.clientAuthMethods)),
+            ])
     }
 
     /// IDA's `OIDC_CLIENT_CREATED`: partner, policy and client, as PMS's publish DTOs shape them.
-    static func idaCreated(_ client: ClientRecord, partner: PartnerRecord, policy: PolicyRecord, at time: String)
-        -> JSONValue
-    {
+    static func idaCreated(_ client: ClientRecord, partner: PartnerRecord, policy: PolicyRecord) -> OutboxMessage {
         let partnerData: JSONValue = [
             "partnerId": .string(partner.partnerId), "partnerName": .string(partner.name),
             "certificateData": JSONValue(partner.certificateData), "partnerStatus": .string(pmsStatus(partner.status)),
         ]
-        let data = JSONObject([
-            ("partnerData", partnerData), ("policyData", policy.eventData), ("clientData", clientData(client)),
-        ])
-        return WebSubEventModel.body(topic: createdTopic, data: data, at: time)
+        return message(
+            .ida, .oidcClientCreated, client,
+            [("partnerData", partnerData), ("policyData", policy.eventData), ("clientData", clientData(client))])
     }
 
     /// IDA's `OIDC_CLIENT_UPDATED`: the client only.
-    static func idaUpdated(_ client: ClientRecord, at time: String) -> JSONValue {
-        WebSubEventModel.body(topic: updatedTopic, data: JSONObject([("clientData", clientData(client))]), at: time)
+    static func idaUpdated(_ client: ClientRecord) -> OutboxMessage {
+        message(.ida, .oidcClientUpdated, client, [("clientData", clientData(client))])
     }
 
-    /// Enqueues both rows of one mutation, eSignet first, ordered per client.
-    static func enqueue(
-        esignet: JSONValue, ida: JSONValue, topic: String, clientId: String, in tx: borrowing WriteTransaction
-    )
-        throws(StoreError)
-    {
-        try tx.enqueueOutbox(target: "esignet", topic: topic, orderingKey: clientId, body: esignet)
-        try tx.enqueueOutbox(target: "ida", topic: topic, orderingKey: clientId, body: ida)
+    private static func message(
+        _ target: OutboxMessage.Target, _ topic: OutboxMessage.Topic, _ client: ClientRecord,
+        _ payload: [(String, JSONValue)]
+    ) -> OutboxMessage {
+        OutboxMessage(target: target, topic: topic, key: client.clientId, payload: JSONObject(payload))
     }
 
     private static func clientData(_ client: ClientRecord) -> JSONValue {
@@ -71,17 +65,7 @@ enum ClientEvents {
         ]
     }
 
-    private static func esignetCall(_ method: String, _ path: String, _ request: JSONValue, _ requestTime: String)
-        -> JSONValue
-    {
-        [
-            "method": .string(method), "path": .string(path),
-            "body": ["requestTime": .string(requestTime), "request": request],
-        ]
-    }
-
     /// PMS publishes partner and policy state as `ACTIVE` / `DEACTIVE` (MapperUtils).
-    /// PMS's event wording for a record's status.
     static func pmsStatus(_ status: String) -> String {
         status == "ACTIVE" ? "ACTIVE" : "DEACTIVE"
     }

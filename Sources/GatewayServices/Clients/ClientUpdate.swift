@@ -33,9 +33,8 @@ struct ClientUpdate: Sendable {
         let now = Timestamp.now()
         client.updatedAt = now
         try tx.update(client)
-        try ClientEvents.enqueue(
-            esignet: ClientEvents.esignetUpdate(client, at: now), ida: ClientEvents.idaUpdated(client, at: now),
-            topic: ClientEvents.updatedTopic, clientId: client.clientId, in: tx)
+        try tx.enqueue(ClientEvents.esignetUpdate(client))
+        try tx.enqueue(ClientEvents.idaUpdated(client))
         try tx.journal(context.draft("client.update", "client", client.clientId, change: client.journalChange))
         return client
     }

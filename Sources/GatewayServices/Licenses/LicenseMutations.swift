@@ -23,7 +23,7 @@ enum LicenseMutations {
                 SQLValue(license.policyId), SQLValue(license.createdAt), SQLValue(license.issuedAt),
                 SQLValue(license.expiresAt), .integer(license.expiresAtMilliseconds), SQLValue(license.updatedAt),
             ])
-        try record(&tx, "license.generate", LicenseEvents.generated, license, context)
+        try record(&tx, "license.generate", .mispLicenseGenerated, license, context)
         return license
     }
 
@@ -43,7 +43,7 @@ enum LicenseMutations {
         try tx.execute(
             "UPDATE licenses SET status = ?, updated_at = ? WHERE misp_id = ?",
             [SQLValue(status.rawValue), SQLValue(license.updatedAt), SQLValue(mispId)])
-        try record(&tx, "license.update", LicenseEvents.updated, license, context)
+        try record(&tx, "license.update", .mispLicenseUpdated, license, context)
         return license
     }
 
@@ -65,13 +65,13 @@ enum LicenseMutations {
                 SQLValue(license.licenseKey), SQLValue(license.issuedAt), SQLValue(license.expiresAt),
                 .integer(license.expiresAtMilliseconds), SQLValue(license.updatedAt), SQLValue(mispId),
             ])
-        try record(&tx, method, LicenseEvents.updated, license, context)
+        try record(&tx, method, .mispLicenseUpdated, license, context)
         return license
     }
 
     /// The journal entry and the IDA event every license mutation writes.
     private static func record(
-        _ tx: inout WriteTransaction, _ method: String, _ topic: String, _ license: LicenseRecord,
+        _ tx: inout WriteTransaction, _ method: String, _ topic: OutboxMessage.Topic, _ license: LicenseRecord,
         _ context: CallContext
     ) throws {
         try tx.journal(context.draft(method, "license", license.mispId, change: license.journalChange))

@@ -1,77 +1,73 @@
 import GatewayStore
 
-/// The services' tables, numbered after the store's own migrations (journal, outbox).
+/// The services' tables: version 2, between the store's own steps (see `Migration.schema`).
 ///
 /// JSON-valued columns hold canonical JSON text. Clients and licenses carry an integer `seq`
 /// so lists page with a stable cursor in creation order.
 public enum DomainMigrations {
-    public static let all: [Migration] =
-        Migration.storeMigrations + [
-            Migration(
-                version: 2,
-                sql: """
-                    CREATE TABLE partners (
-                        partner_id       TEXT PRIMARY KEY,
-                        partner_type     TEXT NOT NULL,
-                        name             TEXT NOT NULL,
-                        status           TEXT NOT NULL,
-                        certificate_data TEXT,
-                        created_at       TEXT NOT NULL,
-                        updated_at       TEXT NOT NULL
-                    );
-                    CREATE TABLE policies (
-                        policy_id   TEXT PRIMARY KEY,
-                        policy_type TEXT NOT NULL,
-                        name        TEXT NOT NULL,
-                        description TEXT,
-                        status      TEXT NOT NULL,
-                        valid_from  TEXT,
-                        valid_to    TEXT,
-                        policy      TEXT NOT NULL,
-                        created_at  TEXT NOT NULL,
-                        updated_at  TEXT NOT NULL
-                    );
-                    CREATE TABLE partner_policies (
-                        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-                        partner_id TEXT NOT NULL REFERENCES partners(partner_id),
-                        policy_id  TEXT NOT NULL REFERENCES policies(policy_id),
-                        status     TEXT NOT NULL,
-                        created_at TEXT NOT NULL,
-                        updated_at TEXT NOT NULL,
-                        UNIQUE (partner_id, policy_id)
-                    );
-                    CREATE TABLE clients (
-                        seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
-                        client_id           TEXT NOT NULL UNIQUE,
-                        name                TEXT NOT NULL,
-                        name_lang_map       TEXT,
-                        policy_id           TEXT NOT NULL REFERENCES policies(policy_id),
-                        auth_partner_id     TEXT NOT NULL REFERENCES partners(partner_id),
-                        logo_uri            TEXT NOT NULL,
-                        redirect_uris       TEXT NOT NULL,
-                        public_key          TEXT NOT NULL,
-                        claims              TEXT NOT NULL,
-                        acr_values          TEXT NOT NULL,
-                        status              TEXT NOT NULL,
-                        grant_types         TEXT NOT NULL,
-                        client_auth_methods TEXT NOT NULL,
-                        created_at          TEXT NOT NULL,
-                        updated_at          TEXT NOT NULL
-                    );
-                    CREATE INDEX clients_by_partner ON clients(auth_partner_id, seq);
-                    CREATE TABLE licenses (
-                        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
-                        misp_id       TEXT NOT NULL UNIQUE REFERENCES partners(partner_id),
-                        license_key   TEXT NOT NULL UNIQUE,
-                        status        TEXT NOT NULL CHECK (status IN ('active', 'de-active')),
-                        policy_id     TEXT,
-                        created_at    TEXT NOT NULL,
-                        issued_at     TEXT NOT NULL,
-                        expires_at    TEXT NOT NULL,
-                        expires_at_ms INTEGER NOT NULL,
-                        updated_at    TEXT NOT NULL
-                    );
-                    """
-            )
-        ]
+    public static let all: [Migration] = Migration.schema(domain: tables)
+
+    static let tables = """
+        CREATE TABLE partners (
+            partner_id       TEXT PRIMARY KEY,
+            partner_type     TEXT NOT NULL,
+            name             TEXT NOT NULL,
+            status           TEXT NOT NULL,
+            certificate_data TEXT,
+            created_at       TEXT NOT NULL,
+            updated_at       TEXT NOT NULL
+        );
+        CREATE TABLE policies (
+            policy_id   TEXT PRIMARY KEY,
+            policy_type TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            description TEXT,
+            status      TEXT NOT NULL,
+            valid_from  TEXT,
+            valid_to    TEXT,
+            policy      TEXT NOT NULL,
+            created_at  TEXT NOT NULL,
+            updated_at  TEXT NOT NULL
+        );
+        CREATE TABLE partner_policies (
+            seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+            partner_id TEXT NOT NULL REFERENCES partners(partner_id),
+            policy_id  TEXT NOT NULL REFERENCES policies(policy_id),
+            status     TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (partner_id, policy_id)
+        );
+        CREATE TABLE clients (
+            seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+            client_id           TEXT NOT NULL UNIQUE,
+            name                TEXT NOT NULL,
+            name_lang_map       TEXT,
+            policy_id           TEXT NOT NULL REFERENCES policies(policy_id),
+            auth_partner_id     TEXT NOT NULL REFERENCES partners(partner_id),
+            logo_uri            TEXT NOT NULL,
+            redirect_uris       TEXT NOT NULL,
+            public_key          TEXT NOT NULL,
+            claims              TEXT NOT NULL,
+            acr_values          TEXT NOT NULL,
+            status              TEXT NOT NULL,
+            grant_types         TEXT NOT NULL,
+            client_auth_methods TEXT NOT NULL,
+            created_at          TEXT NOT NULL,
+            updated_at          TEXT NOT NULL
+        );
+        CREATE INDEX clients_by_partner ON clients(auth_partner_id, seq);
+        CREATE TABLE licenses (
+            seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+            misp_id       TEXT NOT NULL UNIQUE REFERENCES partners(partner_id),
+            license_key   TEXT NOT NULL UNIQUE,
+            status        TEXT NOT NULL CHECK (status IN ('active', 'de-active')),
+            policy_id     TEXT,
+            created_at    TEXT NOT NULL,
+            issued_at     TEXT NOT NULL,
+            expires_at    TEXT NOT NULL,
+            expires_at_ms INTEGER NOT NULL,
+            updated_at    TEXT NOT NULL
+        );
+        """
 }

@@ -90,6 +90,17 @@ public struct ParamReader: Sendable {
         }
     }
 
+    /// An optional string naming one of `Value`'s cases (its raw value, exactly).
+    public func optionalCase<Value: RawRepresentable & CaseIterable>(_ field: String, of type: Value.Type)
+        throws(GatewayError) -> Value?
+    where Value.RawValue == String {
+        guard let text = try optionalString(field) else { return nil }
+        guard let value = Value(rawValue: text) else {
+            throw .invalidParameter(field, "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
     /// An optional integer within `range`.
     public func optionalInt(_ field: String, range: ClosedRange<Int>) throws(GatewayError) -> Int? {
         switch params[field] {
@@ -98,7 +109,11 @@ public struct ParamReader: Sendable {
         case .number(let number)?:
             guard let value = number.int else { throw .invalidParameter(field, "must be an integer") }
             guard range.contains(value) else {
-                throw .invalidParameter(field, "must be between \(range.lowerBound) and \(range.upperBound)")
+                let reason =
+                    range.upperBound == Int.max
+                    ? "must be at least \(range.lowerBound)"
+                    : "must be between \(range.lowerBound) and \(range.upperBound)"
+                throw .invalidParameter(field, reason)
             }
             return value
         default:

@@ -106,55 +106,44 @@ struct RunningDeliverer {
     }
 }
 
-// MARK: Rows as the client registry and license services write them
+// MARK: Messages as the client registry and license services write them
 
-func esignetCreate(clientId: String) -> JSONValue {
-    [
-        "method": "POST", "path": "/v1/esignet/client-mgmt/oidc-client",
-        "body": [
-            "requestTime": "2020-01-01T00:00:00.000Z",
-            "request": [
-                "clientId": .string(clientId), "clientName": "Health portal",
-                "publicKey": ["kty": "RSA", "n": "AQAB", "e": "AQAB"], "relyingPartyId": "partner-1",
-                "userClaims": ["email", "name"], "authContextRefs": ["mosip:idp:acr:generated-code"],
-                "logoUri": "https://example.org/logo.png", "redirectUris": ["https://example.org/cb"],
-                "grantTypes": ["authorization_code"], "clientAuthMethods": ["private_key_jwt"],
-            ],
-        ],
-    ]
+/// eSignet's create request for `clientId`, as the client registry queues it.
+func esignetCreate(clientId: String) -> OutboxMessage {
+    OutboxMessage(
+        target: .esignet, topic: .oidcClientCreated, key: clientId,
+        payload: [
+            "clientId": .string(clientId), "clientName": "Health portal",
+            "publicKey": ["kty": "RSA", "n": "AQAB", "e": "AQAB"], "relyingPartyId": "partner-1",
+            "userClaims": ["email", "name"], "authContextRefs": ["mosip:idp:acr:generated-code"],
+            "logoUri": "https://example.org/logo.png", "redirectUris": ["https://example.org/cb"],
+            "grantTypes": ["authorization_code"], "clientAuthMethods": ["private_key_jwt"],
+        ])
 }
 
-func esignetUpdate(clientId: String, status: String = "ACTIVE") -> JSONValue {
-    [
-        "method": "PUT", "path": .string("/v1/esignet/client-mgmt/oidc-client/\(clientId)"),
-        "body": [
-            "requestTime": "2020-01-01T00:00:00.000Z",
-            "request": [
-                "logoUri": "https://example.org/logo.png", "redirectUris": ["https://example.org/cb"],
-                "status": .string(status), "grantTypes": ["authorization_code"], "clientName": "Health portal",
-                "userClaims": ["email"], "authContextRefs": ["mosip:idp:acr:generated-code"],
-                "clientAuthMethods": ["private_key_jwt"],
-            ],
-        ],
-    ]
+func esignetUpdate(clientId: String, status: String = "ACTIVE") -> OutboxMessage {
+    OutboxMessage(
+        target: .esignet, topic: .oidcClientUpdated, key: clientId,
+        payload: [
+            "logoUri": "https://example.org/logo.png", "redirectUris": ["https://example.org/cb"],
+            "status": .string(status), "grantTypes": ["authorization_code"], "clientName": "Health portal",
+            "userClaims": ["email"], "authContextRefs": ["mosip:idp:acr:generated-code"],
+            "clientAuthMethods": ["private_key_jwt"],
+        ])
 }
 
-/// A MOSIP EventModel; `id` tells rows apart in the receiver's log.
-func eventModel(topic: String, id: String, data: JSONValue = ["clientData": ["clientId": "c1"]]) -> JSONValue {
-    [
-        "publisher": "PARTNER_MANAGEMENT_SERVICE", "topic": .string(topic), "publishedOn": "2026-11-24T10:00:00.000Z",
-        "event": [
-            "id": .string(id), "transactionId": .string("tx-\(id)"),
-            "type": ["namespace": "mosip.pms", "name": "pms"], "timestamp": "2026-11-24T10:00:00.000Z", "data": data,
-        ],
-    ]
+/// An IDA event's data; `marker` tells rows apart in the receiver's log.
+func idaEvent(
+    _ topic: OutboxMessage.Topic, key: String, marker: String, data: JSONObject = ["clientData": ["clientId": "c1"]]
+) -> OutboxMessage {
+    var payload = data
+    payload["marker"] = .string(marker)
+    return OutboxMessage(target: .ida, topic: topic, key: key, payload: payload)
 }
 
 @discardableResult
-func enqueue(_ store: Store, target: String, topic: String, key: String, body: JSONValue) async throws -> Int {
-    try await store.write { transaction in
-        try transaction.enqueueOutbox(target: target, topic: topic, orderingKey: key, body: body)
-    }
+func enqueue(_ store: Store, _ message: OutboxMessage) async throws -> Int {
+    try await store.write { transaction in try transaction.enqueue(message) }
 }
 
 struct OutboxState: Sendable {
@@ -192,8 +181,8 @@ func allDelivered(_ store: Store) throws -> Bool {
     try outboxRows(store).allSatisfy { $0.status == "delivered" }
 }
 
-/// The `event.id` of an IDA request body, or the clientId of an eSignet one.
+/// The marker of an IDA request body's event data, or the clientId of an eSignet one.
 func marker(_ request: RecordedRequest) -> String? {
     guard let body = try? JSONValue.parse(request.body) else { return nil }
-    return body["event"]?["id"]?.stringValue ?? body["request"]?["clientId"]?.stringValue
+    return body["event"]?["data"]?["marker"]?.stringValue ?? body["request"]?["clientId"]?.stringValue
 }

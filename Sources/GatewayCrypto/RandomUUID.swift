@@ -1,8 +1,6 @@
-import GatewayCrypto
-
-/// Random (version 4) UUIDs from the CSPRNG, for event ids (RFC 9562 section 5.4).
-enum RandomUUID {
-    static func make() -> String {
+/// Random (version 4) UUIDs from the CSPRNG, for outbox message and event ids (RFC 9562 section 5.4).
+public enum RandomUUID {
+    public static func make() -> String {
         var bytes = SecureRandom.bytes(16)
         bytes[6] = (bytes[6] & 0x0f) | 0x40
         bytes[8] = (bytes[8] & 0x3f) | 0x80

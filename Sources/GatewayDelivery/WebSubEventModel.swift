@@ -8,11 +8,15 @@ enum WebSubEventModel {
     static let publisher = "PartnerManagementServiceImpl"
     static let namespace = "io.mosip.pmp.partner.manager.service.impl.PartnerManagementServiceImpl"
 
-    /// `publishedOn` and `event.timestamp` are the same instant, as in PMS.
-    static func body(topic: String, data: JSONObject, at timestamp: String) -> JSONValue {
+    /// `publishedOn` and `event.timestamp` are the same instant, as in PMS: the change's.
+    /// `eventId` is the outbox row's, so every retry names the same event; the transaction is the
+    /// attempt.
+    static func body(
+        topic: String, data: JSONObject, eventId: String, transactionId: String, at timestamp: String
+    ) -> JSONValue {
         let event: JSONValue = [
-            "id": .string(RandomUUID.make()),
-            "transactionId": .string(RandomUUID.make()),
+            "id": .string(eventId),
+            "transactionId": .string(transactionId),
             "type": ["namespace": .string(namespace), "name": .string(publisher)],
             "timestamp": .string(timestamp),
             "data": .object(data),

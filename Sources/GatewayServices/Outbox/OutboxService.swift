@@ -1,0 +1,63 @@
+import GatewayJSON
+import GatewayStore
+
+/// `outbox.list` and `outbox.retry` (SPEC 5): what waits for eSignet and IDA, and the operator's
+/// way to send a failed row again.
+///
+/// A struct, not an actor: it keeps no state; the store's single writer orders the retries.
+public struct OutboxService: Sendable {
+    let store: Store
+    /// Told after a retry commits, so delivery picks the row up without waiting for its scan.
+    let wakeDelivery: @Sendable () -> Void
+
+    public init(store: Store, wakeDelivery: @escaping @Sendable () -> Void) {
+        self.store = store
+        self.wakeDelivery = wakeDelivery
+    }
+
+    public struct ListQuery: Sendable {
+        public var status: OutboxStatus?
+        public var target: OutboxMessage.Target?
+        public var after: Int
+        public var limit: Int
+
+        public init(status: OutboxStatus?, target: OutboxMessage.Target?, after: Int, limit: Int) {
+            self.status = status
+            self.target = target
+            self.after = after
+            self.limit = limit
+        }
+    }
+
+    /// Entries by seq ascending after `after`. Payloads are never listed: MISP events carry keys.
+    public func list(_ query: ListQuery) throws -> [OutboxEntry] {
+        try store.read { connection in
+            try connection.outboxEntries(
+                status: query.status, target: query.target, after: query.after, limit: query.limit)
+        }
+    }
+
+    /// A `failed` row back to `pending`, attempts reset, due now; journalled as `outbox.retry` /
+    /// `outbox` / `"<seq>"` in the same transaction (the change names the row, never its payload).
+    public func retry(seq: Int, context: CallContext) async throws -> OutboxEntry {
+        let entry = try await store.write { transaction throws -> OutboxEntry in
+            switch try transaction.retryOutbox(seq: seq) {
+            case .notFound:
+                throw GatewayError(.notFound, "GW_NOT_FOUND", "outbox entry \(seq) not found")
+            case .notFailed(let entry):
+                throw GatewayError(
+                    .conflict, "GW_OUTBOX_NOT_FAILED",
+                    "outbox entry \(seq) is \(entry.status); only a failed entry can be retried")
+            case .retried(let entry):
+                let change: JSONValue = [
+                    "seq": JSONValue(seq), "target": .string(entry.target), "topic": .string(entry.topic),
+                    "status": "pending", "attempts": 0,
+                ]
+                try transaction.journal(context.draft("outbox.retry", "outbox", "\(seq)", change: change))
+                return entry
+            }
+        }
+        wakeDelivery()
+        return entry
+    }
+}
