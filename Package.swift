@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "GatewayServicesTests",
             dependencies: [
-                "GatewayServices", "GatewayStore", "GatewayJSON", "GatewayCrypto", "CSQLite",
+                "GatewayServices", "GatewayStore", "GatewayJSON", "GatewayCrypto", "GatewayDaemon", "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: testing

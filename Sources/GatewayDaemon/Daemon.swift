@@ -97,14 +97,16 @@ public enum Daemon {
         )
         return GatewayServiceSet(
             store: store, mappings: mappings, partners: PartnerRegistry(store: store, logger: logger),
-            clients: ClientRegistry(store: store, mappings: mappings, rules: configuration.clients, logger: logger),
+            clients: ClientRegistry(
+                store: store, mappings: mappings, rules: configuration.clients, logger: logger,
+                onEnqueue: { delivery.notifyEnqueued() }),
             keys: KeyHashingService(rules: configuration.clients),
             licenses: LicenseService(
                 store: store, rules: configuration.license, propertiesFile: configuration.esignetPropertiesFile,
                 exportDirectory: ConfinedDirectory(
                     directory: configuration.esignetExportDirectory, protecting: configuration.daemonFiles,
                     allowsSubdirectories: true),
-                logger: logger
+                logger: logger, onEnqueue: { delivery.notifyEnqueued() }
             ),
             delivery: delivery,
             backups: BackupService(

@@ -69,11 +69,35 @@ public struct JournalVerification: Sendable, Equatable {
         self.headHash = headHash
         self.firstBadSeq = firstBadSeq
     }
+}
 
-    /// The `journal.verify` result object.
-    public var jsonValue: JSONValue {
-        var object = JSONObject([("ok", .bool(ok)), ("entries", JSONValue(entries)), ("headHash", .string(headHash))])
-        if let firstBadSeq { object["firstBadSeq"] = JSONValue(firstBadSeq) }
-        return .object(object)
+/// One journal row as stored: every hashed field plus `hash` (SPEC 6).
+public struct JournalEntry: Sendable, Equatable {
+    public var seq: Int
+    public var at: String
+    public var method: String
+    public var entityType: String
+    public var entityId: String
+    public var peer: Peer
+    public var requestId: String?
+    /// The stored change; if it no longer parses the row was tampered with, and it is kept as the
+    /// text it is, so an operator sees that (verify names the row).
+    public var change: JSONValue
+    public var prevHash: String
+    public var hash: String
+
+    /// The entry in SPEC 6's own format: the hashed members, in this order, plus `hash`. This is
+    /// what an auditor hashes (JCS of it without `hash`), so `journal.list` shows exactly this.
+    public var json: JSONValue {
+        let peer = JSONObject([
+            ("uid", JSONValue(Int(peer.uid))), ("gid", JSONValue(Int(peer.gid))), ("pid", JSONValue(Int(peer.pid))),
+        ])
+        return .object(
+            JSONObject([
+                ("seq", JSONValue(seq)), ("at", .string(at)), ("method", .string(method)),
+                ("entityType", .string(entityType)), ("entityId", .string(entityId)), ("peer", .object(peer)),
+                ("requestId", JSONValue(requestId)), ("change", change), ("prevHash", .string(prevHash)),
+                ("hash", .string(hash)),
+            ]))
     }
 }

@@ -3,10 +3,10 @@ import GatewayJSON
 extension ReadConnection {
     /// Journal entries after `afterSeq`, oldest first, optionally for one entity.
     ///
-    /// Entries carry every hashed field plus `hash`, so anyone can recompute the chain from this
-    /// output alone. `nextAfterSeq` is set when more entries follow (pass it as `afterSeq`).
+    /// Entries carry every hashed field plus `hash`, so anyone can recompute the chain from them
+    /// alone. `nextAfterSeq` is set when more entries follow (pass it as `afterSeq`).
     public func journalList(afterSeq: Int = 0, entityId: String? = nil, limit: Int = 100)
-        throws(StoreError) -> (entries: [JSONValue], nextAfterSeq: Int?)
+        throws(StoreError) -> (entries: [JournalEntry], nextAfterSeq: Int?)
     {
         let limit = min(max(limit, 1), 1000)
         let columns =
@@ -22,7 +22,7 @@ extension ReadConnection {
                 [SQLValue(afterSeq), SQLValue(limit + 1)])
         }
         let page = rows.prefix(limit)
-        var entries: [JSONValue] = []
+        var entries: [JournalEntry] = []
         entries.reserveCapacity(page.count)
         for row in page {
             entries.append(try Self.entry(row))
@@ -39,28 +39,14 @@ extension ReadConnection {
         return JournalHead(seq: try row.int(0), hash: try row.string(1))
     }
 
-    private static func entry(_ row: Row) throws(StoreError) -> JSONValue {
+    private static func entry(_ row: Row) throws(StoreError) -> JournalEntry {
         let changeText = try row.string(9)
-        // The stored change is canonical JSON we wrote; if it no longer parses the row was tampered
-        // with, and showing the text as is lets an operator see that (verify names the row).
-        let change = (try? JSONValue.parse(changeText, maxDepth: 1024)) ?? .string(changeText)
-        let peer: JSONValue = .object(
-            JSONObject([
-                ("uid", JSONValue(try row.int(5))), ("gid", JSONValue(try row.int(6))),
-                ("pid", JSONValue(try row.int(7))),
-            ]))
-        return .object(
-            JSONObject([
-                ("seq", JSONValue(try row.int(0))),
-                ("at", .string(try row.string(1))),
-                ("method", .string(try row.string(2))),
-                ("entityType", .string(try row.string(3))),
-                ("entityId", .string(try row.string(4))),
-                ("peer", peer),
-                ("requestId", JSONValue(try row.optionalString(8))),
-                ("change", change),
-                ("prevHash", .string(try row.string(10))),
-                ("hash", .string(try row.string(11))),
-            ]))
+        return JournalEntry(
+            seq: try row.int(0), at: try row.string(1), method: try row.string(2), entityType: try row.string(3),
+            entityId: try row.string(4),
+            peer: Peer(uid: UInt32(try row.int(5)), gid: UInt32(try row.int(6)), pid: Int32(try row.int(7))),
+            requestId: try row.optionalString(8),
+            change: (try? JSONValue.parse(changeText, maxDepth: 1024)) ?? .string(changeText),
+            prevHash: try row.string(10), hash: try row.string(11))
     }
 }

@@ -51,18 +51,23 @@ public struct MethodDescriptor<Context: Sendable>: Sendable {
     public let resultMembers: [String]
     public let execution: Execution
 
-    public init(
-        _ name: String, summary: String, params: [ParamDescriptor] = [], result: [String],
-        immediate handler: @escaping ImmediateHandler
+    /// A method answered on the caller's event loop (short reads).
+    public init<Method: RPCMethod>(
+        _ method: Method.Type, immediate handler: @escaping @Sendable (Method.Params, Context) throws -> Method.Response
     ) {
-        self.init(name, summary, params, result, .immediate(handler))
+        self.init(
+            method.name, method.summary, method.params, method.result,
+            .immediate { params, context in Method.encode(try handler(try Method.decode(params), context)) })
     }
 
-    public init(
-        _ name: String, summary: String, params: [ParamDescriptor] = [], result: [String],
-        deferred handler: @escaping DeferredHandler
+    /// A method run in a task (anything that waits for a commit or a long scan).
+    public init<Method: RPCMethod>(
+        _ method: Method.Type,
+        deferred handler: @escaping @Sendable (Method.Params, Context) async throws -> Method.Response
     ) {
-        self.init(name, summary, params, result, .deferred(handler))
+        self.init(
+            method.name, method.summary, method.params, method.result,
+            .deferred { params, context in Method.encode(try await handler(try Method.decode(params), context)) })
     }
 
     private init(

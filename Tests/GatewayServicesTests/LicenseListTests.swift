@@ -30,6 +30,29 @@ import Testing
 
     @Test func emptyListIsAnEmptyArray() throws {
         let fixture = try LicenseFixture()
-        #expect(try fixture.service.list(JSONObject()) == ["licenses": []])
+        #expect(try fixture.service.list(JSONObject()) == ["licenses": [], "nextCursor": nil])
+    }
+
+    /// Paged like `client.list`: a cursor per page, never a skipped or repeated license.
+    @Test func pagesByCursor() async throws {
+        let fixture = try LicenseFixture()
+        for index in 1...5 {
+            try await fixture.addMISP("misp-\(index)")
+            _ = try await fixture.generate("misp-\(index)")
+        }
+        var seen: [String] = []
+        var cursor: JSONValue = .null
+        var pages = 0
+        repeat {
+            let page = try fixture.service.list(["limit": 2, "cursor": cursor])
+            seen += try #require(page["licenses"]?.arrayValue).compactMap { $0["providerId"]?.stringValue }
+            cursor = try #require(page["nextCursor"])
+            pages += 1
+        } while cursor != .null && pages < 10
+        #expect(seen == (1...5).map { "misp-\($0)" })
+        #expect(pages == 3)
+        let bad = caughtError { _ = try fixture.service.list(["cursor": "x"]) }
+        #expect(bad?.errorCode == "PMS_COR_001")
+        #expect(caughtError { _ = try fixture.service.list(["limit": 501]) }?.errorCode == "PMS_COR_001")
     }
 }

@@ -60,7 +60,7 @@ struct JournalTests {
         try #require(entries.count == awkwardDrafts.count)
         var previous = JournalHead.genesisHash
         for (index, entry) in entries.enumerated() {
-            var object = try #require(entry.objectValue)
+            var object = try #require(entry.json.objectValue)
             #expect(
                 object.keys == [
                     "seq", "at", "method", "entityType", "entityId", "peer", "requestId", "change", "prevHash", "hash",
@@ -72,10 +72,10 @@ struct JournalTests {
             #expect(object["seq"]?.intValue == index + 1)
             previous = hash
         }
-        #expect(entries[1]["change"] == awkwardDrafts[1].change)
-        #expect(entries[1]["requestId"]?.stringValue == "\"abc\"")
-        #expect(entries[2]["requestId"] == .null)
-        #expect(entries[2]["peer"] == ["uid": JSONValue(Int(UInt32.max)), "gid": 7, "pid": -1])
+        #expect(entries[1].json["change"] == awkwardDrafts[1].change)
+        #expect(entries[1].json["requestId"]?.stringValue == "\"abc\"")
+        #expect(entries[2].json["requestId"] == .null)
+        #expect(entries[2].json["peer"] == ["uid": JSONValue(Int(UInt32.max)), "gid": 7, "pid": -1])
         #expect(try store.read { try $0.journalVerify() }.ok)
     }
 
@@ -87,16 +87,16 @@ struct JournalTests {
             try await store.write { try $0.journal(draft(index % 2 == 0 ? "even" : "odd")) }
         }
         let first = try store.read { try $0.journalList(afterSeq: 0, limit: 4) }
-        #expect(first.entries.compactMap { $0["seq"]?.intValue } == [1, 2, 3, 4])
+        #expect(first.entries.map(\.seq) == [1, 2, 3, 4])
         #expect(first.nextAfterSeq == 4)
         let rest = try store.read { try $0.journalList(afterSeq: 4, limit: 100) }
         #expect(rest.entries.count == 6)
         #expect(rest.nextAfterSeq == nil)
         let even = try store.read { try $0.journalList(afterSeq: 0, entityId: "even", limit: 3) }
-        #expect(even.entries.compactMap { $0["seq"]?.intValue } == [2, 4, 6])
+        #expect(even.entries.map(\.seq) == [2, 4, 6])
         #expect(even.nextAfterSeq == 6)
         let exact = try store.read { try $0.journalList(afterSeq: 6, entityId: "even", limit: 2) }
-        #expect(exact.entries.compactMap { $0["seq"]?.intValue } == [8, 10])
+        #expect(exact.entries.map(\.seq) == [8, 10])
         #expect(exact.nextAfterSeq == nil)
     }
 
@@ -106,7 +106,7 @@ struct JournalTests {
         defer { store.close() }
         let before = Timestamp.now()
         try await store.write { try $0.journal(draft("one", method: "partner.put", change: ["status": "ACTIVE"])) }
-        let entry = try #require(try store.read { try $0.journalList() }.entries.first)
+        let entry = try #require(try store.read { try $0.journalList() }.entries.first?.json)
         #expect(entry["method"] == "partner.put")
         #expect(entry["entityType"] == "item")
         #expect(entry["entityId"] == "one")
@@ -238,7 +238,7 @@ struct JournalTamperTests {
             store.close()
             _ = directory
         }
-        let last = try #require(try store.read { try $0.journalList(afterSeq: 9) }.entries.first)
+        let last = try #require(try store.read { try $0.journalList(afterSeq: 9) }.entries.first?.json)
         var forged = try #require(last.objectValue)
         forged["hash"] = nil
         forged["seq"] = 11

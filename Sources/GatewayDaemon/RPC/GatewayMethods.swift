@@ -9,21 +9,17 @@ enum GatewayMethods {
     static func table(_ services: GatewayServiceSet) -> MethodTable<RPCContext> {
         var table = MethodTable<RPCContext>()
         let document = DiscoveryDocument()
-        SystemMethods.register(in: &table, services)
-        table.register(
-            MethodDescriptor(
-                "rpc.discover", summary: "This OpenRPC document.", result: ["openrpc", "info", "methods"],
-                immediate: { _, _ in document.value }
-            )
-        )
-        PartnerMethods.register(in: &table, services)
-        ClientMethods.register(in: &table, services)
-        LicenseMethods.register(in: &table, services)
-        JournalMethods.register(in: &table, services)
-        OutboxMethods.register(in: &table, services)
+        table.registerSystemMethods(
+            store: services.store, backups: services.backups, version: services.version,
+            startedAt: services.startedAt, document: { document.value })
+        table.registerPartnerMethods(services.partners)
+        table.registerClientMethods(services.clients, keys: services.keys)
+        table.registerLicenseMethods(services.licenses)
+        table.registerJournalMethods(services.store)
+        table.registerOutboxMethods(services.outbox)
         // IDA's license check answers `valid: false` for a key with a NUL (SPEC 2), never an error.
         table.transformMethods { method in
-            method.name == "license.validate" ? method : method.checkingParams { try NULCheck.refuse(in: $0) }
+            method.name == LicenseValidateMethod.name ? method : method.checkingParams { try NULCheck.refuse(in: $0) }
         }
         document.value = table.openRPCDocument(title: "pms-gateway", version: services.version)
         return table

@@ -5,7 +5,7 @@ import GatewayStore
 ///
 /// The cursor is the last returned row's `seq` as a decimal string: rows are only ever appended
 /// with larger `seq`s, so a cursor never skips or repeats a client however many are added.
-struct ClientListQuery: Sendable {
+package struct ClientListQuery: Sendable {
     static let defaultLimit = 50
 
     var authPartnerId: String?
@@ -13,7 +13,7 @@ struct ClientListQuery: Sendable {
     var limit: Int
     var afterSeq: Int
 
-    init(params: JSONObject) throws(GatewayError) {
+    package init(params: JSONObject) throws(GatewayError) {
         let reader = ParamReader(params)
         authPartnerId = try reader.optionalString("authPartnerId", size: 1...100)
         status = try Self.status(reader)
@@ -21,9 +21,11 @@ struct ClientListQuery: Sendable {
         afterSeq = try Self.cursor(params["cursor"])
     }
 
-    /// One page plus whether more rows follow (one extra row is fetched to know).
-    func run(on connection: ReadConnection) throws -> (clients: [(seq: Int, record: ClientRecord)], hasMore: Bool) {
-        var sql = "SELECT \(ClientRecord.columns) FROM clients c WHERE c.seq > ?"
+    /// One page plus the cursor of the next (one extra row is fetched to know whether there is one).
+    ///
+    /// Only the scalar columns a list entry shows are read: a page of 500 parses no JSON at all.
+    func run(on connection: ReadConnection) throws(StoreError) -> ClientPage {
+        var sql = "SELECT \(ClientSummary.columns) FROM clients c WHERE c.seq > ?"
         var bindings = [SQLValue(afterSeq)]
         if let authPartnerId {
             sql += " AND c.auth_partner_id = ?"
@@ -36,10 +38,8 @@ struct ClientListQuery: Sendable {
         sql += " ORDER BY c.seq LIMIT ?"
         bindings.append(SQLValue(limit + 1))
         let rows = try connection.query(sql, bindings)
-        let page = try rows.prefix(limit).map { row throws in
-            (seq: try row.int("seq"), record: try ClientRecord(row: row))
-        }
-        return (page, rows.count > limit)
+        let page = try rows.prefix(limit).map { row throws(StoreError) in try ClientSummary(row: row) }
+        return ClientPage(clients: page, nextCursor: rows.count > limit ? page.last.map { String($0.seq) } : nil)
     }
 
     private static func status(_ reader: ParamReader) throws(GatewayError) -> String? {
@@ -62,5 +62,38 @@ struct ClientListQuery: Sendable {
             break
         }
         throw .invalidParameter("cursor", "must be a cursor returned by client.list")
+    }
+}
+
+/// One page of `client.list`.
+package struct ClientPage: Sendable {
+    package var clients: [ClientSummary]
+    /// nil on the last page.
+    package var nextCursor: String?
+}
+
+/// A `client.list` entry: the client's scalar fields.
+package struct ClientSummary: Sendable, Equatable {
+    package var seq: Int
+    package var clientId: String
+    package var name: String
+    package var authPartnerId: String
+    package var policyId: String
+    package var status: String
+    package var createdAt: String
+    package var updatedAt: String
+
+    static let columns =
+        "c.seq, c.client_id, c.name, c.auth_partner_id, c.policy_id, c.status, c.created_at, c.updated_at"
+
+    init(row: Row) throws(StoreError) {
+        seq = try row.int(0)
+        clientId = try row.string(1)
+        name = try row.string(2)
+        authPartnerId = try row.string(3)
+        policyId = try row.string(4)
+        status = try row.string(5)
+        createdAt = try row.string(6)
+        updatedAt = try row.string(7)
     }
 }

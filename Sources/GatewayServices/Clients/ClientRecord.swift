@@ -6,36 +6,24 @@ import GatewayStore
 ///
 /// `publicKey` holds public members only; the parser rebuilds it from the decoded key, so nothing
 /// private can reach this type, the table, the journal or the outbox.
-struct ClientRecord: Sendable, Equatable {
-    var clientId: String
-    var name: String
-    var nameLangMap: JSONObject?
-    var policyId: String
-    var authPartnerId: String
-    var logoUri: String
-    var redirectUris: [String]
-    var publicKey: JSONObject
-    var claims: [String]
-    var acrValues: [String]
-    var status: String
-    var grantTypes: [String]
-    var clientAuthMethods: [String]
-    var createdAt: String
-    var updatedAt: String
+package struct ClientRecord: Sendable, Equatable {
+    package var clientId: String
+    package var name: String
+    package var nameLangMap: JSONObject?
+    package var policyId: String
+    package var authPartnerId: String
+    package var logoUri: String
+    package var redirectUris: [String]
+    package var publicKey: JSONObject
+    package var claims: [String]
+    package var acrValues: [String]
+    package var status: String
+    package var grantTypes: [String]
+    package var clientAuthMethods: [String]
+    package var createdAt: String
+    package var updatedAt: String
 
     var isActive: Bool { status == ClientStatus.active }
-
-    /// The `client.get` result (SPEC 4.3), fields in the spec's order.
-    func json(policyName: String) -> JSONValue {
-        var object = JSONObject()
-        object["clientId"] = .string(clientId)
-        object["name"] = .string(name)
-        if let nameLangMap { object["clientNameLangMap"] = .object(nameLangMap) }
-        object["policyId"] = .string(policyId)
-        object["policyName"] = .string(policyName)
-        appendState(to: &object, publicKey: .object(publicKey))
-        return .object(object)
-    }
 
     /// The journal's `change` (SPEC 6): the new state with the key replaced by its hash.
     var journalChange: JSONValue {
@@ -48,13 +36,16 @@ struct ClientRecord: Sendable, Equatable {
         return .object(object)
     }
 
-    /// One `client.list` entry.
-    var summary: JSONValue {
-        [
-            "clientId": .string(clientId), "name": .string(name), "authPartnerId": .string(authPartnerId),
-            "policyId": .string(policyId), "status": .string(status), "createdAt": .string(createdAt),
-            "updatedAt": .string(updatedAt),
-        ]
+    /// The `client.get` result (SPEC 4.3), fields in the spec's order; `publicKey` public members only.
+    package func getResult(policyName: String) -> JSONValue {
+        var object = JSONObject()
+        object["clientId"] = .string(clientId)
+        object["name"] = .string(name)
+        if let nameLangMap { object["clientNameLangMap"] = .object(nameLangMap) }
+        object["policyId"] = .string(policyId)
+        object["policyName"] = .string(policyName)
+        appendState(to: &object, publicKey: .object(publicKey))
+        return .object(object)
     }
 
     private func appendState(to object: inout JSONObject, publicKey: JSONValue) {

@@ -4,46 +4,109 @@ import Logging
 
 /// The OIDC client registry (SPEC 4.3): PMS's `POST/PUT /oidc/client` semantics over the store.
 ///
-/// Mutations validate the request's shape here, then run every state-dependent check in the write
-/// transaction that also stores the client, its journal entry and its two outbox rows, so either
-/// all of them commit or none does. Reads (`get`, `list`, `derive`) are `nonisolated` and go
-/// straight to a read connection: eSignet's lookups never queue behind the actor or the writer.
-public actor ClientRegistry {
+/// Mutations validate the request's shape first (the request types), parse the key outside any
+/// lock, then run every state-dependent check in the write transaction that also stores the
+/// client, its journal entry and its two outbox rows, so either all of them commit or none does.
+/// Reads go straight to a read connection: eSignet's lookups never queue behind the writer.
+///
+/// A struct, not an actor: it keeps no mutable state (the mappings are swapped atomically by
+/// their holder), and the store's single writer orders the mutations.
+package struct ClientRegistry: Sendable {
     let store: Store
     let mappings: MappingsHolder
     let rules: ClientRules
     let logger: Logger
+    /// Told after each commit that enqueued outbox rows, so delivery starts without waiting for its scan.
+    let onEnqueue: @Sendable () -> Void
 
-    public init(store: Store, mappings: MappingsHolder, rules: ClientRules, logger: Logger) {
+    package init(
+        store: Store, mappings: MappingsHolder, rules: ClientRules, logger: Logger,
+        onEnqueue: @escaping @Sendable () -> Void = {}
+    ) {
         self.store = store
         self.mappings = mappings
         self.rules = rules
         self.logger = logger
+        self.onEnqueue = onEnqueue
     }
 
-    /// `client.create` → `{clientId, status}`.
-    public func create(_ params: JSONObject, context: CallContext) async throws -> JSONValue {
-        let request = try ClientCreateRequest(params: params)
+    /// `client.create`.
+    package func create(_ request: ClientCreateRequest, context: CallContext) async throws -> ClientRecord {
         let key = try PublicKeyReader.forClient(request.publicKey, minRsaBits: rules.minRsaBits)
         // One mapping set for the whole call, even if SIGHUP swaps it meanwhile.
         let creation = ClientCreation(
             request: request, key: key, mappings: mappings.mappings, rules: rules, context: context)
         let client = try await store.write { tx in try creation.run(&tx) }
+        onEnqueue()
         logger.info(
             "client created",
             metadata: ["clientId": "\(client.clientId)", "authPartnerId": "\(client.authPartnerId)"])
-        return result(client)
+        return client
     }
 
-    /// `client.update` → `{clientId, status}`.
-    public func update(_ params: JSONObject, context: CallContext) async throws -> JSONValue {
-        let update = ClientUpdate(request: try ClientUpdateRequest(params: params), rules: rules, context: context)
+    /// `client.update`.
+    package func update(_ request: ClientUpdateRequest, context: CallContext) async throws -> ClientRecord {
+        let update = ClientUpdate(request: request, rules: rules, context: context)
         let client = try await store.write { tx in try update.run(&tx) }
+        onEnqueue()
         logger.info("client updated", metadata: ["clientId": "\(client.clientId)", "status": "\(client.status)"])
-        return result(client)
+        return client
     }
 
-    private func result(_ client: ClientRecord) -> JSONValue {
-        ["clientId": .string(client.clientId), "status": .string(client.status)]
+    /// `client.get`: one indexed query on a read connection; the key comes back public members only.
+    package func client(_ clientId: String) throws -> (client: ClientRecord, policyName: String) {
+        let found = try store.read { connection throws -> (ClientRecord, String)? in
+            guard
+                let row = try connection.queryFirst(
+                    """
+                    SELECT \(ClientRecord.columns), p.name AS policy_name
+                    FROM clients c LEFT JOIN policies p ON p.policy_id = c.policy_id
+                    WHERE c.client_id = ?
+                    """,
+                    [SQLValue(clientId)])
+            else { return nil }
+            return (try ClientRecord(row: row), try row.optionalString("policy_name") ?? "")
+        }
+        guard let found else { throw ClientErrors.clientNotFound }
+        return found
+    }
+
+    /// `client.list`: oldest first, paged by `seq` so pages stay stable while clients are added.
+    package func list(_ query: ClientListQuery) throws -> ClientPage {
+        try store.read { connection in try query.run(on: connection) }
+    }
+
+    /// `policy.derive`: SPEC 4.3 steps 4, 6 and 7 as a dry run.
+    package func derive(_ source: PolicySource) throws -> PolicyDerivation {
+        let document: JSONValue
+        switch source {
+        case .inline(let inline):
+            try PolicyRules.check(inline, type: "Auth")
+            document = .object(inline)
+        case .stored(let policyId):
+            guard let policy = try store.read({ connection in try connection.policy(policyId) }) else {
+                throw ClientErrors.policyNotFound
+            }
+            guard policy.policyType == "Auth" else { throw ClientErrors.policyTypeMismatch }
+            document = policy.policy
+        }
+        return try mappings.mappings.derive(policy: document)
+    }
+}
+
+/// What `policy.derive` derives from: a stored policy, or one given inline.
+package enum PolicySource: Sendable {
+    case stored(policyId: String)
+    case inline(JSONObject)
+
+    /// `{policyId}` or `{policy}`; `policyId` wins when both are given, because a stored policy is
+    /// what `client.create` uses.
+    package init(params: JSONObject) throws(GatewayError) {
+        let reader = ParamReader(params)
+        if params["policyId"] == nil || params["policyId"] == .null, let inline = try reader.optionalObject("policy") {
+            self = .inline(inline)
+        } else {
+            self = .stored(policyId: try reader.string("policyId", size: 1...36))
+        }
     }
 }

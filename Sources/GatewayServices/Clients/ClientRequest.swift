@@ -4,7 +4,7 @@ import GatewayJSON
 ///
 /// Only shape is checked here; whether the key, partner and policy are acceptable depends on
 /// stored state and is decided inside the write transaction.
-struct ClientCreateRequest: Sendable {
+package struct ClientCreateRequest: Sendable {
     var name: String
     var policyId: String
     var publicKey: JSONObject
@@ -15,7 +15,7 @@ struct ClientCreateRequest: Sendable {
     var clientAuthMethods: [String]
     var nameLangMap: JSONObject?
 
-    init(params: JSONObject) throws(GatewayError) {
+    package init(params: JSONObject) throws(GatewayError) {
         let reader = ParamReader(params)
         name = try reader.string("name", size: 1...256)
         policyId = try reader.string("policyId", size: 1...36)
@@ -30,7 +30,7 @@ struct ClientCreateRequest: Sendable {
 }
 
 /// `client.update` params after bean validation, in the order of the method's field list.
-struct ClientUpdateRequest: Sendable {
+package struct ClientUpdateRequest: Sendable {
     var clientId: String
     var clientName: String
     var logoUri: String
@@ -41,7 +41,7 @@ struct ClientUpdateRequest: Sendable {
     var status: String
     var nameLangMap: JSONObject?
 
-    init(params: JSONObject) throws(GatewayError) {
+    package init(params: JSONObject) throws(GatewayError) {
         let reader = ParamReader(params)
         clientId = try reader.string("clientId", size: 1...Int.max)
         clientName = try reader.string("clientName", size: 1...256)

@@ -6,17 +6,17 @@ import GatewayStore
 ///
 /// The key is a secret shared with IDA: only the result of the call that issues or asks for it
 /// and the IDA event carry it. Everything else uses ``keyHash`` (journal) or ``keyHint`` (lists).
-struct LicenseRecord: Sendable, Equatable {
-    var mispId: String
-    var licenseKey: String
-    var status: LicenseStatus
-    var policyId: String?
-    var createdAt: String
+package struct LicenseRecord: Sendable, Equatable {
+    package var mispId: String
+    package var licenseKey: String
+    package var status: LicenseStatus
+    package var policyId: String?
+    package var createdAt: String
     /// When the current key was issued; a key replaced by `license.get` gets a new one.
-    var issuedAt: String
-    var expiresAt: String
-    var expiresAtMilliseconds: Int64
-    var updatedAt: String
+    package var issuedAt: String
+    package var expiresAt: String
+    package var expiresAtMilliseconds: Int64
+    package var updatedAt: String
 
     /// Expired at the instant of expiry, not one millisecond later, so `get` and `validate` agree.
     func isExpired(at nowMilliseconds: Int64) -> Bool {
@@ -24,7 +24,7 @@ struct LicenseRecord: Sendable, Equatable {
     }
 
     /// The last four characters, enough for an operator to tell keys apart without learning them.
-    var keyHint: String {
+    package var keyHint: String {
         String(licenseKey.suffix(4))
     }
 

@@ -5,71 +5,75 @@ import Logging
 /// MISP licenses (SPEC 4.5): PMS's `/misps` endpoints and IDA's license check.
 ///
 /// Mutations run their PMS checks inside the write transaction, so a check and the change it
-/// allows see the same state. Reads (`list`, `validate`) are `nonisolated` and go straight to a
-/// read connection: IDA's hot path never waits for the actor or the writer.
+/// allows see the same state. Reads (`list`, `validate`) go straight to a read connection: IDA's
+/// hot path never waits for the writer.
+///
+/// A struct: the store's single writer orders the mutations; the one shared thing that needs
+/// isolation, eSignet's properties file, belongs to the ``PropertiesExporter`` actor.
 ///
 /// License keys never reach a log line, the journal (hashed), `license.list` (last four
 /// characters) or an error message.
-public actor LicenseService {
+package struct LicenseService: Sendable {
     let store: Store
     let rules: LicenseRules
-    let propertiesFile: String
-    /// Where a caller's `path` for `license.exportProperties` may point.
-    let exportDirectory: ConfinedDirectory
+    let exporter: PropertiesExporter
     let logger: Logger
+    /// Told after each commit that enqueued an IDA event, so delivery starts without waiting for its scan.
+    let onEnqueue: @Sendable () -> Void
 
-    public init(
-        store: Store, rules: LicenseRules, propertiesFile: String, exportDirectory: ConfinedDirectory, logger: Logger
+    package init(
+        store: Store, rules: LicenseRules, propertiesFile: String, exportDirectory: ConfinedDirectory, logger: Logger,
+        onEnqueue: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store
         self.rules = rules
-        self.propertiesFile = propertiesFile
-        self.exportDirectory = exportDirectory
+        self.exporter = PropertiesExporter(propertiesFile: propertiesFile, exportDirectory: exportDirectory)
         self.logger = logger
+        self.onEnqueue = onEnqueue
     }
 
-    /// `license.generate {mispId}` → `{providerId, licenseKey, licenseKeyStatus: "Active", licenseKeyExpiry}`.
-    public func generate(_ params: JSONObject, context: CallContext) async throws -> JSONValue {
-        let mispId = try ParamReader(params).string("mispId", size: 1...36)
+    /// `license.generate`: issues the MISP partner's key.
+    package func generate(mispId: String, context: CallContext) async throws -> LicenseRecord {
         let rules = self.rules
         let license = try await store.write { tx throws in
             try LicenseMutations.generate(&tx, mispId: mispId, rules: rules, context: context)
         }
+        onEnqueue()
         logger.info("license generated", metadata: ["mispId": "\(mispId)", "expiresAt": "\(license.expiresAt)"])
-        return license.issuedResult
+        return license
     }
 
-    /// `license.update {providerId, licenseKey, licenseKeyStatus}`: activates or de-activates a key.
-    public func update(_ params: JSONObject, context: CallContext) async throws -> JSONValue {
-        let reader = ParamReader(params)
-        let mispId = try reader.string("providerId", size: 1...36)
-        let key = try reader.string("licenseKey", size: 1...Int.max)
-        let statusText = try reader.string("licenseKeyStatus", size: 1...Int.max)
-        guard let status = LicenseStatus(requestValue: statusText) else { throw LicenseErrors.badStatus }
+    /// `license.update`: activates or de-activates a key.
+    package func update(_ request: LicenseStatusChange, context: CallContext) async throws -> LicenseRecord {
         let license = try await store.write { tx throws in
-            try LicenseMutations.update(&tx, mispId: mispId, key: key, status: status, context: context)
+            try LicenseMutations.update(
+                &tx, mispId: request.mispId, key: request.licenseKey, status: request.status, context: context)
         }
-        logger.info("license status set", metadata: ["mispId": "\(mispId)", "status": "\(status.rawValue)"])
-        return license.updateResult
+        onEnqueue()
+        logger.info(
+            "license status set", metadata: ["mispId": "\(request.mispId)", "status": "\(request.status.rawValue)"])
+        return license
     }
 
-    /// `license.get {mispId}`: the partner's current key, replaced first if it has expired.
-    public func get(_ params: JSONObject, context: CallContext) async throws -> JSONValue {
-        let mispId = try ParamReader(params).string("mispId", size: 1...36)
-        return try await currentLicense(mispId, method: "license.get", context: context).issuedResult
+    /// `license.get`: the partner's current key, replaced first if it has expired.
+    package func get(mispId: String, context: CallContext) async throws -> LicenseRecord {
+        try await currentLicense(mispId, method: "license.get", context: context)
     }
 
-    /// `license.list {}`: every license, oldest first, keys shown only as `keyHint`.
-    public nonisolated func list(_ params: JSONObject) throws -> JSONValue {
-        let licenses = try store.read { connection in
-            try connection.query(LicenseRecord.allSQL).map { row throws(StoreError) in try LicenseRecord(row: row) }
+    /// `license.list`: a page of licenses, oldest first (keys are shown only as `keyHint`).
+    package func list(_ page: PageRequest) throws -> (licenses: [LicenseRecord], nextCursor: String?) {
+        let rows = try store.read { connection in
+            try connection.query(
+                "SELECT seq, \(LicenseRecord.columns) FROM licenses WHERE seq > ? ORDER BY seq LIMIT ?",
+                [SQLValue(page.afterSeq), SQLValue(page.limit + 1)])
         }
-        return ["licenses": .array(licenses.map(\.listEntry))]
+        let licenses = try rows.prefix(page.limit).map { row throws(StoreError) in try LicenseRecord(row: row) }
+        let next = rows.count > page.limit ? try rows[page.limit - 1].int("seq") : nil
+        return (licenses, next.map { String($0) })
     }
 
-    /// `license.validate {licenseKey}`: IDA's check; an unknown key is an answer, not an error.
-    public nonisolated func validate(_ params: JSONObject) throws -> JSONValue {
-        let key = try ParamReader(params).string("licenseKey", size: 1...Int.max)
+    /// `license.validate`: IDA's check; an unknown key is an answer, not an error.
+    package func validate(key: String) throws -> LicenseVerdict {
         let now = Timestamp.nowMilliseconds()
         return try store.read { connection in try LicenseValidation.validate(key: key, on: connection, now: now) }
     }
@@ -88,8 +92,46 @@ public actor LicenseService {
         let renewed = try await store.write { tx throws in
             try LicenseMutations.renewIfExpired(&tx, mispId: mispId, rules: rules, method: method, context: context)
         }
+        onEnqueue()
         logger.info(
             "expired license key replaced", metadata: ["mispId": "\(mispId)", "expiresAt": "\(renewed.expiresAt)"])
         return renewed
+    }
+}
+
+/// `license.update` params: which key of which partner, and its new status.
+package struct LicenseStatusChange: Sendable {
+    package var mispId: String
+    package var licenseKey: String
+    package var status: LicenseStatus
+
+    package init(params: JSONObject) throws(GatewayError) {
+        let reader = ParamReader(params)
+        mispId = try reader.string("providerId", size: 1...36)
+        licenseKey = try reader.string("licenseKey", size: 1...Int.max)
+        guard let status = LicenseStatus(requestValue: try reader.string("licenseKeyStatus", size: 1...Int.max)) else {
+            throw LicenseErrors.badStatus
+        }
+        self.status = status
+    }
+}
+
+/// `{limit?, cursor?}` for lists paged by `seq` (the cursor is the last row's seq as text).
+package struct PageRequest: Sendable {
+    package var limit: Int
+    package var afterSeq: Int
+
+    package init(params: JSONObject, defaultLimit: Int, maxLimit: Int) throws(GatewayError) {
+        let reader = ParamReader(params)
+        limit = try reader.optionalInt("limit", range: 1...maxLimit) ?? defaultLimit
+        let cursor = try reader.optionalString("cursor")
+        guard let cursor else {
+            afterSeq = 0
+            return
+        }
+        guard !cursor.isEmpty, cursor.utf8.allSatisfy({ (48...57).contains($0) }), let seq = Int(cursor) else {
+            throw .invalidParameter("cursor", "must be a cursor returned by this method")
+        }
+        afterSeq = seq
     }
 }

@@ -2,7 +2,7 @@
 ///
 /// PMS accepts `Active`/`De-active` in any case, answers `license.update` in lower case (which is
 /// also how the row stores it) and tells IDA `ACTIVE`/`NOT_ACTIVE` in its events.
-enum LicenseStatus: String, Sendable {
+package enum LicenseStatus: String, Sendable {
     case active = "active"
     case deActive = "de-active"
 

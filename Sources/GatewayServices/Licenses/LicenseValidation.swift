@@ -12,25 +12,16 @@ enum LicenseValidation {
     static let inactiveKey = "IDA-MPA-017"
 
     /// Runs on a read connection: one indexed lookup by key, plus the policy row for a valid key.
-    static func validate(key: String, on connection: ReadConnection, now: Int64) throws -> JSONValue {
+    static func validate(key: String, on connection: ReadConnection, now: Int64) throws -> LicenseVerdict {
         // A key is `[0-9a-zA-Z]`: one with a NUL is nobody's, whatever a C string would make of it.
         guard !key.utf8.contains(0), let license = try connection.license(key: key) else {
-            return ["valid": false, "errorCode": .string(unknownKey)]
+            return LicenseVerdict(license: nil, errorCode: unknownKey, policy: nil)
         }
         if let failure = failureCode(license, now: now) {
-            return [
-                "valid": false, "mispId": .string(license.mispId), "status": .string(license.status.rawValue),
-                "expiresAt": .string(license.expiresAt), "errorCode": .string(failure),
-            ]
+            return LicenseVerdict(license: license, errorCode: failure, policy: nil)
         }
-        var result = JSONObject([
-            ("valid", true), ("mispId", .string(license.mispId)), ("status", .string(license.status.rawValue)),
-            ("expiresAt", .string(license.expiresAt)),
-        ])
-        if let policyId = license.policyId, let policy = try connection.policy(policyId) {
-            result["policy"] = policy.policy
-        }
-        return .object(result)
+        let policy = try license.policyId.flatMap { id throws(StoreError) in try connection.policy(id) }
+        return LicenseVerdict(license: license, errorCode: nil, policy: policy?.policy)
     }
 
     static func failureCode(_ license: LicenseRecord, now: Int64) -> String? {
@@ -38,4 +29,16 @@ enum LicenseValidation {
         if license.isExpired(at: now) { return expiredKey }
         return nil
     }
+}
+
+/// IDA's answer for a key: valid, or why not; the license it found, if any, and its policy's flags.
+package struct LicenseVerdict: Sendable {
+    /// The license the key belongs to; nil for an unknown key.
+    package var license: LicenseRecord?
+    /// IDA's code when the key does not validate.
+    package var errorCode: String?
+    /// The MISP policy document, for a valid key.
+    package var policy: JSONValue?
+
+    package var isValid: Bool { errorCode == nil }
 }

@@ -2,12 +2,12 @@ import GatewayJSON
 import GatewayStore
 
 /// A partner as PMS pushes it (SPEC 4.2 `partner.put`).
-struct PartnerRecord: Sendable, Equatable {
-    var partnerId: String
-    var partnerType: String
-    var name: String
-    var status: String
-    var certificateData: String?
+package struct PartnerRecord: Sendable, Equatable {
+    package var partnerId: String
+    package var partnerType: String
+    package var name: String
+    package var status: String
+    package var certificateData: String?
 
     init(partnerId: String, partnerType: String, name: String, status: String, certificateData: String?) {
         self.partnerId = partnerId
@@ -18,7 +18,7 @@ struct PartnerRecord: Sendable, Equatable {
     }
 
     /// Reads `partner.put` params in the order of the method's fields.
-    init(params: JSONObject) throws(GatewayError) {
+    package init(params: JSONObject) throws(GatewayError) {
         let reader = ParamReader(params)
         partnerId = try reader.string("partnerId", size: 1...36)
         partnerType = try reader.string("partnerType", size: 1...36)
@@ -37,7 +37,8 @@ struct PartnerRecord: Sendable, Equatable {
 
     var isActive: Bool { status == "ACTIVE" }
 
-    var json: JSONValue {
+    /// `partner.get`'s result, and the journal's `change` for `partner.put`.
+    package var json: JSONValue {
         [
             "partnerId": .string(partnerId), "partnerType": .string(partnerType), "name": .string(name),
             "status": .string(status), "certificateData": JSONValue(certificateData),

@@ -6,17 +6,20 @@ import Logging
 ///
 /// Upserts are idempotent: a put identical to what is stored changes nothing and journals
 /// nothing, so PMS can replay its records safely. Reads go straight to a read connection.
-public actor PartnerRegistry {
+///
+/// A struct, not an actor: it keeps no state of its own; the store's single writer orders the
+/// puts, and each put's check and change share one transaction.
+package struct PartnerRegistry: Sendable {
     let store: Store
     let logger: Logger
 
-    public init(store: Store, logger: Logger) {
+    package init(store: Store, logger: Logger) {
         self.store = store
         self.logger = logger
     }
 
-    public func putPartner(_ params: JSONObject, context: CallContext) async throws -> JSONValue {
-        let partner = try PartnerRecord(params: params)
+    /// `partner.put`.
+    package func put(_ partner: PartnerRecord, context: CallContext) async throws -> PartnerRecord {
         try await store.write { tx throws in
             guard try tx.partner(partner.partnerId) != partner else { return }
             let now = Timestamp.now()
@@ -34,19 +37,19 @@ public actor PartnerRegistry {
             )
             try tx.journal(context.draft("partner.put", "partner", partner.partnerId, change: partner.json))
         }
-        return ["partnerId": .string(partner.partnerId), "status": .string(partner.status)]
+        return partner
     }
 
-    public nonisolated func getPartner(_ params: JSONObject) throws -> JSONValue {
-        let partnerId = try ParamReader(params).string("partnerId", size: 1...36)
+    /// `partner.get`.
+    package func partner(_ partnerId: String) throws -> PartnerRecord {
         guard let partner = try store.read({ connection in try connection.partner(partnerId) }) else {
             throw GatewayError.notFound("partner \(partnerId)")
         }
-        return partner.json
+        return partner
     }
 
-    public func putPolicy(_ params: JSONObject, context: CallContext) async throws -> JSONValue {
-        let policy = try PolicyRecord(params: params)
+    /// `policy.put`.
+    package func put(_ policy: PolicyRecord, context: CallContext) async throws -> PolicyRecord {
         try await store.write { tx throws in
             guard try tx.policy(policy.policyId) != policy else { return }
             let now = Timestamp.now()
@@ -66,47 +69,67 @@ public actor PartnerRegistry {
             )
             try tx.journal(context.draft("policy.put", "policy", policy.policyId, change: policy.json))
         }
-        return ["policyId": .string(policy.policyId), "status": .string(policy.status)]
+        return policy
     }
 
-    public nonisolated func getPolicy(_ params: JSONObject) throws -> JSONValue {
-        let policyId = try ParamReader(params).string("policyId", size: 1...36)
+    /// `policy.get`.
+    package func policy(_ policyId: String) throws -> PolicyRecord {
         guard let policy = try store.read({ connection in try connection.policy(policyId) }) else {
             throw GatewayError.notFound("policy \(policyId)")
         }
-        return policy.json
+        return policy
     }
 
     /// `partner.mapPolicy`: records PMS's partner–policy mapping and its approval status.
-    public func mapPolicy(_ params: JSONObject, context: CallContext) async throws -> JSONValue {
-        let reader = ParamReader(params)
-        let partnerId = try reader.string("partnerId", size: 1...36)
-        let policyId = try reader.string("policyId", size: 1...36)
-        let status = try reader.oneOf("status", ["approved", "InProgress", "rejected"], caseInsensitive: true)
+    package func map(_ mapping: PolicyMapping, context: CallContext) async throws -> PolicyMapping {
         try await store.write { tx throws in
-            guard try tx.partner(partnerId) != nil else { throw GatewayError.notFound("partner \(partnerId)") }
-            guard try tx.policy(policyId) != nil else { throw GatewayError.notFound("policy \(policyId)") }
-            let existing = try tx.query(
-                "SELECT status FROM partner_policies WHERE partner_id = ? AND policy_id = ?",
-                [SQLValue(partnerId), SQLValue(policyId)]
-            )
-            if let row = existing.first, try row.string(0) == status { return }
-            let now = Timestamp.now()
+            guard try tx.partner(mapping.partnerId) != nil else {
+                throw GatewayError.notFound("partner \(mapping.partnerId)")
+            }
+            guard try tx.policy(mapping.policyId) != nil else {
+                throw GatewayError.notFound("policy \(mapping.policyId)")
+            }
+            if try tx.partnerPolicyStatus(partnerId: mapping.partnerId, policyId: mapping.policyId) == mapping.status {
+                return
+            }
             try tx.execute(
                 """
                 INSERT INTO partner_policies (partner_id, policy_id, status, created_at, updated_at)
                 VALUES (?1, ?2, ?3, ?4, ?4)
                 ON CONFLICT (partner_id, policy_id) DO UPDATE SET status = ?3, updated_at = ?4
                 """,
-                [SQLValue(partnerId), SQLValue(policyId), SQLValue(status), SQLValue(now)]
+                [
+                    SQLValue(mapping.partnerId), SQLValue(mapping.policyId), SQLValue(mapping.status),
+                    SQLValue(Timestamp.now()),
+                ]
             )
-            let change: JSONValue = [
-                "partnerId": .string(partnerId), "policyId": .string(policyId), "status": .string(status),
-            ]
             try tx.journal(
-                context.draft("partner.mapPolicy", "partnerPolicy", "\(partnerId)/\(policyId)", change: change))
+                context.draft(
+                    "partner.mapPolicy", "partnerPolicy", "\(mapping.partnerId)/\(mapping.policyId)",
+                    change: mapping.json))
         }
-        return ["partnerId": .string(partnerId), "policyId": .string(policyId), "status": .string(status)]
+        return mapping
+    }
+}
+
+/// PMS's approval of a partner for a policy (`partner.mapPolicy`).
+package struct PolicyMapping: Sendable, Equatable {
+    package var partnerId: String
+    package var policyId: String
+    /// `approved`, `InProgress` or `rejected`, as PMS spells them whatever case was sent.
+    package var status: String
+
+    /// Reads `partner.mapPolicy` params in the order of the method's fields.
+    package init(params: JSONObject) throws(GatewayError) {
+        let reader = ParamReader(params)
+        partnerId = try reader.string("partnerId", size: 1...36)
+        policyId = try reader.string("policyId", size: 1...36)
+        status = try reader.oneOf("status", ["approved", "InProgress", "rejected"], caseInsensitive: true)
+    }
+
+    /// The result, and the journal's `change`.
+    package var json: JSONValue {
+        ["partnerId": .string(partnerId), "policyId": .string(policyId), "status": .string(status)]
     }
 }
 

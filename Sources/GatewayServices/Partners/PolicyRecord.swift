@@ -2,18 +2,18 @@ import GatewayJSON
 import GatewayStore
 
 /// A policy as PMS pushes it (SPEC 4.2 `policy.put`).
-struct PolicyRecord: Sendable, Equatable {
-    var policyId: String
-    var policyType: String
-    var name: String
-    var description: String?
-    var status: String
-    var validFrom: String?
-    var validTo: String?
-    var policy: JSONValue
+package struct PolicyRecord: Sendable, Equatable {
+    package var policyId: String
+    package var policyType: String
+    package var name: String
+    package var description: String?
+    package var status: String
+    package var validFrom: String?
+    package var validTo: String?
+    package var policy: JSONValue
 
     /// Reads `policy.put` params in the order of the method's fields.
-    init(params: JSONObject) throws(GatewayError) {
+    package init(params: JSONObject) throws(GatewayError) {
         let reader = ParamReader(params)
         policyId = try reader.string("policyId", size: 1...36)
         policyType = try reader.string("policyType", size: 1...36)
@@ -38,7 +38,8 @@ struct PolicyRecord: Sendable, Equatable {
         policy = (try? JSONValue.parse(try row.string("policy"))) ?? .null
     }
 
-    var json: JSONValue {
+    /// `policy.get`'s result, and the journal's `change` for `policy.put`.
+    package var json: JSONValue {
         [
             "policyId": .string(policyId), "policyType": .string(policyType), "name": .string(name),
             "description": JSONValue(description), "status": .string(status), "validFrom": JSONValue(validFrom),

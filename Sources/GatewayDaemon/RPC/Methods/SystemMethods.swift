@@ -1,0 +1,66 @@
+import GatewayJSON
+import GatewayServices
+import GatewayStore
+import JSONRPC
+
+/// `system.health`, `system.backup` and `rpc.discover` (SPEC 4.1).
+enum SystemHealthMethod: RPCMethod {
+    typealias Params = Void
+    static let name = "system.health"
+    static let summary = "Liveness and counts; always allowed."
+    static let result = [
+        "status", "version", "uptimeSeconds", "journalHead", "clients", "licenses", "outboxPending", "outboxFailed",
+    ]
+
+    struct Report: Sendable {
+        var version: String
+        var uptimeSeconds: Int
+        var counts: StoreCounts
+    }
+
+    static func encode(_ report: Report) -> JSONValue {
+        [
+            "status": "ok", "version": .string(report.version), "uptimeSeconds": JSONValue(report.uptimeSeconds),
+            "journalHead": JSONValue(report.counts.journalHead), "clients": JSONValue(report.counts.clients),
+            "licenses": JSONValue(report.counts.licenses), "outboxPending": JSONValue(report.counts.outboxPending),
+            "outboxFailed": JSONValue(report.counts.outboxFailed),
+        ]
+    }
+}
+
+enum SystemBackupMethod: RPCMethod {
+    static let name = "system.backup"
+    static let summary = "A consistent online copy of the database (SQLite backup API) in the backup directory."
+    static let params: [ParamDescriptor] = [.string("path")]
+    static let result = ["path", "bytes", "journalHead"]
+    static func decode(_ params: JSONObject) throws -> String { try ParamReader(params).string("path", size: 1...4096) }
+    static func encode(_ backup: BackupService.Backup) -> JSONValue {
+        ["path": .string(backup.path), "bytes": JSONValue(backup.bytes), "journalHead": JSONValue(backup.journalHead)]
+    }
+}
+
+enum DiscoverMethod: RPCMethod {
+    typealias Params = Void
+    static let name = "rpc.discover"
+    static let summary = "This OpenRPC document."
+    static let result = ["openrpc", "info", "methods"]
+    static func encode(_ document: JSONValue) -> JSONValue { document }
+}
+
+extension MethodTable<RPCContext> {
+    mutating func registerSystemMethods(
+        store: Store, backups: BackupService, version: String, startedAt: ContinuousClock.Instant,
+        document: @escaping @Sendable () -> JSONValue
+    ) {
+        register(
+            MethodDescriptor(
+                SystemHealthMethod.self,
+                immediate: { _, _ in
+                    SystemHealthMethod.Report(
+                        version: version, uptimeSeconds: Int((ContinuousClock.now - startedAt).components.seconds),
+                        counts: try store.read { connection in try connection.counts() })
+                }))
+        register(MethodDescriptor(SystemBackupMethod.self) { path, _ in try await backups.backup(to: path) })
+        register(MethodDescriptor(DiscoverMethod.self, immediate: { _, _ in document() }))
+    }
+}
