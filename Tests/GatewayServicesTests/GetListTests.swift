@@ -1,7 +1,8 @@
 import GatewayJSON
-import GatewayServices
 import GatewayStore
 import Testing
+
+@testable import GatewayServices
 
 @Suite struct GetTests {
     @Test func getReturnsPublicMembersOnly() async throws {
@@ -127,6 +128,26 @@ import Testing
             let error = caughtError { _ = try env.registry.list(params) }
             #expect(error?.errorCode == "PMS_COR_001")
             #expect(error?.message == message)
+        }
+    }
+}
+
+/// Migration 4: `client.get` is served from each client's stored view, and the migration builds
+/// the same view from the columns for clients written before it.
+@Suite struct ClientViewMigrationTests {
+    @Test func viewsBuiltBySQLMatchTheOnesWrittenBySwift() async throws {
+        try await TestEnvironment.with { env throws in
+            let plain = try await env.create(TestEnvironment.createParams(TestKeys.p256[0]))
+            var named = TestEnvironment.createParams(TestKeys.p256[1], name: "Named portal")
+            named["clientNameLangMap"] = ["eng": "Named portal", "fra": "Portail nommé"]
+            let withNames = try await env.create(named)
+            let before = try [plain, withNames].map { try env.registry.get(["clientId": .string($0)]) }
+            #expect(before[1]["clientNameLangMap"]?["fra"] == "Portail nommé")
+            try await env.sql("UPDATE clients SET view = NULL")
+            try await env.sql(DomainMigrations.fillClientViews)
+            let after = try [plain, withNames].map { try env.registry.get(["clientId": .string($0)]) }
+            #expect(after == before)
+            #expect(after.map { $0.serialized() } == before.map { $0.serialized() }, "same members in the same order")
         }
     }
 }

@@ -29,14 +29,14 @@ extension ClientRecord {
         updatedAt = try row.string("updated_at")
     }
 
-    /// Bindings for `?1…?15` in column order (without `seq`, which SQLite assigns).
+    /// Bindings for `?1…?16` in column order (without `seq`, which SQLite assigns), the view last.
     var bindings: [SQLValue] {
         [
             SQLValue(clientId), SQLValue(name), SQLValue(nameLangMap.map { JSONValue.object($0).canonicalText() }),
             SQLValue(policyId), SQLValue(authPartnerId), SQLValue(logoUri), Self.text(redirectUris),
             SQLValue(JSONValue.object(publicKey).canonicalText()), Self.text(claims), Self.text(acrValues),
             SQLValue(status), Self.text(grantTypes), Self.text(clientAuthMethods), SQLValue(createdAt),
-            SQLValue(updatedAt),
+            SQLValue(updatedAt), SQLValue(JSONValue.object(view).serialized()),
         ]
     }
 
@@ -73,8 +73,8 @@ extension WriteTransaction {
         try execute(
             """
             INSERT INTO clients (client_id, name, name_lang_map, policy_id, auth_partner_id, logo_uri, redirect_uris,
-                public_key, claims, acr_values, status, grant_types, client_auth_methods, created_at, updated_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                public_key, claims, acr_values, status, grant_types, client_auth_methods, created_at, updated_at, view)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
             """,
             client.bindings
         )
@@ -85,7 +85,7 @@ extension WriteTransaction {
         try execute(
             """
             UPDATE clients SET name = ?2, name_lang_map = ?3, logo_uri = ?6, redirect_uris = ?7, status = ?11,
-                grant_types = ?12, client_auth_methods = ?13, updated_at = ?15
+                grant_types = ?12, client_auth_methods = ?13, updated_at = ?15, view = ?16
             WHERE client_id = ?1
             """,
             client.bindings

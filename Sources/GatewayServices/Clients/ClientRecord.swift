@@ -36,16 +36,21 @@ package struct ClientRecord: Sendable, Equatable {
         return .object(object)
     }
 
-    /// The `client.get` result (SPEC 4.3), fields in the spec's order; `publicKey` public members only.
-    package func getResult(policyName: String) -> JSONValue {
+    /// The `client.get` answer (SPEC 4.3) without the joined `policyName`, fields in the spec's
+    /// order, `publicKey` public members only: what the `view` column stores. The key and the
+    /// name map appear as their columns store them (canonical JSON), whatever order they came in.
+    var view: JSONObject {
         var object = JSONObject()
         object["clientId"] = .string(clientId)
         object["name"] = .string(name)
-        if let nameLangMap { object["clientNameLangMap"] = .object(nameLangMap) }
+        if let nameLangMap { object["clientNameLangMap"] = Self.canonical(nameLangMap) }
         object["policyId"] = .string(policyId)
-        object["policyName"] = .string(policyName)
-        appendState(to: &object, publicKey: .object(publicKey))
-        return .object(object)
+        appendState(to: &object, publicKey: Self.canonical(publicKey))
+        return object
+    }
+
+    private static func canonical(_ object: JSONObject) -> JSONValue {
+        (try? JSONValue.parse(JSONValue.object(object).canonicalBytes())) ?? .object(object)
     }
 
     private func appendState(to object: inout JSONObject, publicKey: JSONValue) {

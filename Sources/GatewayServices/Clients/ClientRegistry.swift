@@ -53,19 +53,22 @@ package struct ClientRegistry: Sendable {
         return client
     }
 
-    /// `client.get`: one indexed query on a read connection; the key comes back public members only.
-    package func client(_ clientId: String) throws -> (client: ClientRecord, policyName: String) {
-        let found = try store.read { connection throws -> (ClientRecord, String)? in
+    /// `client.get`: one indexed query on a read connection and one stored document; the key
+    /// comes back public members only.
+    package func client(_ clientId: String) throws -> ClientView {
+        let found = try store.read { connection throws -> ClientView? in
             guard
                 let row = try connection.queryFirst(
                     """
-                    SELECT \(ClientRecord.columns), p.name AS policy_name
-                    FROM clients c LEFT JOIN policies p ON p.policy_id = c.policy_id
+                    SELECT c.view, p.name FROM clients c LEFT JOIN policies p ON p.policy_id = c.policy_id
                     WHERE c.client_id = ?
                     """,
                     [SQLValue(clientId)])
             else { return nil }
-            return (try ClientRecord(row: row), try row.optionalString("policy_name") ?? "")
+            guard case .object(let view)? = try? JSONValue.parse(try row.string(0)) else {
+                throw StoreError(.corrupt, "clients.view of \(clientId) is not a JSON object")
+            }
+            return ClientView(stored: view, policyName: try row.optionalString(1) ?? "")
         }
         guard let found else { throw ClientErrors.clientNotFound }
         return found
@@ -108,5 +111,22 @@ package enum PolicySource: Sendable {
         } else {
             self = .stored(policyId: try reader.string("policyId", size: 1...36))
         }
+    }
+}
+
+/// A client as `client.get` shows it: the stored answer, and the name of its policy now.
+package struct ClientView: Sendable {
+    /// The client's `view` column.
+    let stored: JSONObject
+    let policyName: String
+
+    /// SPEC 4.3's member order: `policyName` right after `policyId`.
+    package var json: JSONValue {
+        var object = JSONObject()
+        for (key, value) in stored {
+            object[key] = value
+            if key == "policyId" { object["policyName"] = .string(policyName) }
+        }
+        return .object(object)
     }
 }

@@ -5,7 +5,8 @@ import GatewayStore
 /// JSON-valued columns hold canonical JSON text. Clients and licenses carry an integer `seq`
 /// so lists page with a stable cursor in creation order.
 public enum DomainMigrations {
-    public static let all: [Migration] = Migration.schema(domain: tables)
+    public static let all: [Migration] =
+        Migration.schema(domain: tables) + [Migration(version: 4, sql: clientViews)]
 
     static let tables = """
         CREATE TABLE partners (
@@ -69,5 +70,26 @@ public enum DomainMigrations {
             expires_at_ms INTEGER NOT NULL,
             updated_at    TEXT NOT NULL
         );
+        """
+
+    /// Version 4: each client keeps its `client.get` answer (without the joined `policyName`) as
+    /// JSON text, written with every insert and update, so eSignet's hot path parses one document
+    /// instead of rebuilding it from seven JSON columns. Rows written before get theirs here.
+    static let clientViews = "ALTER TABLE clients ADD COLUMN view TEXT;\n" + fillClientViews
+
+    static let fillClientViews = """
+        UPDATE clients SET view = CASE WHEN name_lang_map IS NULL
+            THEN json_object('clientId', client_id, 'name', name, 'policyId', policy_id,
+                'authPartnerId', auth_partner_id, 'logoUri', logo_uri, 'redirectUris', json(redirect_uris),
+                'publicKey', json(public_key), 'claims', json(claims), 'acrValues', json(acr_values),
+                'status', status, 'grantTypes', json(grant_types), 'clientAuthMethods', json(client_auth_methods),
+                'createdAt', created_at, 'updatedAt', updated_at)
+            ELSE json_object('clientId', client_id, 'name', name, 'clientNameLangMap', json(name_lang_map),
+                'policyId', policy_id,
+                'authPartnerId', auth_partner_id, 'logoUri', logo_uri, 'redirectUris', json(redirect_uris),
+                'publicKey', json(public_key), 'claims', json(claims), 'acrValues', json(acr_values),
+                'status', status, 'grantTypes', json(grant_types), 'clientAuthMethods', json(client_auth_methods),
+                'createdAt', created_at, 'updatedAt', updated_at)
+            END;
         """
 }

@@ -45,9 +45,7 @@ enum ClientGetMethod: RPCMethod {
     static func decode(_ params: JSONObject) throws -> String {
         try ParamReader(params).string("clientId", size: 1...Int.max)
     }
-    static func encode(_ found: (client: ClientRecord, policyName: String)) -> JSONValue {
-        found.client.getResult(policyName: found.policyName)
-    }
+    static func encode(_ view: ClientView) -> JSONValue { view.json }
 }
 
 enum ClientListMethod: RPCMethod {
