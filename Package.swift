@@ -26,6 +26,7 @@ let package = Package(
         // The config file is parsed by our own JSON reader and handed over as an in-memory provider.
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: []),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // C shims: the few system declarations Swift cannot import directly.
@@ -73,6 +74,7 @@ let package = Package(
             dependencies: [
                 "GatewayJSON", "GatewayCrypto", "GatewayStore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict
         ),
@@ -102,6 +104,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict
         ),
@@ -130,6 +133,7 @@ let package = Package(
             dependencies: [
                 "GatewayServices", "GatewayStore", "GatewayJSON", "GatewayCrypto", "GatewayDaemon", "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: testing
         ),

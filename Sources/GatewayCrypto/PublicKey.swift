@@ -39,11 +39,21 @@ public struct PublicKey: Sendable, Equatable {
     /// PMS hashes the base64 text, not the bytes; reproducing that detail is what keeps ids stable
     /// across the migration from PMS.
     static func clientId(hashing keyBytes: [UInt8]) -> String {
-        Base64.encodeURL(SHA256.hash(Array(Base64.encode(keyBytes).utf8)))
+        Base64.encodeURL(SHA256Digest.hash(Array(Base64.encode(keyBytes).utf8)))
     }
 
     /// The public JWK as name/value pairs, for callers that serialise it as an object.
     public var publicJWK: [String: String] {
         Dictionary(publicMembers.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
+}
+
+/// Why a JWK was refused, split the way the spec splits its error codes.
+public enum PublicKeyError: Error, Equatable, Sendable {
+    /// `PMS_ESI_007` "Failed to process the Public Key": the JWK could not be read at all (`kty`
+    /// missing or not a string; a member its `kty` requires missing, not a string or not base64url).
+    case unprocessable
+    /// `invalid_public_key`: the JWK was readable but is not an acceptable public key. The reason
+    /// is for operators and never contains key material.
+    case invalid(String)
 }

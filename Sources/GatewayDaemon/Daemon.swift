@@ -48,7 +48,7 @@ public enum Daemon {
         }
         let store = try openStore(configuration, logger: logger)
         defer { store.close() }
-        let services = makeServices(configuration, store: store, mappings: MappingsHolder(mappings), logger: logger)
+        let services = makeServices(configuration, store: store, mappings: CurrentMappings(mappings), logger: logger)
         // Signals are trapped before the socket exists: a SIGTERM or SIGHUP that arrives as soon as
         // the first call is answered must stop or reload the daemon, not kill it.
         let stopSignals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
@@ -84,7 +84,7 @@ public enum Daemon {
     }
 
     private static func makeServices(
-        _ configuration: GatewayConfiguration, store: Store, mappings: MappingsHolder, logger: Logger
+        _ configuration: GatewayConfiguration, store: Store, mappings: CurrentMappings, logger: Logger
     ) -> GatewayServiceSet {
         let delivery = OutboxDeliverer(
             store: store,
@@ -198,7 +198,7 @@ public enum Daemon {
 
     private static func processor(
         _ services: GatewayServiceSet, configuration: GatewayConfiguration, logger: Logger
-    ) -> RPCProcessor<RPCContext> {
+    ) -> RPCProcessor<CallContext> {
         let access = AccessPolicy(rules: configuration.accessRules)
         let errors = ErrorMapping(logger: logger)
         return RPCProcessor(
@@ -218,6 +218,36 @@ extension StoreError {
         switch code {
         case .newerSchema, .corrupt: true
         default: false
+        }
+    }
+}
+
+/// The command line (SPEC 1): where the config is, and what overrides it.
+public struct DaemonOptions: Sendable {
+    public var configPath: String
+    public var socketPath: String?
+    public var databasePath: String?
+    public var logLevel: String?
+
+    public init(configPath: String, socketPath: String?, databasePath: String?, logLevel: String?) {
+        self.configPath = configPath
+        self.socketPath = socketPath
+        self.databasePath = databasePath
+        self.logLevel = logLevel
+    }
+}
+
+/// Creates the directories the socket and database live in, so `make run` works from a clean clone.
+///
+/// They get 0750 whatever the umask (the daemon's is 0077): the socket's group must be able to
+/// reach the socket, whose own mode is the access barrier.
+enum Directories {
+    static func create(parentOf path: String) {
+        let components = path.split(separator: "/").dropLast()
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in components {
+            prefix += "/\(component)"
+            if mkdir(prefix, 0o750) == 0 { _ = chmod(prefix, 0o750) }
         }
     }
 }

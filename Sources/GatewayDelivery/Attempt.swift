@@ -17,10 +17,77 @@ struct Attempt: Sendable {
                 result = .failed(error, retryAt: nil)
             } else {
                 let backoff = Backoff(initial: configuration.initialBackoff, maximum: configuration.maxBackoff)
-                let due = Timestamp.nowMilliseconds() + backoff.delay(afterFailures: failures).milliseconds
+                let due = UTCTimestamp.nowMilliseconds() + backoff.delay(afterFailures: failures).milliseconds
                 result = .failed(error, retryAt: due)
             }
         }
-        return DeliveryOutcome(row: row, result: result, finishedAt: Timestamp.now())
+        return DeliveryOutcome(row: row, result: result, finishedAt: UTCTimestamp.now())
     }
+}
+
+/// What became of one attempt, waiting to be written back.
+struct DeliveryOutcome: Sendable {
+    enum Result: Sendable {
+        case delivered
+        /// `retryAt` is nil when the row has used up its attempts and becomes `failed`.
+        case failed(DeliveryFailure, retryAt: Int64?)
+    }
+
+    var row: OutboxRow
+    var result: Result
+    var finishedAt: String
+}
+
+extension WriteTransaction {
+    /// Writes a batch of outcomes in one transaction (the deliverer's bookkeeping).
+    ///
+    /// Not journalled: the journal records state mutations made by callers, and a delivery is
+    /// not one — it is the side effect of an entry already journalled, and journalling every
+    /// attempt would grow the hash chain by two entries per create. `outbox.retry`, an operator's
+    /// decision, is journalled.
+    ///
+    /// `status = 'pending'` in every WHERE makes a stale outcome harmless: a row an operator
+    /// changed meanwhile is left as the operator left it.
+    func record(_ outcomes: [DeliveryOutcome]) throws(StoreError) {
+        for outcome in outcomes {
+            switch outcome.result {
+            case .delivered:
+                try execute(
+                    """
+                    UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?,
+                                      next_attempt_ms = NULL
+                    WHERE seq = ? AND status = 'pending'
+                    """,
+                    [.text(outcome.finishedAt), SQLValue(outcome.row.seq)])
+            case .failed(let failure, let retryAt):
+                try execute(
+                    """
+                    UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_ms = ?
+                    WHERE seq = ? AND status = 'pending'
+                    """,
+                    [
+                        .text(retryAt == nil ? "failed" : "pending"), .text(failure.message),
+                        retryAt.map(SQLValue.integer) ?? .null,
+                        SQLValue(outcome.row.seq),
+                    ])
+            }
+        }
+    }
+}
+
+/// Why one delivery attempt failed, in words fit for `outbox.last_error` and a log line.
+///
+/// Built only from what is safe to show: the HTTP status, the receiver's error codes, a transport
+/// error's description. Never from the body we sent: IDA's MISP events carry license keys.
+struct DeliveryFailure: Error, Sendable, CustomStringConvertible {
+    var message: String
+    /// True when retrying cannot help (a malformed row): the row becomes `failed` at once.
+    var permanent = false
+
+    init(_ message: String) {
+        // Keeps the column and the log line short whatever a receiver sends back.
+        self.message = message.count > 500 ? String(message.prefix(500)) + "…" : message
+    }
+
+    var description: String { message }
 }

@@ -65,7 +65,7 @@ struct HTTPDelivery: Sendable {
             let token = try configuration.esignetBearerTokenFile.map { (path) throws(DeliveryFailure) in
                 try BearerToken.load(path: path)
             }
-            return try DeliveryRequest.esignet(message, baseURL: baseURL, bearerToken: token, now: Timestamp.now())
+            return try DeliveryRequest.esignet(message, baseURL: baseURL, bearerToken: token, now: UTCTimestamp.now())
         case .ida:
             guard let hubURL = configuration.idaWebsubHubURL else { throw DeliveryFailure("ida.websubHubURL is null") }
             return DeliveryRequest.ida(message, eventId: row.messageId, occurredAt: row.createdAt, hubURL: hubURL)

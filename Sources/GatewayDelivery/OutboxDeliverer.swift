@@ -129,7 +129,7 @@ public struct OutboxDeliverer: Service {
         }
         state.needsScan = false
         let targets = configuration.enabledTargets
-        let now = Timestamp.nowMilliseconds()
+        let now = UTCTimestamp.nowMilliseconds()
         let heads: [OutboxRow]
         do {
             heads = try store.read { connection in
@@ -181,7 +181,7 @@ public struct OutboxDeliverer: Service {
         if let paused = state.pausedUntil { deadline = min(deadline, paused) }
         if lookAhead, state.pausedUntil == nil {
             let targets = configuration.enabledTargets
-            let wallNow = Timestamp.nowMilliseconds()
+            let wallNow = UTCTimestamp.nowMilliseconds()
             let next = try? store.read { connection in try connection.nextDueTime(targets: targets, after: wallNow) }
             if let due = next ?? nil {
                 deadline = min(deadline, clockNow + .milliseconds(max(0, due - wallNow)))

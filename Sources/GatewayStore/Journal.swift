@@ -1,15 +1,19 @@
 import GatewayJSON
 
-/// Who made a change, from the socket's `SO_PEERCRED`; part of every journal entry.
+/// Who made a call, as the kernel reported it for the connection (`SO_PEERCRED`, `SO_PEERGROUPS`):
+/// the one caller identity that access rules check and journal entries record (uid, gid, pid).
 public struct Peer: Sendable, Equatable {
     public var uid: UInt32
     public var gid: UInt32
     public var pid: Int32
+    /// The supplementary groups the peer process holds; access rules only, never journalled.
+    public var groups: [UInt32]
 
-    public init(uid: UInt32, gid: UInt32, pid: Int32) {
+    public init(uid: UInt32, gid: UInt32, pid: Int32, groups: [UInt32] = []) {
         self.uid = uid
         self.gid = gid
         self.pid = pid
+        self.groups = groups
     }
 }
 

@@ -58,7 +58,7 @@ extension ReadConnection {
                     prevHash: prevHash,
                     requestId: statement.type(8) == SQLITE_NULL ? nil : statement.textBytes(8))
                 let hash = statement.textBytes(11)
-                guard JournalCanonical.hex(hash, spells: SHA256.hash(canonical.bytes)) else {
+                guard JournalCanonical.hex(hash, spells: SHA256Digest.hash(canonical.bytes)) else {
                     firstBad = seq
                     continue
                 }

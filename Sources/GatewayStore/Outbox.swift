@@ -123,7 +123,7 @@ extension WriteTransaction {
     /// change it describes was committed (the transactional outbox). Returns the row's `seq`.
     @discardableResult
     public func enqueue(_ message: OutboxMessage) throws(StoreError) -> Int {
-        let now = Timestamp.nowMilliseconds()
+        let now = UTCTimestamp.nowMilliseconds()
         try execute(
             """
             INSERT INTO outbox (target, topic, ordering_key, body, message_id, status, attempts, created_at,
@@ -133,7 +133,7 @@ extension WriteTransaction {
             [
                 .text(message.target.rawValue), .text(message.topic.rawValue), .text(message.key),
                 .text(JSONValue.object(message.payload).serialized()), .text(RandomUUID.make()),
-                .text(Timestamp.format(epochMilliseconds: now)), .integer(now),
+                .text(UTCTimestamp.format(epochMilliseconds: now)), .integer(now),
             ])
         return lastInsertRowID
     }
@@ -142,7 +142,7 @@ extension WriteTransaction {
     public func retryOutbox(seq: Int) throws(StoreError) -> OutboxRetryResult {
         let changed = try execute(
             "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = ? WHERE seq = ? AND status = 'failed'",
-            [.integer(Timestamp.nowMilliseconds()), SQLValue(seq)])
+            [.integer(UTCTimestamp.nowMilliseconds()), SQLValue(seq)])
         guard let row = try query("SELECT \(OutboxEntry.columns) FROM outbox WHERE seq = ?", [SQLValue(seq)]).first
         else { return .notFound }
         let entry = try OutboxEntry(row)

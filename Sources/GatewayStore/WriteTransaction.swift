@@ -46,7 +46,7 @@ public struct WriteTransaction: ~Copyable {
     @discardableResult
     public mutating func journal(_ draft: JournalDraft) throws(StoreError) -> JournalHead {
         let seq = journalHead.seq + 1
-        let at = Timestamp.now()
+        let at = UTCTimestamp.now()
         let change = draft.change.canonicalText()
         var canonical = JournalCanonical()
         canonical.build(
@@ -54,7 +54,7 @@ public struct WriteTransaction: ~Copyable {
             entityType: draft.entityType.utf8, method: draft.method.utf8,
             peerUid: Int64(draft.peer.uid), peerGid: Int64(draft.peer.gid), peerPid: Int64(draft.peer.pid),
             prevHash: journalHead.hash.utf8, requestId: draft.requestId?.utf8)
-        let hash = SHA256.hex(canonical.bytes)
+        let hash = SHA256Digest.hex(canonical.bytes)
         try execute(
             """
             INSERT INTO journal (seq, at, method, entity_type, entity_id, peer_uid, peer_gid, peer_pid,

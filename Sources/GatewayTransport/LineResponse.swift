@@ -1,3 +1,5 @@
+import NIOCore
+
 /// What the application answers for one line.
 ///
 /// Most calls on the hot paths (`client.get`, `license.validate`, `system.health`) can be answered
@@ -18,4 +20,12 @@ public protocol LineResponder: Sendable {
 /// Makes the responder for a new connection.
 public protocol LineResponderFactory: Sendable {
     func responder(for peer: PeerCredentials) -> any LineResponder
+}
+
+/// What the framing layer hands up: a complete line, or the news that a line was too long.
+public enum InboundFrame: Sendable {
+    /// One request line without its `\n` (and without a trailing `\r`).
+    case line(ByteBuffer)
+    /// A line exceeded the limit; its bytes were discarded up to the next `\n`.
+    case tooLong
 }

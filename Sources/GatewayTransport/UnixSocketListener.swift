@@ -125,3 +125,36 @@ final class IdleConnectionCloser: ChannelInboundHandler, Sendable {
         }
     }
 }
+
+/// How the listening socket is set up.
+public struct ListenerConfiguration: Sendable {
+    public var socketPath: String
+    /// File mode for a socket we bind ourselves (an adopted systemd socket keeps its own).
+    public var socketMode: UInt32
+    public var maxLineBytes: Int
+    public var maxConnections: Int
+    public var idleTimeoutSeconds: Int64
+
+    public init(
+        socketPath: String, socketMode: UInt32, maxLineBytes: Int, maxConnections: Int, idleTimeoutSeconds: Int64
+    ) {
+        self.socketPath = socketPath
+        self.socketMode = socketMode
+        self.maxLineBytes = maxLineBytes
+        self.maxConnections = maxConnections
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+    }
+}
+
+/// Why the daemon could not start listening. Each ends the process with exit code 78.
+public enum ListenerError: Error, CustomStringConvertible {
+    case socketInUse(path: String)
+    case cannotBind(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .socketInUse(let path): "socket \(path) is in use by another live daemon"
+        case .cannotBind(let path, let reason): "cannot listen on \(path): \(reason)"
+        }
+    }
+}

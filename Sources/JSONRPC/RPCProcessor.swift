@@ -39,7 +39,7 @@ public struct RPCProcessor<Context: Sendable>: Sendable {
             return .immediate(RPCResponse.line(RPCResponse.failure(id: .null, error: .parseError(error.description))))
         }
         guard case .array(let entries) = message else {
-            let decoded = RPCDecoded(message)
+            let decoded = RPCMessage(message)
             if canAnswerImmediately(decoded) {
                 return .immediate(respondImmediately(to: decoded, context: context).map(RPCResponse.line))
             }
@@ -51,7 +51,7 @@ public struct RPCProcessor<Context: Sendable>: Sendable {
         if entries.count > maxBatch {
             return .immediate(RPCResponse.line(RPCResponse.failure(id: .null, error: .batchTooLarge(limit: maxBatch))))
         }
-        let decoded = entries.map(RPCDecoded.init)
+        let decoded = entries.map(RPCMessage.init)
         if decoded.allSatisfy(canAnswerImmediately) {
             var line = BatchLine(maxBytes: maxResponseBytes)
             for entry in decoded {
@@ -77,12 +77,12 @@ public struct RPCProcessor<Context: Sendable>: Sendable {
     }
 
     /// Invalid requests, unknown methods and immediate methods need no task.
-    private func canAnswerImmediately(_ decoded: RPCDecoded) -> Bool {
+    private func canAnswerImmediately(_ decoded: RPCMessage) -> Bool {
         guard case .request(let request) = decoded, let method = table[request.method] else { return true }
         return method.isImmediate
     }
 
-    private func respondImmediately(to decoded: RPCDecoded, context: (RPCRequest) -> Context) -> JSONValue? {
+    private func respondImmediately(to decoded: RPCMessage, context: (RPCRequest) -> Context) -> JSONValue? {
         switch decoded {
         case .invalid(let id, let error):
             return RPCResponse.failure(id: id, error: error)
@@ -93,7 +93,7 @@ public struct RPCProcessor<Context: Sendable>: Sendable {
         }
     }
 
-    private func respond(to decoded: RPCDecoded, context: (RPCRequest) -> Context) async -> JSONValue? {
+    private func respond(to decoded: RPCMessage, context: (RPCRequest) -> Context) async -> JSONValue? {
         switch decoded {
         case .invalid(let id, let error):
             return RPCResponse.failure(id: id, error: error)
@@ -174,7 +174,7 @@ struct BatchLine {
         self.maxBytes = maxBytes
     }
 
-    mutating func append(_ reply: JSONValue?, for entry: RPCDecoded) {
+    mutating func append(_ reply: JSONValue?, for entry: RPCMessage) {
         guard let reply else { return }
         let bytes = reply.serializedBytes()
         let added = bytes.count + (entries.isEmpty ? 0 : 1)
@@ -188,7 +188,7 @@ struct BatchLine {
     }
 
     /// Answers `entry` with `GW_RESPONSE_TOO_LARGE` without running it (notifications get nothing).
-    mutating func refuse(_ entry: RPCDecoded) {
+    mutating func refuse(_ entry: RPCMessage) {
         let id: JSONValue
         switch entry {
         case .request(let request):

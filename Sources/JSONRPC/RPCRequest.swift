@@ -16,7 +16,7 @@ public struct RPCRequest: Sendable {
 
 /// The outcome of reading one message: a request to dispatch, or an error to send back with
 /// whatever id could be recovered (sourcekit-lsp's approach, so a bad request still gets its id).
-public enum RPCDecoded: Sendable {
+public enum RPCMessage: Sendable {
     case request(RPCRequest)
     case invalid(id: JSONValue, error: RPCError)
     /// A well-formed notification that cannot run (positional params). JSON-RPC 2.0 forbids any
@@ -24,7 +24,7 @@ public enum RPCDecoded: Sendable {
     case failedNotification(RPCError)
 }
 
-extension RPCDecoded {
+extension RPCMessage {
     /// Validates the envelope of one message (a single request or one batch entry).
     public init(_ message: JSONValue) {
         guard case .object(let object) = message else {
@@ -63,5 +63,23 @@ extension RPCDecoded {
         case .string?, .number?, .null?: id
         default: nil
         }
+    }
+}
+
+/// Builds response lines. Each is compact JSON and ends with exactly one `\n`.
+public enum RPCResponse {
+    public static func success(id: JSONValue, result: JSONValue) -> JSONValue {
+        ["jsonrpc": "2.0", "id": id, "result": result]
+    }
+
+    public static func failure(id: JSONValue, error: RPCError) -> JSONValue {
+        ["jsonrpc": "2.0", "id": id, "error": error.json]
+    }
+
+    /// One NDJSON line for a response value (an object, or an array for a batch).
+    public static func line(_ value: JSONValue) -> [UInt8] {
+        var bytes = value.serializedBytes()
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
     }
 }

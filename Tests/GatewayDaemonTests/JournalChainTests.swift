@@ -21,7 +21,7 @@ import Testing
                 let hash = try #require(object["hash"]?.stringValue)
                 object["hash"] = nil
                 #expect(object["prevHash"]?.stringValue == previous)
-                #expect(SHA256.hex(JSONValue.object(object).canonicalBytes()) == hash)
+                #expect(SHA256Digest.hex(JSONValue.object(object).canonicalBytes()) == hash)
                 #expect(object["requestId"]?.stringValue != nil)
                 #expect(object["peer"]?["pid"]?.intValue != nil)
                 previous = hash

@@ -13,7 +13,7 @@ import Testing
         try await enqueue(store, esignetCreate(clientId: "c1"))
         try await enqueue(store, esignetUpdate(clientId: "c1"))
 
-        let before = Timestamp.now()
+        let before = UTCTimestamp.now()
         let running = RunningDeliverer.start(
             store: store,
             configuration: testConfiguration(esignet: receiver.baseURL + "/", ida: nil, token: directory.file("token")))

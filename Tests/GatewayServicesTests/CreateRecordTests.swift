@@ -36,7 +36,7 @@ import Testing
             #expect(entry.method == "client.create")
             #expect(entry.entityType == "client")
             #expect(entry.requestId == "7")
-            let hash = SHA256.hex(JSONValue.object(key).canonicalBytes())
+            let hash = SHA256Digest.hex(JSONValue.object(key).canonicalBytes())
             #expect(entry.change["publicKey"] == .string(hash))
             #expect(entry.change["clientId"] == .string(clientId))
             #expect(entry.change["claims"] == JSONValue(DerivationTests.sampleClaims))

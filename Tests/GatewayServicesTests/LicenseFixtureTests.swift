@@ -3,6 +3,7 @@ import GatewayJSON
 import GatewayStore
 import Logging
 import Synchronization
+import SystemPackage
 import Testing
 
 @testable import GatewayServices
@@ -133,7 +134,8 @@ final class LicenseFixture: Sendable {
     }
 
     static func sampleMISPPolicy() throws -> JSONValue {
-        let packageRoot = FilePath.directory(of: FilePath.directory(of: FilePath.directory(of: #filePath)))
+        let packageRoot = FilePath(#filePath).removingLastComponent().removingLastComponent().removingLastComponent()
+            .string
         for path in ["\(packageRoot)/config/sample-misp-policy.json", "/work/shared/reference/sample-misp-policy.json"]
         {
             if let bytes = try? FileContents.read(path) { return try JSONValue.parse(bytes) }

@@ -166,17 +166,17 @@ import Testing
     func expiryIsNowPlusValidityDays(days: Int) async throws {
         let fixture = try LicenseFixture(rules: LicenseRules(length: 50, validityDays: days))
         try await fixture.addPartner("misp-1")
-        let before = Timestamp.nowMilliseconds()
+        let before = UTCTimestamp.nowMilliseconds()
         let result = try await fixture.generate("misp-1")
-        let after = Timestamp.nowMilliseconds()
+        let after = UTCTimestamp.nowMilliseconds()
         let row = try fixture.rows("SELECT * FROM licenses")[0]
         let expiresAt = Int64(try row.int("expires_at_ms"))
         let span = Int64(days) * 86_400_000
         #expect(expiresAt >= before + span && expiresAt <= after + span)
-        #expect(result["licenseKeyExpiry"]?.stringValue == Timestamp.format(epochMilliseconds: expiresAt))
+        #expect(result["licenseKeyExpiry"]?.stringValue == UTCTimestamp.format(epochMilliseconds: expiresAt))
         // Issued and expiring at the same time of day, to the millisecond.
         let issued = try row.string("issued_at")
-        #expect(issued.suffix(13) == Timestamp.format(epochMilliseconds: expiresAt).suffix(13))
+        #expect(issued.suffix(13) == UTCTimestamp.format(epochMilliseconds: expiresAt).suffix(13))
         #expect(isLicenseTimestamp(try #require(result["licenseKeyExpiry"]?.stringValue)))
     }
 }

@@ -12,10 +12,10 @@ import Testing
 
     /// Moves the license's expiry into the past, as time passing would.
     func expire(_ fixture: LicenseFixture, _ mispId: String) async throws {
-        let past = Timestamp.nowMilliseconds() - 1000
+        let past = UTCTimestamp.nowMilliseconds() - 1000
         try await fixture.sql(
             "UPDATE licenses SET expires_at_ms = ?, expires_at = ? WHERE misp_id = ?",
-            [.integer(past), .text(Timestamp.format(epochMilliseconds: past)), .text(mispId)])
+            [.integer(past), .text(UTCTimestamp.format(epochMilliseconds: past)), .text(mispId)])
     }
 
     @Test func checksInOrder() async throws {
@@ -65,7 +65,7 @@ import Testing
         let created = try fixture.rows("SELECT created_at FROM licenses")[0].string("created_at")
         try await expire(fixture, "misp-1")
 
-        let before = Timestamp.nowMilliseconds()
+        let before = UTCTimestamp.nowMilliseconds()
         let result = try await get(fixture, "misp-1")
         let fresh = try #require(result["licenseKey"]?.stringValue)
         #expect(fresh != old && fresh.count == 50)

@@ -51,11 +51,11 @@ import Testing
             #expect(try row.optionalString("request_id") == "7")
         }
         let generated = try JSONValue.parse(try rows[0].string("change"))
-        #expect(generated["licenseKey"] == .string(SHA256.hex(Array("\"\(keys[0])\"".utf8))))
+        #expect(generated["licenseKey"] == .string(SHA256Digest.hex(Array("\"\(keys[0])\"".utf8))))
         #expect(generated["providerId"] == "misp-1" && generated["licenseKeyStatus"] == "active")
         // `license.get` replaced the expired key: the new key, hashed, is what the entry records.
         let replaced = try JSONValue.parse(try rows[3].string("change"))
-        #expect(replaced["licenseKey"] == .string(SHA256.hex(Array("\"\(keys[1])\"".utf8))))
+        #expect(replaced["licenseKey"] == .string(SHA256Digest.hex(Array("\"\(keys[1])\"".utf8))))
         let exported = try JSONValue.parse(try rows[4].string("change"))
         #expect(
             exported == [

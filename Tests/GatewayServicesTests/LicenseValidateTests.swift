@@ -55,7 +55,7 @@ import Testing
         let fixture = try LicenseFixture()
         try await fixture.addMISP("misp-1")
         let key = try #require(try await fixture.generate("misp-1")["licenseKey"]?.stringValue)
-        try await fixture.sql("UPDATE licenses SET expires_at_ms = ?", [.integer(Timestamp.nowMilliseconds() - 1)])
+        try await fixture.sql("UPDATE licenses SET expires_at_ms = ?", [.integer(UTCTimestamp.nowMilliseconds() - 1)])
         #expect(try validate(fixture, key)["errorCode"] == "IDA-MPA-008")
         try await fixture.sql("UPDATE licenses SET status = 'de-active'")
         #expect(try validate(fixture, key)["errorCode"] == "IDA-MPA-017")

@@ -1,6 +1,7 @@
 import GatewayJSON
 import GatewayStore
 import Synchronization
+import SystemPackage
 import Testing
 
 @testable import GatewayServices
@@ -85,7 +86,7 @@ import Testing
         let after = try fileInfo(path)
         #expect(after.st_mode & 0o7777 == 0o640)
         #expect(after.st_ino != before.st_ino, "the file must be replaced by rename, not rewritten in place")
-        #expect(listing(FilePath.directory(of: path)) == ["esignet-default.properties"], "no temporary file left")
+        #expect(listing(FilePath(path).directory) == ["esignet-default.properties"], "no temporary file left")
     }
 
     @Test func currentValueIsNotRewritten() async throws {
@@ -123,7 +124,7 @@ import Testing
         #expect(try await export(fixture)["changed"] == true)
         #expect(try fileText(path) == "\(property)=\(key)\n")
         #expect(try fileInfo(path).st_mode & 0o7777 == 0o600)
-        #expect(listing(FilePath.directory(of: path)) == ["esignet-default.properties"])
+        #expect(listing(FilePath(path).directory) == ["esignet-default.properties"])
     }
 
     @Test func explicitPathInsideTheExportDirectoryWins() async throws {

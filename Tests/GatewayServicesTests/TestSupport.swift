@@ -46,7 +46,7 @@ final class TestEnvironment: Sendable {
             path: directory.appendingPathComponent("gateway.sqlite3").path, migrations: DomainMigrations.all,
             logger: Self.quietLogger)
         registry = ClientRegistry(
-            store: store, mappings: MappingsHolder(try Reference.mappings()), rules: rules, logger: Self.quietLogger)
+            store: store, mappings: CurrentMappings(try Reference.mappings()), rules: rules, logger: Self.quietLogger)
     }
 
     deinit {

@@ -67,7 +67,7 @@ struct JournalTests {
                 ])
             let hash = try #require(object["hash"]?.stringValue)
             object["hash"] = nil
-            #expect(SHA256.hex(JSONValue.object(object).canonicalBytes()) == hash, "entry \(index + 1)")
+            #expect(SHA256Digest.hex(JSONValue.object(object).canonicalBytes()) == hash, "entry \(index + 1)")
             #expect(object["prevHash"]?.stringValue == previous)
             #expect(object["seq"]?.intValue == index + 1)
             previous = hash
@@ -104,7 +104,7 @@ struct JournalTests {
         let directory = try TemporaryDirectory()
         let store = try openStore(directory.file("db.sqlite3"))
         defer { store.close() }
-        let before = Timestamp.now()
+        let before = UTCTimestamp.now()
         try await store.write { try $0.journal(draft("one", method: "partner.put", change: ["status": "ACTIVE"])) }
         let entry = try #require(try store.read { try $0.journalList() }.entries.first?.json)
         #expect(entry["method"] == "partner.put")
@@ -115,7 +115,7 @@ struct JournalTests {
         #expect(entry["change"] == ["status": "ACTIVE"])
         #expect(entry["prevHash"]?.stringValue == JournalHead.genesisHash)
         let at = try #require(entry["at"]?.stringValue)
-        #expect(at >= before && at <= Timestamp.now())
+        #expect(at >= before && at <= UTCTimestamp.now())
     }
 }
 
@@ -244,7 +244,7 @@ struct JournalTamperTests {
         forged["seq"] = 11
         forged["entityId"] = "forged"
         forged["prevHash"] = last["hash"]
-        let hash = SHA256.hex(JSONValue.object(forged).canonicalBytes())
+        let hash = SHA256Digest.hex(JSONValue.object(forged).canonicalBytes())
         try raw.exec(
             """
             INSERT INTO journal SELECT 11, at, method, entity_type, 'forged', peer_uid, peer_gid, peer_pid,

@@ -41,7 +41,7 @@ struct OutboxTests {
         let createdAt = try row.string("created_at")
         #expect(createdAt.count == 24)
         // Due at once: the integer due time is the creation instant.
-        #expect(try Timestamp.format(epochMilliseconds: Int64(row.int("next_attempt_ms"))) == createdAt)
+        #expect(try UTCTimestamp.format(epochMilliseconds: Int64(row.int("next_attempt_ms"))) == createdAt)
     }
 
     @Test func listAndRetrySeeBookkeepingOnly() async throws {

@@ -11,13 +11,13 @@ struct TimestampTests {
         (951_782_400_007, "2000-02-29T00:00:00.007Z"),
     ])
     func formatsUTCWithMilliseconds(milliseconds: Int64, expected: String) {
-        #expect(Timestamp.format(epochMilliseconds: milliseconds) == expected)
+        #expect(UTCTimestamp.format(epochMilliseconds: milliseconds) == expected)
     }
 
     @Test func nowHasTheSpecShape() {
-        let now = Array(Timestamp.now().utf8)
+        let now = Array(UTCTimestamp.now().utf8)
         #expect(now.count == 24)
         #expect(now[10] == UInt8(ascii: "T") && now[19] == UInt8(ascii: ".") && now[23] == UInt8(ascii: "Z"))
-        #expect(Timestamp.now() >= "2025-01-01T00:00:00.000Z")
+        #expect(UTCTimestamp.now() >= "2025-01-01T00:00:00.000Z")
     }
 }

@@ -1,5 +1,5 @@
 import GatewayJSON
-import GatewayTransport
+import GatewayStore
 
 #if canImport(Glibc)
     import Glibc
@@ -19,7 +19,7 @@ public struct AccessRule: Sendable {
     /// Method names, or prefixes ending in `.*` (`client.*`), or `*`.
     let allow: [String]
 
-    func matches(_ peer: PeerCredentials) -> Bool {
+    func matches(_ peer: Peer) -> Bool {
         switch subject {
         case .uid(let uid): peer.uid == uid
         case .gid(let gid): peer.gid == gid || peer.groups.contains(gid)

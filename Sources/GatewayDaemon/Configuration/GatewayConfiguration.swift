@@ -1,6 +1,7 @@
 import Configuration
 import GatewayJSON
 import GatewayServices
+import SystemPackage
 
 /// Everything `config/pms-gateway.json` (SPEC 1.1) says, resolved and checked.
 ///
@@ -48,7 +49,7 @@ extension GatewayConfiguration {
             InMemoryProvider(name: path, values: try ConfigFlattening.values(of: root, file: path)),
         ])
         return try GatewayConfiguration(
-            keys: ConfigKeys(reader: reader, file: path), root: root, base: FilePath.directory(of: path))
+            keys: TypedConfigReader(reader: reader, file: path), root: root, base: FilePath(FilePath(path).directory))
     }
 
     private static func document(at path: String) throws(ConfigurationError) -> JSONObject {
@@ -70,10 +71,10 @@ extension GatewayConfiguration {
         return root
     }
 
-    private init(keys: ConfigKeys, root: JSONObject, base: String) throws(ConfigurationError) {
+    private init(keys: TypedConfigReader, root: JSONObject, base: FilePath) throws(ConfigurationError) {
         configFile = keys.file
         server = Server(
-            socketPath: FilePath.resolve(try keys.string("server.socketPath"), against: base),
+            socketPath: base.resolving(try keys.string("server.socketPath")),
             socketMode: try keys.fileMode("server.socketMode"),
             maxRequestBytes: try keys.int("server.maxRequestBytes", in: 1024...(64 << 20)),
             maxBatch: try keys.int("server.maxBatch", in: 1...10_000),
@@ -82,14 +83,13 @@ extension GatewayConfiguration {
             idleTimeoutSeconds: try keys.int("server.idleTimeoutSeconds", in: 1...86_400),
             shutdownGraceSeconds: try keys.int("server.shutdownGraceSeconds", in: 1...3_600)
         )
-        databasePath = FilePath.resolve(try keys.string("database.path"), against: base)
-        backupDirectory = FilePath.resolve(
-            try keys.optionalString("database.backupDirectory") ?? "\(FilePath.directory(of: databasePath))/backups",
-            against: base)
+        databasePath = base.resolving(try keys.string("database.path"))
+        backupDirectory = base.resolving(
+            try keys.optionalString("database.backupDirectory") ?? "\(FilePath(databasePath).directory)/backups")
         mappingFiles = MappingFiles(
-            identity: FilePath.resolve(try keys.string("mappings.identity"), against: base),
-            amrAcr: FilePath.resolve(try keys.string("mappings.amrAcr"), against: base),
-            openidConfiguration: FilePath.resolve(try keys.string("mappings.openidConfiguration"), against: base)
+            identity: base.resolving(try keys.string("mappings.identity")),
+            amrAcr: base.resolving(try keys.string("mappings.amrAcr")),
+            openidConfiguration: base.resolving(try keys.string("mappings.openidConfiguration"))
         )
         clients = ClientRules(
             minRsaBits: try keys.int("clients.minRsaBits", in: 512...16_384),
@@ -100,13 +100,12 @@ extension GatewayConfiguration {
             length: try keys.int("license.length", in: 8...1024),
             validityDays: try keys.int("license.validityDays", in: 1...36_500)
         )
-        esignetPropertiesFile = FilePath.resolve(try keys.string("esignet.propertiesFile"), against: base)
-        esignetExportDirectory = FilePath.resolve(
-            try keys.optionalString("esignet.exportDirectory") ?? FilePath.directory(of: esignetPropertiesFile),
-            against: base)
+        esignetPropertiesFile = base.resolving(try keys.string("esignet.propertiesFile"))
+        esignetExportDirectory = base.resolving(
+            try keys.optionalString("esignet.exportDirectory") ?? FilePath(esignetPropertiesFile).directory)
         esignetBaseURL = try keys.optionalString("esignet.baseURL")
         let tokenFile = try keys.optionalString("esignet.bearerTokenFile")
-        esignetBearerTokenFile = tokenFile.map { FilePath.resolve($0, against: base) }
+        esignetBearerTokenFile = tokenFile.map { base.resolving($0) }
         idaWebsubHubURL = try keys.optionalString("ida.websubHubURL")
         accessRules = try AccessRule.parse(root["access"]?["rules"], file: keys.file)
         logLevel = try keys.logLevel("log.level")
@@ -118,4 +117,15 @@ extension GatewayConfiguration {
     var daemonFiles: [String] {
         ConfinedDirectory.daemonFiles(database: databasePath, socket: server.socketPath, config: configFile)
     }
+}
+
+/// A configuration problem. The daemon prints it as one line on stderr and exits 78 (EX_CONFIG).
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
 }

@@ -1,5 +1,10 @@
 import GatewayStore
 import Logging
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One line per event on stderr; under systemd (`JOURNAL_STREAM` set) each line starts with the
 /// syslog priority `<N>` so journald keeps the level.
@@ -15,7 +20,8 @@ struct GatewayLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var line = journalPrefixes ? "<\(Self.priority(event.level))>" : "\(Timestamp.now()) \(event.level.rawValue) "
+        var line =
+            journalPrefixes ? "<\(Self.priority(event.level))>" : "\(UTCTimestamp.now()) \(event.level.rawValue) "
         line += "\(label): \(event.message)"
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         if !merged.isEmpty {
@@ -33,6 +39,29 @@ struct GatewayLogHandler: LogHandler {
         case .warning: 4
         case .error: 3
         case .critical: 2
+        }
+    }
+}
+
+/// The `--log-level` / `log.level` names, which are swift-log's.
+enum LogLevels {
+    static let names = Logger.Level.allCases.map(\.rawValue)
+}
+
+/// Whole-line writes to fd 2, serialized so concurrent lines never interleave.
+public enum StandardError {
+    private static let lock = Mutex(())
+
+    public static func write(line: String) {
+        let bytes = Array((line + "\n").utf8)
+        lock.withLock { _ in
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { return }
+                offset += written
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-import GatewayTransport
+import GatewayStore
 
 #if canImport(Glibc)
     import Glibc
@@ -21,7 +21,7 @@ struct AccessPolicy: Sendable {
         self.daemonUID = daemonUID
     }
 
-    func allows(_ method: String, peer: PeerCredentials) -> Bool {
+    func allows(_ method: String, peer: Peer) -> Bool {
         if peer.uid == 0 || peer.uid == daemonUID || Self.openMethods.contains(method) { return true }
         return rules.contains { $0.matches(peer) && $0.allows(method) }
     }

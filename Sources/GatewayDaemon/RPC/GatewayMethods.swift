@@ -6,8 +6,8 @@ import Synchronization
 /// The router's table: every method of SPEC 4, registered in the order the spec lists them.
 /// `rpc.discover` is generated from this same table, itself included, so the two cannot drift.
 enum GatewayMethods {
-    static func table(_ services: GatewayServiceSet) -> MethodTable<RPCContext> {
-        var table = MethodTable<RPCContext>()
+    static func table(_ services: GatewayServiceSet) -> MethodTable<CallContext> {
+        var table = MethodTable<CallContext>()
         let document = DiscoveryDocument()
         table.registerSystemMethods(
             store: services.store, backups: services.backups, version: services.version,

@@ -5,7 +5,7 @@ import GatewayStore
 /// The services one daemon runs, built once at start and shared by every connection.
 struct GatewayServiceSet: Sendable {
     let store: Store
-    let mappings: MappingsHolder
+    let mappings: CurrentMappings
     let partners: PartnerRegistry
     let clients: ClientRegistry
     let keys: KeyHashingService

@@ -1,23 +1,25 @@
 import GatewayJSON
+import GatewayServices
+import GatewayStore
 import GatewayTransport
 import JSONRPC
 import NIOCore
 
 /// Connects the transport to JSON-RPC: each connection gets a responder that knows its peer.
 struct RPCResponderFactory: LineResponderFactory {
-    let processor: RPCProcessor<RPCContext>
+    let processor: RPCProcessor<CallContext>
     let maxRequestBytes: Int
 
-    func responder(for peer: PeerCredentials) -> any LineResponder {
-        RPCLineResponder(
-            processor: processor, peer: peer, maxRequestBytes: maxRequestBytes)
+    func responder(for credentials: PeerCredentials) -> any LineResponder {
+        let peer = Peer(uid: credentials.uid, gid: credentials.gid, pid: credentials.pid, groups: credentials.groups)
+        return RPCLineResponder(processor: processor, peer: peer, maxRequestBytes: maxRequestBytes)
     }
 }
 
 /// One connection's view of the RPC processor.
 struct RPCLineResponder: LineResponder {
-    let processor: RPCProcessor<RPCContext>
-    let peer: PeerCredentials
+    let processor: RPCProcessor<CallContext>
+    let peer: Peer
     let maxRequestBytes: Int
 
     func respond(to frame: InboundFrame) -> LineResponse {
@@ -29,7 +31,7 @@ struct RPCLineResponder: LineResponder {
         case .line(let buffer):
             let peer = peer
             let outcome = processor.handle(line: buffer.readableBytesView) { request in
-                RPCContext(peer: peer, requestId: request.idText)
+                CallContext(peer: peer, requestId: request.idText)
             }
             switch outcome {
             case .immediate(let reply): return .immediate(reply)

@@ -15,7 +15,7 @@ struct ReloadService: Service {
     /// Trapped at start-up, before the socket exists, so an early SIGHUP is not lost.
     let hangups: UnixSignalsSequence
     let files: MappingFiles
-    let mappings: MappingsHolder
+    let mappings: CurrentMappings
     let store: Store
     let notifier: SystemdNotifier
     let logger: Logger

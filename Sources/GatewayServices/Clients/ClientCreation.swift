@@ -22,7 +22,7 @@ struct ClientCreation: Sendable {
             redirectUris: request.redirectUris, grantTypes: request.grantTypes,
             clientAuthMethods: request.clientAuthMethods, rules: rules)
 
-        let now = Timestamp.now()
+        let now = UTCTimestamp.now()
         let client = record(derivation, at: now)
         try tx.insert(client)
         try tx.enqueue(ClientEvents.esignetCreate(client))

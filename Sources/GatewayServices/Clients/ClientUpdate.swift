@@ -30,7 +30,7 @@ struct ClientUpdate: Sendable {
                 clientAuthMethods: request.clientAuthMethods, rules: rules)
             replaceEditableFields(of: &client)
         }
-        let now = Timestamp.now()
+        let now = UTCTimestamp.now()
         client.updatedAt = now
         try tx.update(client)
         try tx.enqueue(ClientEvents.esignetUpdate(client))

@@ -1,3 +1,5 @@
+import SystemPackage
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -24,7 +26,7 @@ enum AtomicFileWriter {
     ) throws(WriteError) {
         let target = followLinks ? resolvedTarget(path) : path
         let existing = try attributes(of: target)
-        let directory = FilePath.directory(of: target)
+        let directory = FilePath(target).directory
         let (fd, temporary) = try createTemporary(besides: target)
         do throws(WriteError) {
             try prepare(fd, mode: existing?.mode ?? newFileMode, owner: existing, path: temporary)
@@ -74,7 +76,7 @@ enum AtomicFileWriter {
     /// (`mkostemp` would set close-on-exec in one step but needs `_GNU_SOURCE`, which Swift's Glibc lacks.)
     private static func createTemporary(besides target: String) throws(WriteError) -> (CInt, String) {
         let name = target.split(separator: "/").last.map(String.init) ?? "file"
-        var template = Array("\(FilePath.directory(of: target))/.\(name).tmp-XXXXXX".utf8CString)
+        var template = Array("\(FilePath(target).directory)/.\(name).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw WriteError(path: target, operation: "create temporary file for", errno: errno) }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
@@ -91,14 +93,12 @@ enum AtomicFileWriter {
     }
 
     private static func writeAll(_ bytes: [UInt8], to fd: CInt, path: String) throws(WriteError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw WriteError(path: path, operation: "write", errno: errno)
-            }
-            offset += written
+        do {
+            _ = try FileDescriptor(rawValue: fd).writeAll(bytes)
+        } catch let error as Errno {
+            throw WriteError(path: path, operation: "write", errno: error.rawValue)
+        } catch {
+            throw WriteError(path: path, operation: "write", errno: EIO)
         }
     }
 

@@ -1,3 +1,5 @@
+import SystemPackage
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -37,7 +39,7 @@ public struct ConfinedDirectory: Sendable {
         let absolute = requested.hasPrefix("/") ? requested : "\(realDirectory)/\(requested)"
         let name = Self.lastComponent(of: absolute)
         guard !name.isEmpty, name != ".", name != "..",
-            let parent = Self.realPath(FilePath.directory(of: absolute))
+            let parent = Self.realPath(FilePath(absolute).directory)
         else { throw refusal }
         let inside = parent == realDirectory || (allowsSubdirectories && parent.hasPrefix(realDirectory + "/"))
         guard inside else { throw refusal }
@@ -64,7 +66,7 @@ public struct ConfinedDirectory: Sendable {
     /// The protected files' resolved paths, whether or not they exist now (`-wal` comes and goes).
     private func protectedPaths() -> [String] {
         protectedFiles.map { file in
-            Self.realPath(FilePath.directory(of: file)).map { "\($0)/\(Self.lastComponent(of: file))" } ?? file
+            Self.realPath(FilePath(file).directory).map { "\($0)/\(Self.lastComponent(of: file))" } ?? file
         }
     }
 

@@ -1,4 +1,5 @@
 import GatewayCrypto
+import GatewayJSON
 import GatewayStore
 
 /// The write-transaction bodies of the license methods: checks, row change, journal entry and
@@ -11,7 +12,7 @@ enum LicenseMutations {
         let policyId = try LicenseChecks.forGenerate(mispId, in: tx)
         let license = LicenseRecord.issued(
             mispId: mispId, key: try freshKey(in: tx, length: rules.length), policyId: policyId,
-            now: Timestamp.nowMilliseconds(), rules: rules)
+            now: UTCTimestamp.nowMilliseconds(), rules: rules)
         try tx.execute(
             """
             INSERT INTO licenses (misp_id, license_key, status, policy_id, created_at, issued_at, expires_at,
@@ -39,7 +40,7 @@ enum LicenseMutations {
         var license = try LicenseRecord(row: row)
         guard license.status != status else { return license }
         license.status = status
-        license.updatedAt = Timestamp.now()
+        license.updatedAt = UTCTimestamp.now()
         try tx.execute(
             "UPDATE licenses SET status = ?, updated_at = ? WHERE misp_id = ?",
             [SQLValue(status.rawValue), SQLValue(license.updatedAt), SQLValue(mispId)])
@@ -53,7 +54,7 @@ enum LicenseMutations {
         _ tx: inout WriteTransaction, mispId: String, rules: LicenseRules, method: String, context: CallContext
     ) throws -> LicenseRecord {
         var license = try LicenseChecks.usable(partner: try tx.partner(mispId), license: try tx.license(mispId: mispId))
-        let now = Timestamp.nowMilliseconds()
+        let now = UTCTimestamp.nowMilliseconds()
         guard license.isExpired(at: now) else { return license }
         license = license.reissued(key: try freshKey(in: tx, length: rules.length), now: now, rules: rules)
         try tx.execute(
@@ -93,11 +94,11 @@ extension LicenseRecord {
     /// A new active license whose key was issued at `now`.
     static func issued(mispId: String, key: String, policyId: String?, now: Int64, rules: LicenseRules) -> LicenseRecord
     {
-        let at = Timestamp.format(epochMilliseconds: now)
+        let at = UTCTimestamp.format(epochMilliseconds: now)
         let expiry = expiry(from: now, rules: rules)
         return LicenseRecord(
             mispId: mispId, licenseKey: key, status: .active, policyId: policyId, createdAt: at, issuedAt: at,
-            expiresAt: Timestamp.format(epochMilliseconds: expiry), expiresAtMilliseconds: expiry, updatedAt: at)
+            expiresAt: UTCTimestamp.format(epochMilliseconds: expiry), expiresAtMilliseconds: expiry, updatedAt: at)
     }
 
     /// This license with `key` issued at `now`: a new expiry, the rest (status, policy, creation) kept.
@@ -111,5 +112,31 @@ extension LicenseRecord {
     /// `validityDays` whole days after `now`, milliseconds kept, so the arithmetic is exact in UTC.
     static func expiry(from now: Int64, rules: LicenseRules) -> Int64 {
         now + Int64(rules.validityDays) * 86_400_000
+    }
+}
+
+/// The IDA events for MISP licenses (SPEC 5), queued in the outbox inside the mutation's
+/// transaction so an event exists exactly when its change was committed.
+///
+/// The payload carries the key itself because IDA needs it to validate MISP requests; it lives only
+/// in the outbox row and the delivery to IDA, never in a log line or a journal entry.
+enum LicenseEvents {
+    static func mispLicenseData(_ license: LicenseRecord) -> JSONValue {
+        [
+            "mispId": .string(license.mispId), "licenseKey": .string(license.licenseKey),
+            "mispCommenceOn": .string(license.issuedAt), "mispExpiresOn": .string(license.expiresAt),
+            "mispStatus": .string(license.status.eventValue),
+        ]
+    }
+}
+
+extension WriteTransaction {
+    /// Queues `topic` for IDA about `license`, ordered per MISP so IDA sees a partner's keys in order.
+    func enqueueLicenseEvent(_ topic: OutboxMessage.Topic, _ license: LicenseRecord) throws {
+        var data = JSONObject([("mispLicenseData", LicenseEvents.mispLicenseData(license))])
+        if let policy = try license.policyId.flatMap({ id throws(StoreError) in try self.policy(id) }) {
+            data["policyData"] = policy.eventData
+        }
+        try enqueue(OutboxMessage(target: .ida, topic: topic, key: license.mispId, payload: data))
     }
 }

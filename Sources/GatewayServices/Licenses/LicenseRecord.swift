@@ -34,7 +34,7 @@ package struct LicenseRecord: Sendable, Equatable {
     }
 
     static func hash(ofKey key: String) -> String {
-        SHA256.hex(JSONValue.string(key).canonicalBytes())
+        SHA256Digest.hex(JSONValue.string(key).canonicalBytes())
     }
 }
 
@@ -80,5 +80,40 @@ extension SQLQuerying where Self: ~Copyable {
 extension WriteTransaction {
     func licenseKeyExists(_ key: String) throws(StoreError) -> Bool {
         try !query("SELECT 1 FROM licenses WHERE license_key = ?", [SQLValue(key)]).isEmpty
+    }
+}
+
+/// A license in the journal.
+extension LicenseRecord {
+    /// The journal's `change`: the new state with the key replaced by its hash (SPEC 6), so the
+    /// chain proves which key was issued without anyone reading it back from the journal.
+    var journalChange: JSONValue {
+        [
+            "providerId": .string(mispId), "licenseKey": .string(keyHash),
+            "licenseKeyStatus": .string(status.rawValue), "licenseKeyExpiry": .string(expiresAt),
+            "licenseKeyIssuedAt": .string(issuedAt), "policyId": JSONValue(policyId),
+        ]
+    }
+}
+
+/// A MISP license's state, in the three spellings MOSIP uses for it.
+///
+/// PMS accepts `Active`/`De-active` in any case, answers `license.update` in lower case (which is
+/// also how the row stores it) and tells IDA `ACTIVE`/`NOT_ACTIVE` in its events.
+package enum LicenseStatus: String, Sendable {
+    case active = "active"
+    case deActive = "de-active"
+
+    /// The `licenseKeyStatus` of a `license.update` request, compared case-insensitively.
+    init?(requestValue: String) {
+        self.init(rawValue: requestValue.lowercased())
+    }
+
+    /// `mispStatus` in the IDA event (SPEC 5).
+    var eventValue: String {
+        switch self {
+        case .active: "ACTIVE"
+        case .deActive: "NOT_ACTIVE"
+        }
     }
 }

@@ -74,7 +74,7 @@ package struct LicenseService: Sendable {
 
     /// `license.validate`: IDA's check; an unknown key is an answer, not an error.
     package func validate(key: String) throws -> LicenseVerdict {
-        let now = Timestamp.nowMilliseconds()
+        let now = UTCTimestamp.nowMilliseconds()
         return try store.read { connection in try LicenseValidation.validate(key: key, on: connection, now: now) }
     }
 
@@ -87,7 +87,7 @@ package struct LicenseService: Sendable {
             try LicenseChecks.usable(
                 partner: try connection.partner(mispId), license: try connection.license(mispId: mispId))
         }
-        guard seen.isExpired(at: Timestamp.nowMilliseconds()) else { return seen }
+        guard seen.isExpired(at: UTCTimestamp.nowMilliseconds()) else { return seen }
         let rules = self.rules
         let renewed = try await store.write { tx throws in
             try LicenseMutations.renewIfExpired(&tx, mispId: mispId, rules: rules, method: method, context: context)

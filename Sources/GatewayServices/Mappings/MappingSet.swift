@@ -1,4 +1,5 @@
 import GatewayJSON
+import Synchronization
 
 /// The three mapping files that turn an auth policy into OIDC claims and ACRs.
 ///
@@ -87,5 +88,35 @@ extension String {
             return ""
         }
         return String(self[first...last])
+    }
+}
+
+/// Where the three mapping files live.
+public struct MappingFiles: Sendable {
+    public var identity: String
+    public var amrAcr: String
+    public var openidConfiguration: String
+
+    public init(identity: String, amrAcr: String, openidConfiguration: String) {
+        self.identity = identity
+        self.amrAcr = amrAcr
+        self.openidConfiguration = openidConfiguration
+    }
+}
+
+/// The current mapping set, swapped whole on SIGHUP; readers always see a complete set.
+public final class CurrentMappings: Sendable {
+    private let current: Mutex<MappingSet>
+
+    public init(_ mappings: MappingSet) {
+        current = Mutex(mappings)
+    }
+
+    public var mappings: MappingSet {
+        current.withLock { $0 }
+    }
+
+    public func replace(with mappings: MappingSet) {
+        current.withLock { $0 = mappings }
     }
 }

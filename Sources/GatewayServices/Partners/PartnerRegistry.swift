@@ -22,7 +22,7 @@ package struct PartnerRegistry: Sendable {
     package func put(_ partner: PartnerRecord, context: CallContext) async throws -> PartnerRecord {
         try await store.write { tx throws in
             guard try tx.partner(partner.partnerId) != partner else { return }
-            let now = Timestamp.now()
+            let now = UTCTimestamp.now()
             try tx.execute(
                 """
                 INSERT INTO partners (partner_id, partner_type, name, status, certificate_data, created_at, updated_at)
@@ -52,7 +52,7 @@ package struct PartnerRegistry: Sendable {
     package func put(_ policy: PolicyRecord, context: CallContext) async throws -> PolicyRecord {
         try await store.write { tx throws in
             guard try tx.policy(policy.policyId) != policy else { return }
-            let now = Timestamp.now()
+            let now = UTCTimestamp.now()
             try tx.execute(
                 """
                 INSERT INTO policies (policy_id, policy_type, name, description, status, valid_from, valid_to, policy,
@@ -100,7 +100,7 @@ package struct PartnerRegistry: Sendable {
                 """,
                 [
                     SQLValue(mapping.partnerId), SQLValue(mapping.policyId), SQLValue(mapping.status),
-                    SQLValue(Timestamp.now()),
+                    SQLValue(UTCTimestamp.now()),
                 ]
             )
             try tx.journal(

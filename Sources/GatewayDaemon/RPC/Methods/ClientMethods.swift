@@ -96,15 +96,15 @@ enum KeyClientIdMethod: RPCMethod {
     }
 }
 
-extension MethodTable<RPCContext> {
+extension MethodTable<CallContext> {
     mutating func registerClientMethods(_ clients: ClientRegistry, keys: KeyHashingService) {
         register(
             MethodDescriptor(ClientCreateMethod.self) { request, context in
-                try await clients.create(request, context: context.call)
+                try await clients.create(request, context: context)
             })
         register(
             MethodDescriptor(ClientUpdateMethod.self) { request, context in
-                try await clients.update(request, context: context.call)
+                try await clients.update(request, context: context)
             })
         register(MethodDescriptor(ClientGetMethod.self, immediate: { clientId, _ in try clients.client(clientId) }))
         register(MethodDescriptor(ClientListMethod.self, immediate: { query, _ in try clients.list(query) }))

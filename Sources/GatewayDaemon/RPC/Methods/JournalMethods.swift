@@ -47,7 +47,7 @@ enum JournalVerifyMethod: RPCMethod {
     }
 }
 
-extension MethodTable<RPCContext> {
+extension MethodTable<CallContext> {
     mutating func registerJournalMethods(_ store: Store) {
         register(
             MethodDescriptor(JournalListMethod.self) { query, _ in

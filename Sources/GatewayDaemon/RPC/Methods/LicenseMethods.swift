@@ -99,25 +99,25 @@ enum LicenseExportPropertiesMethod: RPCMethod {
     static func encode(_ export: PropertiesExport) -> JSONValue { export.json }
 }
 
-extension MethodTable<RPCContext> {
+extension MethodTable<CallContext> {
     mutating func registerLicenseMethods(_ licenses: LicenseService) {
         register(
             MethodDescriptor(LicenseGenerateMethod.self) { mispId, context in
-                try await licenses.generate(mispId: mispId, context: context.call)
+                try await licenses.generate(mispId: mispId, context: context)
             })
         register(
             MethodDescriptor(LicenseUpdateMethod.self) { change, context in
-                try await licenses.update(change, context: context.call)
+                try await licenses.update(change, context: context)
             })
         register(
             MethodDescriptor(LicenseGetMethod.self) { mispId, context in
-                try await licenses.get(mispId: mispId, context: context.call)
+                try await licenses.get(mispId: mispId, context: context)
             })
         register(MethodDescriptor(LicenseListMethod.self, immediate: { page, _ in try licenses.list(page) }))
         register(MethodDescriptor(LicenseValidateMethod.self, immediate: { key, _ in try licenses.validate(key: key) }))
         register(
             MethodDescriptor(LicenseExportPropertiesMethod.self) { request, context in
-                try await licenses.exportProperties(mispId: request.mispId, path: request.path, context: context.call)
+                try await licenses.exportProperties(mispId: request.mispId, path: request.path, context: context)
             })
     }
 }

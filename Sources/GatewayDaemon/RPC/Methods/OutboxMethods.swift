@@ -47,12 +47,12 @@ enum OutboxRetryMethod: RPCMethod {
     static func encode(_ entry: OutboxEntry) -> JSONValue { OutboxListMethod.entry(entry) }
 }
 
-extension MethodTable<RPCContext> {
+extension MethodTable<CallContext> {
     mutating func registerOutboxMethods(_ outbox: OutboxService) {
         register(MethodDescriptor(OutboxListMethod.self, immediate: { query, _ in try outbox.list(query) }))
         register(
             MethodDescriptor(OutboxRetryMethod.self) { seq, context in
-                try await outbox.retry(seq: seq, context: context.call)
+                try await outbox.retry(seq: seq, context: context)
             })
     }
 }

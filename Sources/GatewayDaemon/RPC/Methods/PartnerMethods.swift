@@ -63,22 +63,22 @@ enum PartnerMapPolicyMethod: RPCMethod {
     static func encode(_ mapping: PolicyMapping) -> JSONValue { mapping.json }
 }
 
-extension MethodTable<RPCContext> {
+extension MethodTable<CallContext> {
     mutating func registerPartnerMethods(_ partners: PartnerRegistry) {
         register(
             MethodDescriptor(PartnerPutMethod.self) { partner, context in
-                try await partners.put(partner, context: context.call)
+                try await partners.put(partner, context: context)
             })
         register(
             MethodDescriptor(PartnerGetMethod.self, immediate: { partnerId, _ in try partners.partner(partnerId) }))
         register(
             MethodDescriptor(PolicyPutMethod.self) { policy, context in
-                try await partners.put(policy, context: context.call)
+                try await partners.put(policy, context: context)
             })
         register(MethodDescriptor(PolicyGetMethod.self, immediate: { policyId, _ in try partners.policy(policyId) }))
         register(
             MethodDescriptor(PartnerMapPolicyMethod.self) { mapping, context in
-                try await partners.map(mapping, context: context.call)
+                try await partners.map(mapping, context: context)
             })
     }
 }

@@ -47,7 +47,7 @@ enum DiscoverMethod: RPCMethod {
     static func encode(_ document: JSONValue) -> JSONValue { document }
 }
 
-extension MethodTable<RPCContext> {
+extension MethodTable<CallContext> {
     mutating func registerSystemMethods(
         store: Store, backups: BackupService, version: String, startedAt: ContinuousClock.Instant,
         document: @escaping @Sendable () -> JSONValue

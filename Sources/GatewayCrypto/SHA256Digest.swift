@@ -1,7 +1,7 @@
 import COpenSSL
 
 /// SHA-256 over libcrypto, the digest behind client ids and the journal's hash chain.
-public enum SHA256 {
+public enum SHA256Digest {
     public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: 32)
         let ok =

@@ -1,7 +1,7 @@
 import Configuration
 
 /// Typed reads from the merged configuration, each failing with a message that names the key.
-struct ConfigKeys {
+struct TypedConfigReader {
     let reader: ConfigReader
     let file: String
 

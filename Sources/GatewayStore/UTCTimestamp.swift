@@ -11,7 +11,7 @@
 ///
 /// Written over `clock_gettime`/`gmtime_r` because the daemon links FoundationEssentials only and
 /// the journal formats one per entry, so it should cost a few hundred nanoseconds, not a formatter.
-public enum Timestamp {
+public enum UTCTimestamp {
     /// Milliseconds since the Unix epoch from the real-time clock.
     public static func nowMilliseconds() -> Int64 {
         var spec = timespec()
