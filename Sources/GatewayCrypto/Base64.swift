@@ -3,17 +3,17 @@
 ///
 /// Written here rather than taken from FoundationEssentials because JWK decoding must be strict:
 /// a lenient decoder would let several spellings of one key through and hide typos.
-public enum Base64 {
+package enum Base64 {
     private static let standardAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let urlAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// Standard alphabet with `=` padding (RFC 4648 section 4).
-    public static func encode(_ bytes: some Collection<UInt8>) -> String {
+    package static func encode(_ bytes: some Collection<UInt8>) -> String {
         encode(bytes, alphabet: standardAlphabet, padded: true)
     }
 
     /// URL-safe alphabet without padding (RFC 4648 section 5, as JOSE uses it).
-    public static func encodeURL(_ bytes: some Collection<UInt8>) -> String {
+    package static func encodeURL(_ bytes: some Collection<UInt8>) -> String {
         encode(bytes, alphabet: urlAlphabet, padded: false)
     }
 
@@ -23,7 +23,7 @@ public enum Base64 {
     /// length that cannot come from encoding (4n+1), and non-zero leftover bits in the last
     /// character, so every byte string has exactly one accepted spelling. Complete trailing `=`
     /// padding is tolerated because some JOSE libraries emit it; padding anywhere else is not.
-    public static func decodeURL(_ text: String) -> [UInt8]? {
+    package static func decodeURL(_ text: String) -> [UInt8]? {
         var characters = Array(text.utf8)
         let padding = characters.reversed().prefix { $0 == UInt8(ascii: "=") }.count
         if padding > 0 {

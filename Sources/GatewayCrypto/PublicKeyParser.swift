@@ -1,19 +1,19 @@
 /// Reads a JWK the way PMS and eSignet judge it.
 ///
 /// Checks run in two phases, matching the spec's two error codes: first whether the JWK can be
-/// read at all (`unprocessable`), then whether it is an acceptable public key (`invalid`).
-public enum PublicKeyParser {
+/// read at all (`unprocessable`), then whether it is an acceptable package key (`invalid`).
+package enum PublicKeyParser {
     /// Members that only a private or symmetric key has (RFC 7518 sections 6.2.2, 6.3.2, 6.4).
     static let privateMemberNames = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
 
     /// `client.create` (SPEC 4.3 step 1): RSA and EC only.
-    public static func parseForClient(_ jwk: JWKInput, minRsaBits: Int) throws(PublicKeyError) -> PublicKey {
+    package static func parseForClient(_ jwk: JWKInput, minRsaBits: Int) throws(PublicKeyError) -> PublicKey {
         try parse(jwk, minRsaBits: minRsaBits, acceptsOKP: false)
     }
 
     /// `key.clientId` (SPEC 4.4): as `parseForClient`, and also OKP keys (Ed25519, X25519),
     /// which PMS hashes as their raw `x` bytes.
-    public static func parseForHashing(_ jwk: JWKInput, minRsaBits: Int) throws(PublicKeyError) -> PublicKey {
+    package static func parseForHashing(_ jwk: JWKInput, minRsaBits: Int) throws(PublicKeyError) -> PublicKey {
         try parse(jwk, minRsaBits: minRsaBits, acceptsOKP: true)
     }
 
@@ -66,7 +66,7 @@ public enum PublicKeyParser {
     }
 
     /// Refuses private material and malformed `kid`/`alg`/`use`; returns the optional members to
-    /// carry into the public JWK, in a fixed order so the stored JWK does not depend on input order.
+    /// carry into the package JWK, in a fixed order so the stored JWK does not depend on input order.
     private static func checkedCommonMembers(_ jwk: JWKInput) throws(PublicKeyError) -> [PublicKey.Member] {
         if privateMemberNames.contains(where: jwk.memberNames.contains) {
             throw .invalid("private key members are not accepted")

@@ -1,8 +1,8 @@
 import COpenSSL
 
 /// SHA-256 over libcrypto, the digest behind client ids and the journal's hash chain.
-public enum SHA256Digest {
-    public static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
+package enum SHA256Digest {
+    package static func hash(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: 32)
         let ok =
             bytes.withContiguousStorageIfAvailable { buffer in
@@ -16,14 +16,14 @@ public enum SHA256Digest {
     }
 
     /// Lower-case hex of the digest, as the journal stores it.
-    public static func hex(_ bytes: some Collection<UInt8>) -> String {
+    package static func hex(_ bytes: some Collection<UInt8>) -> String {
         hash(bytes).hexString
     }
 }
 
 extension Collection<UInt8> {
     /// Lower-case hexadecimal.
-    public var hexString: String {
+    package var hexString: String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(count * 2)

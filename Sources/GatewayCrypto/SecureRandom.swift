@@ -1,10 +1,10 @@
 import COpenSSL
 
 /// Bytes from OpenSSL's CSPRNG, the one source of randomness for secrets the gateway issues.
-public enum SecureRandom {
+package enum SecureRandom {
     /// Traps if the generator fails: a predictable secret is worse than a crashed request, and
     /// OpenSSL only fails here when the system cannot seed it at all.
-    public static func bytes(_ count: Int) -> [UInt8] {
+    package static func bytes(_ count: Int) -> [UInt8] {
         precondition(count >= 0 && count <= Int(Int32.max), "random byte count out of range")
         var buffer = [UInt8](repeating: 0, count: count)
         guard count > 0 else { return buffer }
@@ -15,8 +15,8 @@ public enum SecureRandom {
 }
 
 /// Random (version 4) UUIDs from the CSPRNG, for outbox message and event ids (RFC 9562 section 5.4).
-public enum RandomUUID {
-    public static func make() -> String {
+package enum RandomUUID {
+    package static func make() -> String {
         var bytes = SecureRandom.bytes(16)
         bytes[6] = (bytes[6] & 0x0f) | 0x40
         bytes[8] = (bytes[8] & 0x3f) | 0x80
@@ -32,14 +32,14 @@ public enum RandomUUID {
 }
 
 /// MISP license keys (SPEC 4.5): characters drawn uniformly from `[0-9a-zA-Z]`.
-public enum LicenseKeyGenerator {
+package enum LicenseKeyGenerator {
     static let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
 
     /// 62 × 4: the largest multiple of the alphabet size that fits a byte. Bytes at or above it
     /// are discarded, since reducing all 256 values modulo 62 would favour the first 8 characters.
     private static let acceptedBound = UInt8(alphabet.count * (256 / alphabet.count))
 
-    public static func generate(length: Int) -> String {
+    package static func generate(length: Int) -> String {
         precondition(length >= 0, "license key length must not be negative")
         var key = [UInt8]()
         key.reserveCapacity(length)

@@ -17,11 +17,11 @@ import UnixSignals
 ///
 /// Everything that can be wrong with the configuration is found before anything is created on
 /// disk, so a refused start (exit 78) leaves no trace.
-public enum Daemon {
-    public static let version = "0.1.0"
+package enum Daemon {
+    package static let version = "0.1.0"
 
     /// `--check-config`: loads the config and the mapping files without binding or opening anything.
-    public static func checkConfiguration(_ options: DaemonOptions) -> [String] {
+    package static func checkConfiguration(_ options: DaemonOptions) -> [String] {
         do {
             let configuration = try loadConfiguration(options)
             _ = try loadMappings(configuration)
@@ -31,7 +31,7 @@ public enum Daemon {
         }
     }
 
-    public static func run(_ options: DaemonOptions) async throws {
+    package static func run(_ options: DaemonOptions) async throws {
         // The database, its WAL, backups and exported files hold license keys: whatever umask
         // the daemon was started with, nothing it creates is readable by others (SPEC 2).
         umask(0o077)
@@ -223,13 +223,13 @@ extension StoreError {
 }
 
 /// The command line (SPEC 1): where the config is, and what overrides it.
-public struct DaemonOptions: Sendable {
-    public var configPath: String
-    public var socketPath: String?
-    public var databasePath: String?
-    public var logLevel: String?
+package struct DaemonOptions: Sendable {
+    package var configPath: String
+    package var socketPath: String?
+    package var databasePath: String?
+    package var logLevel: String?
 
-    public init(configPath: String, socketPath: String?, databasePath: String?, logLevel: String?) {
+    package init(configPath: String, socketPath: String?, databasePath: String?, logLevel: String?) {
         self.configPath = configPath
         self.socketPath = socketPath
         self.databasePath = databasePath

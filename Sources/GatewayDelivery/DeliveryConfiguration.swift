@@ -4,28 +4,28 @@ import GatewayStore
 ///
 /// A nil URL is not an error: the embedded default config has no network at all, and its rows
 /// simply stay `pending` until an operator configures the target and restarts.
-public struct DeliveryConfiguration: Sendable {
+package struct DeliveryConfiguration: Sendable {
     /// `esignet.baseURL`; rows for eSignet go to `baseURL + path` (a trailing `/` is ignored).
-    public var esignetBaseURL: String?
+    package var esignetBaseURL: String?
     /// `esignet.bearerTokenFile`; read on every attempt so a rotated token is used at once.
-    public var esignetBearerTokenFile: String?
+    package var esignetBearerTokenFile: String?
     /// `ida.websubHubURL`; the WebSub hub's publish endpoint.
-    public var idaWebsubHubURL: String?
+    package var idaWebsubHubURL: String?
     /// The whole exchange (connect, send, read the reply) must finish within this.
-    public var requestTimeout: Duration
+    package var requestTimeout: Duration
     /// The wait after the first failed attempt; doubled after each further failure.
-    public var initialBackoff: Duration
+    package var initialBackoff: Duration
     /// The longest wait between two attempts.
-    public var maxBackoff: Duration
+    package var maxBackoff: Duration
     /// After this many failed attempts a row becomes `failed` and waits for `outbox.retry`.
-    public var maxAttempts: Int
+    package var maxAttempts: Int
     /// How many rows (each of a different ordering key) may be on the wire at once.
-    public var maxInFlight: Int
+    package var maxInFlight: Int
     /// The loop also rescans this often, so rows written without `notifyEnqueued()` (or due by
     /// the wall clock after a restart) are never stranded.
-    public var pollInterval: Duration
+    package var pollInterval: Duration
 
-    public init(
+    package init(
         esignetBaseURL: String?,
         esignetBearerTokenFile: String?,
         idaWebsubHubURL: String?,

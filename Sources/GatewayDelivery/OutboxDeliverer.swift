@@ -21,14 +21,14 @@ import ServiceLifecycle
 /// back in batches: while one batch commits, the next accumulates, riding the store's group commit.
 ///
 /// `run()` may be called once per instance.
-public struct OutboxDeliverer: Service {
+package struct OutboxDeliverer: Service {
     private let store: Store
     private let configuration: DeliveryConfiguration
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let signal = LoopSignal()
 
-    public init(store: Store, configuration: DeliveryConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger)
+    package init(store: Store, configuration: DeliveryConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger)
     {
         self.store = store
         self.configuration = configuration
@@ -40,11 +40,11 @@ public struct OutboxDeliverer: Service {
     ///
     /// Cheap and safe to call from anywhere, as often as wanted: a burst queues one scan. Without
     /// it rows still go out, at the next periodic scan (`pollInterval`).
-    public func notifyEnqueued() {
+    package func notifyEnqueued() {
         signal.wake()
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let client = HTTPDelivery.makeClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
         let sender = HTTPDelivery(client: client, configuration: configuration)
         logger.info(

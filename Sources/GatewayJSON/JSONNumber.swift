@@ -2,29 +2,29 @@
 ///
 /// JSON-RPC ids must come back exactly as sent; converting through `Double` would turn
 /// `9007199254740993` into `9007199254740992`. Arithmetic views are computed on demand.
-public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
+package struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// The number's text, valid per RFC 8259's number grammar.
-    public let text: String
+    package let text: String
 
     /// Wraps text the parser has already validated.
     init(validatedText: String) {
         self.text = validatedText
     }
 
-    public init(_ int: Int) {
+    package init(_ int: Int) {
         self.text = String(int)
     }
 
     /// A finite double in its shortest round-trip form.
-    public init?(_ double: Double) {
+    package init?(_ double: Double) {
         guard double.isFinite else { return nil }
         self.text = CanonicalNumber.format(double)
     }
 
     /// The value as an `Int` when the text is an integer literal that fits.
-    public var int: Int? {
+    package var int: Int? {
         Int(text)
     }
 
-    public var description: String { text }
+    package var description: String { text }
 }

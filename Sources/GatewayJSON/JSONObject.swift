@@ -2,26 +2,26 @@
 ///
 /// Member order matters only for how responses read; lookups use the last occurrence of a key,
 /// as most JSON parsers do, and the parser already collapses duplicates.
-public struct JSONObject: Sendable, Equatable, Sequence {
-    public typealias Element = (key: String, value: JSONValue)
+package struct JSONObject: Sendable, Equatable, Sequence {
+    package typealias Element = (key: String, value: JSONValue)
 
-    public private(set) var members: [Element]
+    package private(set) var members: [Element]
 
-    public init() {
+    package init() {
         self.members = []
     }
 
-    public init(_ pairs: [(String, JSONValue)]) {
+    package init(_ pairs: [(String, JSONValue)]) {
         self.members = []
         members.reserveCapacity(pairs.count)
         for (key, value) in pairs { self[key] = value }
     }
 
-    public var count: Int { members.count }
-    public var isEmpty: Bool { members.isEmpty }
-    public var keys: [String] { members.map(\.key) }
+    package var count: Int { members.count }
+    package var isEmpty: Bool { members.isEmpty }
+    package var keys: [String] { members.map(\.key) }
 
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         get {
             members.last(where: { $0.key == key })?.value
         }
@@ -39,11 +39,11 @@ public struct JSONObject: Sendable, Equatable, Sequence {
         members.append((key, value))
     }
 
-    public func makeIterator() -> IndexingIterator<[Element]> {
+    package func makeIterator() -> IndexingIterator<[Element]> {
         members.makeIterator()
     }
 
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+    package static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.count == rhs.count else { return false }
         for (key, value) in lhs.members where rhs[key] != value { return false }
         return true
@@ -51,7 +51,7 @@ public struct JSONObject: Sendable, Equatable, Sequence {
 }
 
 extension JSONObject: ExpressibleByDictionaryLiteral {
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements)
     }
 }

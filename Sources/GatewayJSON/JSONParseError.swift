@@ -1,6 +1,6 @@
 /// Why a document is not acceptable JSON. The transport maps every case to -32700.
-public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Reason: Sendable, Equatable {
+package struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Reason: Sendable, Equatable {
         case unexpectedEnd
         case unexpectedByte(UInt8)
         case invalidUTF8
@@ -10,16 +10,16 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case trailingData
     }
 
-    public let reason: Reason
+    package let reason: Reason
     /// Byte offset where the problem was found.
-    public let offset: Int
+    package let offset: Int
 
-    public init(reason: Reason, offset: Int) {
+    package init(reason: Reason, offset: Int) {
         self.reason = reason
         self.offset = offset
     }
 
-    public var description: String {
+    package var description: String {
         switch reason {
         case .unexpectedEnd: "unexpected end of input"
         case .unexpectedByte(let byte): "unexpected byte 0x\(String(byte, radix: 16)) at offset \(offset)"

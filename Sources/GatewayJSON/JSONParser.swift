@@ -254,7 +254,7 @@ struct JSONParser: ~Copyable {
 
 extension JSONValue {
     /// Parses one JSON document. `maxDepth` bounds the nesting of arrays and objects.
-    public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = 64) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = 64) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
             var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
             return Result { () throws(JSONParseError) in try parser.parseDocument() }
@@ -263,7 +263,7 @@ extension JSONValue {
         return try parse(Array(bytes), maxDepth: maxDepth)
     }
 
-    public static func parse(_ text: String, maxDepth: Int = 64) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ text: String, maxDepth: Int = 64) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8), maxDepth: maxDepth)
     }
 }

@@ -3,7 +3,7 @@
 /// Numbers keep their exact source text (see ``JSONNumber``) so that a JSON-RPC id such as
 /// `9007199254740993` is echoed digit for digit, and objects keep member order so responses read
 /// the way the spec lists their fields.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(JSONNumber)
@@ -13,49 +13,49 @@ public enum JSONValue: Sendable, Equatable {
 }
 
 extension JSONValue {
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let value) = self { value } else { nil }
     }
 
-    public var boolValue: Bool? {
+    package var boolValue: Bool? {
         if case .bool(let value) = self { value } else { nil }
     }
 
-    public var numberValue: JSONNumber? {
+    package var numberValue: JSONNumber? {
         if case .number(let value) = self { value } else { nil }
     }
 
     /// The value as an `Int` when it is an integral number that fits.
-    public var intValue: Int? {
+    package var intValue: Int? {
         numberValue?.int
     }
 
-    public var arrayValue: [JSONValue]? {
+    package var arrayValue: [JSONValue]? {
         if case .array(let value) = self { value } else { nil }
     }
 
-    public var objectValue: JSONObject? {
+    package var objectValue: JSONObject? {
         if case .object(let value) = self { value } else { nil }
     }
 
     /// Member lookup on objects; `nil` for a missing member or a non-object.
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         objectValue?[key]
     }
 
 }
 
 extension JSONValue {
-    public init(_ int: Int) {
+    package init(_ int: Int) {
         self = .number(JSONNumber(int))
     }
 
     /// `.string` or `.null` for an optional.
-    public init(_ string: String?) {
+    package init(_ string: String?) {
         self = string.map(JSONValue.string) ?? .null
     }
 
-    public init(_ strings: [String]) {
+    package init(_ strings: [String]) {
         self = .array(strings.map(JSONValue.string))
     }
 }
@@ -63,19 +63,19 @@ extension JSONValue {
 extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
-    public init(nilLiteral: ()) { self = .null }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(JSONObject(elements)) }
+    package init(nilLiteral: ()) { self = .null }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
+    package init(stringLiteral value: String) { self = .string(value) }
+    package init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    package init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(JSONObject(elements)) }
 }
 
 extension JSONValue {
     /// Whether any string in the value, member names included, contains U+0000. C APIs (SQLite
     /// with a -1 length, file names) stop at a NUL, so such a string would mean one thing when
     /// checked and another when stored: SPEC 2 refuses it at the door.
-    public var containsNUL: Bool {
+    package var containsNUL: Bool {
         switch self {
         case .null, .bool, .number: false
         case .string(let text): text.utf8.contains(0)

@@ -79,7 +79,7 @@ struct JSONWriter {
 
 extension JSONValue {
     /// Compact UTF-8 bytes, member order kept, numbers as received.
-    public func serializedBytes() -> [UInt8] {
+    package func serializedBytes() -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(128)
         JSONWriter(canonical: false).write(self, into: &output)
@@ -87,24 +87,24 @@ extension JSONValue {
     }
 
     /// Appends the compact form to `output`; the transport writes responses this way without copies.
-    public func serialize(into output: inout [UInt8]) {
+    package func serialize(into output: inout [UInt8]) {
         JSONWriter(canonical: false).write(self, into: &output)
     }
 
-    public func serialized() -> String {
+    package func serialized() -> String {
         String(decoding: serializedBytes(), as: UTF8.self)
     }
 
     /// RFC 8785 (JCS) canonical form: members sorted by UTF-16 code units, numbers as ECMAScript
     /// prints them. The journal hashes this form, so anyone can recompute a hash from JSON alone.
-    public func canonicalBytes() -> [UInt8] {
+    package func canonicalBytes() -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(256)
         JSONWriter(canonical: true).write(self, into: &output)
         return output
     }
 
-    public func canonicalText() -> String {
+    package func canonicalText() -> String {
         String(decoding: canonicalBytes(), as: UTF8.self)
     }
 }

@@ -21,7 +21,7 @@ extension Store {
     /// self-contained rollback-journal file, fsynced and renamed over the claimed name, so `path`
     /// holds a complete backup or (after a crash) nothing. Returns the copy's size and the seq of
     /// its newest journal entry.
-    public func backup(to path: String) async throws -> (bytes: Int, journalHead: Int) {
+    package func backup(to path: String) async throws -> (bytes: Int, journalHead: Int) {
         let readers = self.readers
         let result = try await Threads.run {
             try readers.withConnection { source in

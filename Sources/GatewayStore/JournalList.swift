@@ -5,7 +5,7 @@ extension ReadConnection {
     ///
     /// Entries carry every hashed field plus `hash`, so anyone can recompute the chain from them
     /// alone. `nextAfterSeq` is set when more entries follow (pass it as `afterSeq`).
-    public func journalList(afterSeq: Int = 0, entityId: String? = nil, limit: Int = 100)
+    package func journalList(afterSeq: Int = 0, entityId: String? = nil, limit: Int = 100)
         throws(StoreError) -> (entries: [JournalEntry], nextAfterSeq: Int?)
     {
         let limit = min(max(limit, 1), 1000)
@@ -32,7 +32,7 @@ extension ReadConnection {
     }
 
     /// The newest entry, or seq 0 with the genesis hash for an empty journal.
-    public func journalHead() throws(StoreError) -> JournalHead {
+    package func journalHead() throws(StoreError) -> JournalHead {
         guard let row = try queryFirst("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1") else {
             return .genesis
         }

@@ -17,7 +17,7 @@ extension ReadConnection {
     /// seqs must run 1, 2, 3, … without gaps. That catches an edited column (any of them), a
     /// deleted, inserted or reordered row. The stored head (moved in every writing transaction)
     /// also catches rows cut off the end. No JSON is parsed: a million entries take about a second.
-    public func journalVerify() throws(StoreError) -> JournalVerification {
+    package func journalVerify() throws(StoreError) -> JournalVerification {
         let stored = try storedHead()
         var canonical = JournalCanonical()
         var previousHash = Array(JournalHead.genesisHash.utf8)

@@ -4,11 +4,11 @@ import Logging
 ///
 /// A database records the last step applied in `PRAGMA user_version`. Steps are never edited once
 /// shipped; a change is a new step, so every database reaches the same schema by the same path.
-public struct Migration: Sendable {
-    public var version: Int
-    public var sql: String
+package struct Migration: Sendable {
+    package var version: Int
+    package var sql: String
 
-    public init(version: Int, sql: String) {
+    package init(version: Int, sql: String) {
         self.version = version
         self.sql = sql
     }
@@ -17,7 +17,7 @@ public struct Migration: Sendable {
 extension Migration {
     /// The schema's steps: the store's own (journal, outbox) around the domain's first step, which
     /// shipped as version 2 before the outbox's second step existed. Later domain steps follow.
-    public static func schema(domain: String) -> [Migration] {
+    package static func schema(domain: String) -> [Migration] {
         [
             Migration(version: 1, sql: journalAndOutbox),
             Migration(version: 2, sql: domain),
@@ -26,7 +26,7 @@ extension Migration {
     }
 
     /// The store alone, with no domain tables (its own tests, and tools that only read the journal).
-    public static let storeMigrations = schema(domain: "")
+    package static let storeMigrations = schema(domain: "")
 
     /// Whether `migrations` has the store's steps (1 and 3) where `schema(domain:)` puts them.
     static func holdsStoreSteps(_ migrations: [Migration]) -> Bool {

@@ -2,7 +2,7 @@ import GatewayCrypto
 import GatewayJSON
 
 /// Delivery state of an outbox row; the raw values are what the table's CHECK allows.
-public enum OutboxStatus: String, Sendable, CaseIterable {
+package enum OutboxStatus: String, Sendable, CaseIterable {
     case pending
     case delivered
     case failed
@@ -14,9 +14,9 @@ public enum OutboxStatus: String, Sendable, CaseIterable {
 /// How it travels (HTTP method, path, headers, envelope, timestamps, credentials) is decided by
 /// delivery alone, at each attempt, so a change of eSignet's API or of the hub's rules changes
 /// one place and applies to rows already queued.
-public struct OutboxMessage: Sendable, Equatable {
+package struct OutboxMessage: Sendable, Equatable {
     /// Who a row is for; the raw values are what `outbox.target` holds.
-    public enum Target: String, Sendable, CaseIterable {
+    package enum Target: String, Sendable, CaseIterable {
         /// eSignet's client-management API.
         case esignet
         /// IDA, through MOSIP's WebSub hub.
@@ -24,22 +24,22 @@ public struct OutboxMessage: Sendable, Equatable {
     }
 
     /// What happened; the raw values are MOSIP's event topics, which `outbox.topic` holds.
-    public enum Topic: String, Sendable, CaseIterable {
+    package enum Topic: String, Sendable, CaseIterable {
         case oidcClientCreated = "OIDC_CLIENT_CREATED"
         case oidcClientUpdated = "OIDC_CLIENT_UPDATED"
         case mispLicenseGenerated = "MISP_LICENSE_GENERATED"
         case mispLicenseUpdated = "MISP_LICENSE_UPDATED"
     }
 
-    public var target: Target
-    public var topic: Topic
+    package var target: Target
+    package var topic: Topic
     /// Rows with the same target and key are delivered strictly in order (a client id, a MISP id).
-    public var key: String
+    package var key: String
     /// eSignet's `request` object, or the `data` of IDA's event (it may hold a license key: it is
     /// never logged, listed or journalled).
-    public var payload: JSONObject
+    package var payload: JSONObject
 
-    public init(target: Target, topic: Topic, key: String, payload: JSONObject) {
+    package init(target: Target, topic: Topic, key: String, payload: JSONObject) {
         self.target = target
         self.topic = topic
         self.key = key
@@ -48,15 +48,15 @@ public struct OutboxMessage: Sendable, Equatable {
 }
 
 /// An outbox row as `outbox.list` and `outbox.retry` show it: bookkeeping, never the payload.
-public struct OutboxEntry: Sendable, Equatable {
-    public var seq: Int
-    public var target: String
-    public var topic: String
-    public var status: String
-    public var attempts: Int
-    public var lastError: String?
-    public var createdAt: String
-    public var deliveredAt: String?
+package struct OutboxEntry: Sendable, Equatable {
+    package var seq: Int
+    package var target: String
+    package var topic: String
+    package var status: String
+    package var attempts: Int
+    package var lastError: String?
+    package var createdAt: String
+    package var deliveredAt: String?
 
     static let columns = "seq, target, topic, status, attempts, last_error, created_at, delivered_at"
 
@@ -73,7 +73,7 @@ public struct OutboxEntry: Sendable, Equatable {
 }
 
 /// What `outbox.retry` found.
-public enum OutboxRetryResult: Sendable {
+package enum OutboxRetryResult: Sendable {
     case retried(OutboxEntry)
     case notFound
     /// Only a `failed` row goes back to pending.
@@ -83,7 +83,7 @@ public enum OutboxRetryResult: Sendable {
 extension ReadConnection {
     /// Pending and failed rows, from the counts the outbox's triggers keep: constant time however
     /// large the backlog (a target whose URL is null keeps every row pending).
-    public func outboxCounts() throws(StoreError) -> (pending: Int, failed: Int) {
+    package func outboxCounts() throws(StoreError) -> (pending: Int, failed: Int) {
         var counts = (pending: 0, failed: 0)
         for row in try query("SELECT status, n FROM outbox_counts WHERE status IN ('pending', 'failed')") {
             if try row.string(0) == "pending" {
@@ -96,7 +96,7 @@ extension ReadConnection {
     }
 
     /// Rows after `after` by seq, optionally of one status and target.
-    public func outboxEntries(
+    package func outboxEntries(
         status: OutboxStatus?, target: OutboxMessage.Target?, after: Int, limit: Int
     ) throws(StoreError) -> [OutboxEntry] {
         var conditions = ["seq > ?"]
@@ -122,7 +122,7 @@ extension WriteTransaction {
     /// Records a message in the mutation's own transaction, so the event exists if and only if the
     /// change it describes was committed (the transactional outbox). Returns the row's `seq`.
     @discardableResult
-    public func enqueue(_ message: OutboxMessage) throws(StoreError) -> Int {
+    package func enqueue(_ message: OutboxMessage) throws(StoreError) -> Int {
         let now = UTCTimestamp.nowMilliseconds()
         try execute(
             """
@@ -139,7 +139,7 @@ extension WriteTransaction {
     }
 
     /// A `failed` row back to `pending`, attempts reset, due now.
-    public func retryOutbox(seq: Int) throws(StoreError) -> OutboxRetryResult {
+    package func retryOutbox(seq: Int) throws(StoreError) -> OutboxRetryResult {
         let changed = try execute(
             "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = ? WHERE seq = ? AND status = 'failed'",
             [.integer(UTCTimestamp.nowMilliseconds()), SQLValue(seq)])

@@ -2,15 +2,15 @@
 ///
 /// Every query in the body sees the same snapshot, so a multi-query answer (a list and its count,
 /// journal rows and the stored head) is consistent even while the writer commits.
-public struct ReadConnection {
+package struct ReadConnection {
     let connection: Connection
 
-    public func query(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> [Row] {
+    package func query(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> [Row] {
         try connection.query(sql, bindings)
     }
 
     /// The first row, or nil when there is none.
-    public func queryFirst(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> Row? {
+    package func queryFirst(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> Row? {
         try connection.withStatement(sql, bindings) { statement throws(StoreError) in
             try statement.step() ? statement.row() : nil
         }

@@ -1,6 +1,6 @@
 /// One result row, detached from its statement so it can outlive the connection and cross threads.
-public struct Row: Sendable {
-    public let values: [SQLValue]
+package struct Row: Sendable {
+    package let values: [SQLValue]
     let columns: ColumnNames
 
     init(values: [SQLValue], columns: ColumnNames) {
@@ -8,24 +8,24 @@ public struct Row: Sendable {
         self.columns = columns
     }
 
-    public var count: Int { values.count }
-    public var columnNames: [String] { columns.names }
+    package var count: Int { values.count }
+    package var columnNames: [String] { columns.names }
 
-    public subscript(index: Int) -> SQLValue {
+    package subscript(index: Int) -> SQLValue {
         values[index]
     }
 
     /// `.null` for a name the query did not select would hide typos; this throws instead.
-    public subscript(name: String) -> SQLValue {
+    package subscript(name: String) -> SQLValue {
         get throws(StoreError) { values[try columns.index(of: name)] }
     }
 
-    public func int(_ index: Int) throws(StoreError) -> Int {
+    package func int(_ index: Int) throws(StoreError) -> Int {
         guard let value = try optionalInt(index) else { throw mismatch(index, "integer", got: "NULL") }
         return value
     }
 
-    public func optionalInt(_ index: Int) throws(StoreError) -> Int? {
+    package func optionalInt(_ index: Int) throws(StoreError) -> Int? {
         switch try value(index) {
         case .null: return nil
         case .integer(let int): return Int(int)
@@ -33,12 +33,12 @@ public struct Row: Sendable {
         }
     }
 
-    public func string(_ index: Int) throws(StoreError) -> String {
+    package func string(_ index: Int) throws(StoreError) -> String {
         guard let value = try optionalString(index) else { throw mismatch(index, "text", got: "NULL") }
         return value
     }
 
-    public func optionalString(_ index: Int) throws(StoreError) -> String? {
+    package func optionalString(_ index: Int) throws(StoreError) -> String? {
         switch try value(index) {
         case .null: return nil
         case .text(let text): return text
@@ -46,7 +46,7 @@ public struct Row: Sendable {
         }
     }
 
-    public func double(_ index: Int) throws(StoreError) -> Double {
+    package func double(_ index: Int) throws(StoreError) -> Double {
         switch try value(index) {
         case .real(let real): return real
         // An integer is a legitimate REAL value: SQLite stores whole reals as integers.
@@ -55,26 +55,26 @@ public struct Row: Sendable {
         }
     }
 
-    public func blob(_ index: Int) throws(StoreError) -> [UInt8] {
+    package func blob(_ index: Int) throws(StoreError) -> [UInt8] {
         switch try value(index) {
         case .blob(let bytes): return bytes
         case let other: throw mismatch(index, "blob", got: other)
         }
     }
 
-    public func bool(_ index: Int) throws(StoreError) -> Bool {
+    package func bool(_ index: Int) throws(StoreError) -> Bool {
         try int(index) != 0
     }
 
-    public func int(_ name: String) throws(StoreError) -> Int { try int(columns.index(of: name)) }
-    public func optionalInt(_ name: String) throws(StoreError) -> Int? { try optionalInt(columns.index(of: name)) }
-    public func string(_ name: String) throws(StoreError) -> String { try string(columns.index(of: name)) }
-    public func optionalString(_ name: String) throws(StoreError) -> String? {
+    package func int(_ name: String) throws(StoreError) -> Int { try int(columns.index(of: name)) }
+    package func optionalInt(_ name: String) throws(StoreError) -> Int? { try optionalInt(columns.index(of: name)) }
+    package func string(_ name: String) throws(StoreError) -> String { try string(columns.index(of: name)) }
+    package func optionalString(_ name: String) throws(StoreError) -> String? {
         try optionalString(columns.index(of: name))
     }
-    public func double(_ name: String) throws(StoreError) -> Double { try double(columns.index(of: name)) }
-    public func blob(_ name: String) throws(StoreError) -> [UInt8] { try blob(columns.index(of: name)) }
-    public func bool(_ name: String) throws(StoreError) -> Bool { try bool(columns.index(of: name)) }
+    package func double(_ name: String) throws(StoreError) -> Double { try double(columns.index(of: name)) }
+    package func blob(_ name: String) throws(StoreError) -> [UInt8] { try blob(columns.index(of: name)) }
+    package func bool(_ name: String) throws(StoreError) -> Bool { try bool(columns.index(of: name)) }
 
     private func value(_ index: Int) throws(StoreError) -> SQLValue {
         guard values.indices.contains(index) else {

@@ -1,6 +1,6 @@
 /// Anything that runs a query: a read connection in its snapshot, or the writer inside its
 /// transaction. Lookups written once against it serve reads and the checks inside a mutation.
-public protocol SQLQuerying: ~Copyable {
+package protocol SQLQuerying: ~Copyable {
     func query(_ sql: String, _ bindings: [SQLValue]) throws(StoreError) -> [Row]
 }
 

@@ -6,8 +6,8 @@ import Synchronization
 /// Every mutation goes through `write`, which returns only once its transaction is durable
 /// (WAL, `synchronous=FULL`). Reads run on their own connections from a WAL snapshot, so a slow
 /// fsync never delays a read and a long read never delays a write.
-public final class Store: Sendable {
-    public let path: String
+package final class Store: Sendable {
+    package let path: String
     let writer: Writer
     let readers: ReadPool
     let logger: Logger
@@ -30,7 +30,7 @@ public final class Store: Sendable {
     /// builds such a list); a list may stop early, as an older build's did.
     /// A database whose `user_version` is newer than the last step is refused with `.newerSchema`
     /// and left untouched: an older build cannot know what the newer schema means.
-    public static func open(
+    package static func open(
         path: String,
         migrations: [Migration] = Migration.storeMigrations,
         readConnections: Int = 4,
@@ -88,7 +88,7 @@ public final class Store: Sendable {
     /// A body runs on the writer's thread and holds up everyone queued behind it: keep it to SQL and
     /// in-memory work.
     @discardableResult
-    public func write<T: Sendable>(_ body: @escaping @Sendable (inout WriteTransaction) throws -> T) async throws -> T {
+    package func write<T: Sendable>(_ body: @escaping @Sendable (inout WriteTransaction) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let job = WriteJob(
                 perform: { transaction in
@@ -108,7 +108,7 @@ public final class Store: Sendable {
 
     /// Runs `body` on a read connection inside one read transaction (one consistent snapshot), on
     /// the caller's thread. It never waits for the writer.
-    public func read<T>(_ body: (ReadConnection) throws -> T) throws -> T {
+    package func read<T>(_ body: (ReadConnection) throws -> T) throws -> T {
         try readers.withConnection { connection in
             try connection.execute("BEGIN")
             do {
@@ -124,19 +124,19 @@ public final class Store: Sendable {
 
     /// Like ``read(_:)``, but on a thread of its own: for long scans (`journal.verify` over a
     /// million entries) that would otherwise hold one of the few cooperative threads for seconds.
-    public func readOnOwnThread<T: Sendable>(_ body: @escaping @Sendable (ReadConnection) throws -> T) async throws -> T
+    package func readOnOwnThread<T: Sendable>(_ body: @escaping @Sendable (ReadConnection) throws -> T) async throws -> T
     {
         try await Threads.run { try self.read(body) }
     }
 
     /// Group-commit counters since open.
-    public var statistics: WriteStatistics { writer.statistics }
+    package var statistics: WriteStatistics { writer.statistics }
 
     /// The newest committed journal entry, from the writer's memory (no query).
-    public var journalHead: JournalHead { writer.journalHead }
+    package var journalHead: JournalHead { writer.journalHead }
 
     /// Finishes the writes already queued, then closes every connection. Later calls fail `.closed`.
-    public func close() {
+    package func close() {
         let wasClosed = closed.withLock { closed in
             defer { closed = true }
             return closed

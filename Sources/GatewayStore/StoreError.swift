@@ -4,8 +4,8 @@ import CSQLite
 ///
 /// Callers branch on `code`; the daemon maps it to a JSON-RPC error in exactly one place
 /// (`.unavailable` becomes -32011). `message` is for logs and never carries row data.
-public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: Sendable, Equatable {
+package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Code: Sendable, Equatable {
         /// Storage is failing right now (disk full, I/O error, read-only file, lock held elsewhere).
         /// Retrying later can succeed; the store keeps running.
         case unavailable
@@ -24,18 +24,18 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case fileExists
     }
 
-    public var code: Code
-    public var message: String
+    package var code: Code
+    package var message: String
     /// SQLite's extended result code when SQLite produced the error.
-    public var sqliteCode: Int32?
+    package var sqliteCode: Int32?
 
-    public init(_ code: Code, _ message: String, sqliteCode: Int32? = nil) {
+    package init(_ code: Code, _ message: String, sqliteCode: Int32? = nil) {
         self.code = code
         self.message = message
         self.sqliteCode = sqliteCode
     }
 
-    public var description: String {
+    package var description: String {
         "StoreError(\(code)): \(message)"
     }
 

@@ -11,19 +11,19 @@
 ///
 /// Written over `clock_gettime`/`gmtime_r` because the daemon links FoundationEssentials only and
 /// the journal formats one per entry, so it should cost a few hundred nanoseconds, not a formatter.
-public enum UTCTimestamp {
+package enum UTCTimestamp {
     /// Milliseconds since the Unix epoch from the real-time clock.
-    public static func nowMilliseconds() -> Int64 {
+    package static func nowMilliseconds() -> Int64 {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 
-    public static func now() -> String {
+    package static func now() -> String {
         format(epochMilliseconds: nowMilliseconds())
     }
 
-    public static func format(epochMilliseconds: Int64) -> String {
+    package static func format(epochMilliseconds: Int64) -> String {
         // Floor division, so instants before 1970 still get a millisecond field in 0...999.
         var seconds = epochMilliseconds / 1000
         var millis = epochMilliseconds % 1000

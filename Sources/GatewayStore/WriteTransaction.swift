@@ -7,10 +7,10 @@ import GatewayJSON
 /// would leave the original with a stale head, and the next entry in the group would reuse a seq.
 /// Do not issue BEGIN, COMMIT or ROLLBACK here; the writer owns the transaction (a body's own
 /// named SAVEPOINTs are fine).
-public struct WriteTransaction: ~Copyable {
+package struct WriteTransaction: ~Copyable {
     let connection: Connection
     /// The newest entry appended so far, committed or in this group.
-    public internal(set) var journalHead: JournalHead
+    package internal(set) var journalHead: JournalHead
 
     init(connection: Connection, journalHead: JournalHead) {
         self.connection = connection
@@ -19,7 +19,7 @@ public struct WriteTransaction: ~Copyable {
 
     /// Runs one statement; the number of rows it changed.
     @discardableResult
-    public func execute(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> Int {
+    package func execute(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> Int {
         do {
             return try connection.execute(sql, bindings)
         } catch {
@@ -28,7 +28,7 @@ public struct WriteTransaction: ~Copyable {
     }
 
     /// Runs a query inside the transaction, so it sees this group's uncommitted changes.
-    public func query(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> [Row] {
+    package func query(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> [Row] {
         do {
             return try connection.query(sql, bindings)
         } catch {
@@ -37,14 +37,14 @@ public struct WriteTransaction: ~Copyable {
     }
 
     /// The rowid of the last INSERT on this connection.
-    public var lastInsertRowID: Int { connection.lastInsertRowID }
+    package var lastInsertRowID: Int { connection.lastInsertRowID }
 
     /// Appends an entry to the hash chain, in this transaction.
     ///
     /// Stored one field per column plus the hash; `change` is stored canonical, so the row alone
     /// is enough to rebuild the exact bytes that were hashed.
     @discardableResult
-    public mutating func journal(_ draft: JournalDraft) throws(StoreError) -> JournalHead {
+    package mutating func journal(_ draft: JournalDraft) throws(StoreError) -> JournalHead {
         let seq = journalHead.seq + 1
         let at = UTCTimestamp.now()
         let change = draft.change.canonicalText()

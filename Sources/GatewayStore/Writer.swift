@@ -10,17 +10,17 @@ import Synchronization
 #endif
 
 /// Counters that show group commit at work.
-public struct WriteStatistics: Sendable, Equatable {
+package struct WriteStatistics: Sendable, Equatable {
     /// Successful COMMITs.
-    public var commits = 0
+    package var commits = 0
     /// Write bodies whose changes were committed.
-    public var committedWrites = 0
+    package var committedWrites = 0
     /// Write bodies that threw and were rolled back on their own.
-    public var rolledBackWrites = 0
+    package var rolledBackWrites = 0
     /// Groups whose COMMIT (or BEGIN) failed; every write in them failed with `.unavailable`.
-    public var failedGroups = 0
+    package var failedGroups = 0
     /// The most bodies ever committed together.
-    public var largestGroup = 0
+    package var largestGroup = 0
 }
 
 /// One queued `Store.write` call, type-erased so bodies of different result types share a queue.

@@ -6,19 +6,19 @@ import NIOCore
 /// `\r`; neither fits. An over-long line yields one ``InboundFrame/tooLong`` as soon as the limit
 /// is crossed and the rest of the line is dropped as it arrives, so memory stays bounded by the
 /// limit however long the line is, and the connection stays usable afterwards.
-public struct LineFrameDecoder: ByteToMessageDecoder {
-    public typealias InboundOut = InboundFrame
+package struct LineFrameDecoder: ByteToMessageDecoder {
+    package typealias InboundOut = InboundFrame
 
     private let maxLineBytes: Int
     private var discarding = false
     /// How far the buffer was already searched for `\n`, so a slowly arriving line is scanned once.
     private var scanned = 0
 
-    public init(maxLineBytes: Int) {
+    package init(maxLineBytes: Int) {
         self.maxLineBytes = maxLineBytes
     }
 
-    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    package mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         let view = buffer.readableBytesView
         let searchStart = view.index(view.startIndex, offsetBy: scanned)
         guard let newline = view[searchStart...].firstIndex(of: UInt8(ascii: "\n")) else {
@@ -53,7 +53,7 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
         return .continue
     }
 
-    public mutating func decodeLast(
+    package mutating func decodeLast(
         context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
     ) throws -> DecodingState {
         // A final line without `\n` is incomplete by NDJSON's rules: the peer is gone, drop it.

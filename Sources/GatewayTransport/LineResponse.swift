@@ -5,7 +5,7 @@ import NIOCore
 /// Most calls on the hot paths (`client.get`, `license.validate`, `system.health`) can be answered
 /// on the event loop at once; hopping to a task and back for them would cost more than the call.
 /// Everything else (writes that wait for a commit) is answered later, still in request order.
-public enum LineResponse: Sendable {
+package enum LineResponse: Sendable {
     /// The reply bytes (a complete line), or `nil` when nothing is to be sent (notifications).
     case immediate([UInt8]?)
     /// Work to run off the event loop; its reply is written when it is its turn.
@@ -13,17 +13,17 @@ public enum LineResponse: Sendable {
 }
 
 /// Answers the lines of one connection. Created once per connection, when its peer is known.
-public protocol LineResponder: Sendable {
+package protocol LineResponder: Sendable {
     func respond(to frame: InboundFrame) -> LineResponse
 }
 
 /// Makes the responder for a new connection.
-public protocol LineResponderFactory: Sendable {
+package protocol LineResponderFactory: Sendable {
     func responder(for peer: PeerCredentials) -> any LineResponder
 }
 
 /// What the framing layer hands up: a complete line, or the news that a line was too long.
-public enum InboundFrame: Sendable {
+package enum InboundFrame: Sendable {
     /// One request line without its `\n` (and without a trailing `\r`).
     case line(ByteBuffer)
     /// A line exceeded the limit; its bytes were discarded up to the next `\n`.

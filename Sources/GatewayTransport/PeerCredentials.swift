@@ -4,14 +4,14 @@ import NIOCore
 /// Who is on the other end of a Unix socket connection, as the kernel reports it: `SO_PEERCRED`
 /// for the user, primary group and pid, `SO_PEERGROUPS` for the supplementary groups the peer
 /// process holds. Both are fixed when the peer connects, so they are read once per connection.
-public struct PeerCredentials: Sendable, Equatable {
-    public let pid: Int32
-    public let uid: UInt32
-    public let gid: UInt32
+package struct PeerCredentials: Sendable, Equatable {
+    package let pid: Int32
+    package let uid: UInt32
+    package let gid: UInt32
     /// The supplementary groups the peer process holds (not what `/etc/group` lists for its user).
-    public let groups: [UInt32]
+    package let groups: [UInt32]
 
-    public init(pid: Int32, uid: UInt32, gid: UInt32, groups: [UInt32] = []) {
+    package init(pid: Int32, uid: UInt32, gid: UInt32, groups: [UInt32] = []) {
         self.pid = pid
         self.uid = uid
         self.gid = gid

@@ -6,12 +6,12 @@
 ///
 /// A few lines over a datagram socket are all libsystemd does here, so we do not link it.
 /// Without `NOTIFY_SOCKET` every call is a no-op, which is what a daemon started by hand wants.
-public struct SystemdNotifier: Sendable {
+package struct SystemdNotifier: Sendable {
     private let address: [UInt8]?
     /// Half of `WATCHDOG_USEC`, when systemd asked for keep-alives.
-    public let watchdogInterval: Duration?
+    package let watchdogInterval: Duration?
 
-    public init(environment: [String: String]) {
+    package init(environment: [String: String]) {
         if let path = environment["NOTIFY_SOCKET"], !path.isEmpty {
             var bytes = Array(path.utf8)
             // A leading '@' names a socket in the abstract namespace, spelled with a NUL byte.
@@ -29,7 +29,7 @@ public struct SystemdNotifier: Sendable {
         }
     }
 
-    public func notify(_ state: String) {
+    package func notify(_ state: String) {
         guard let address else { return }
         let fd = socket(AF_UNIX, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return }

@@ -3,7 +3,7 @@
 #endif
 
 /// systemd socket activation (`sd_listen_fds` semantics) without linking libsystemd.
-public enum SystemdSocketActivation {
+package enum SystemdSocketActivation {
     /// The first passed descriptor, by systemd's convention.
     static let firstDescriptor: CInt = 3
 
@@ -11,7 +11,7 @@ public enum SystemdSocketActivation {
     ///
     /// `LISTEN_PID` must name this process: the variables are inherited by children, and a child
     /// must not mistake its parent's sockets for its own. The variables are removed once read.
-    public static func takeListeningDescriptor() -> CInt? {
+    package static func takeListeningDescriptor() -> CInt? {
         defer {
             unsetenv("LISTEN_PID")
             unsetenv("LISTEN_FDS")

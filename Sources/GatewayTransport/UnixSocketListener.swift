@@ -7,14 +7,14 @@ import Synchronization
 #endif
 
 /// The listening Unix socket: bound by us, or adopted from systemd.
-public enum UnixSocketListener {
+package enum UnixSocketListener {
     /// Accepted connections arrive fully set up; the server only tracks them for shutdown.
-    public typealias ServerChannel = NIOAsyncChannel<any Channel, Never>
+    package typealias ServerChannel = NIOAsyncChannel<any Channel, Never>
 
     /// Binds `configuration.socketPath` or adopts `adoptedDescriptor` (systemd's fd 3).
     ///
     /// A socket file somebody still answers on is never taken over; a stale one is replaced.
-    public static func listen(
+    package static func listen(
         configuration: ListenerConfiguration, adoptedDescriptor: CInt?, group: any EventLoopGroup,
         connectionCount: ConnectionCounter, responders: any LineResponderFactory
     ) async throws -> ServerChannel {
@@ -71,7 +71,7 @@ public enum UnixSocketListener {
     }
 
     /// Connects to an existing socket file: an answer means a live daemon owns it.
-    public static func refuseLiveSocket(at path: String) throws {
+    package static func refuseLiveSocket(at path: String) throws {
         let fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return }
         defer { close(fd) }
@@ -94,10 +94,10 @@ public enum UnixSocketListener {
 }
 
 /// Counts open connections so the accept path can refuse the one over `maxConnections`.
-public final class ConnectionCounter: Sendable {
+package final class ConnectionCounter: Sendable {
     private let open = Atomic<Int>(0)
 
-    public init() {}
+    package init() {}
 
     func admit(limit: Int) -> Bool {
         let now = open.wrappingAdd(1, ordering: .relaxed).newValue
@@ -127,15 +127,15 @@ final class IdleConnectionCloser: ChannelInboundHandler, Sendable {
 }
 
 /// How the listening socket is set up.
-public struct ListenerConfiguration: Sendable {
-    public var socketPath: String
+package struct ListenerConfiguration: Sendable {
+    package var socketPath: String
     /// File mode for a socket we bind ourselves (an adopted systemd socket keeps its own).
-    public var socketMode: UInt32
-    public var maxLineBytes: Int
-    public var maxConnections: Int
-    public var idleTimeoutSeconds: Int64
+    package var socketMode: UInt32
+    package var maxLineBytes: Int
+    package var maxConnections: Int
+    package var idleTimeoutSeconds: Int64
 
-    public init(
+    package init(
         socketPath: String, socketMode: UInt32, maxLineBytes: Int, maxConnections: Int, idleTimeoutSeconds: Int64
     ) {
         self.socketPath = socketPath
@@ -147,11 +147,11 @@ public struct ListenerConfiguration: Sendable {
 }
 
 /// Why the daemon could not start listening. Each ends the process with exit code 78.
-public enum ListenerError: Error, CustomStringConvertible {
+package enum ListenerError: Error, CustomStringConvertible {
     case socketInUse(path: String)
     case cannotBind(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .socketInUse(let path): "socket \(path) is in use by another live daemon"
         case .cannotBind(let path, let reason): "cannot listen on \(path): \(reason)"

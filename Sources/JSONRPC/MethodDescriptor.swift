@@ -1,58 +1,58 @@
 import GatewayJSON
 
 /// One parameter as documented in the OpenRPC document.
-public struct ParamDescriptor: Sendable {
-    public let name: String
-    public let required: Bool
+package struct ParamDescriptor: Sendable {
+    package let name: String
+    package let required: Bool
     /// A JSON Schema fragment.
-    public let schema: JSONValue
+    package let schema: JSONValue
 
-    public init(_ name: String, required: Bool = true, schema: JSONValue) {
+    package init(_ name: String, required: Bool = true, schema: JSONValue) {
         self.name = name
         self.required = required
         self.schema = schema
     }
 
-    public static func string(_ name: String, required: Bool = true) -> ParamDescriptor {
+    package static func string(_ name: String, required: Bool = true) -> ParamDescriptor {
         ParamDescriptor(name, required: required, schema: ["type": "string"])
     }
 
-    public static func integer(_ name: String, required: Bool = true) -> ParamDescriptor {
+    package static func integer(_ name: String, required: Bool = true) -> ParamDescriptor {
         ParamDescriptor(name, required: required, schema: ["type": "integer"])
     }
 
-    public static func object(_ name: String, required: Bool = true) -> ParamDescriptor {
+    package static func object(_ name: String, required: Bool = true) -> ParamDescriptor {
         ParamDescriptor(name, required: required, schema: ["type": "object"])
     }
 
-    public static func strings(_ name: String, required: Bool = true) -> ParamDescriptor {
+    package static func strings(_ name: String, required: Bool = true) -> ParamDescriptor {
         ParamDescriptor(name, required: required, schema: ["type": "array", "items": ["type": "string"]])
     }
 }
 
 /// A method the router dispatches on, with everything the OpenRPC document says about it.
 /// Dispatch and documentation read the same value, so they cannot drift apart.
-public struct MethodDescriptor<Context: Sendable>: Sendable {
-    public typealias ImmediateHandler = @Sendable (JSONObject, Context) throws -> JSONValue
-    public typealias DeferredHandler = @Sendable (JSONObject, Context) async throws -> JSONValue
+package struct MethodDescriptor<Context: Sendable>: Sendable {
+    package typealias ImmediateHandler = @Sendable (JSONObject, Context) throws -> JSONValue
+    package typealias DeferredHandler = @Sendable (JSONObject, Context) async throws -> JSONValue
 
     /// How a handler runs. Short reads answer on the connection's event loop (`immediate`), which
     /// is what keeps eSignet's and IDA's hot paths fast; anything that waits (a commit, a long
     /// scan) is `deferred` to a task.
-    public enum Execution: Sendable {
+    package enum Execution: Sendable {
         case immediate(ImmediateHandler)
         case deferred(DeferredHandler)
     }
 
-    public let name: String
-    public let summary: String
-    public let params: [ParamDescriptor]
+    package let name: String
+    package let summary: String
+    package let params: [ParamDescriptor]
     /// Names of the members of the result object.
-    public let resultMembers: [String]
-    public let execution: Execution
+    package let resultMembers: [String]
+    package let execution: Execution
 
     /// A method answered on the caller's event loop (short reads).
-    public init<Method: RPCMethod>(
+    package init<Method: RPCMethod>(
         _ method: Method.Type, immediate handler: @escaping @Sendable (Method.Params, Context) throws -> Method.Response
     ) {
         self.init(
@@ -61,7 +61,7 @@ public struct MethodDescriptor<Context: Sendable>: Sendable {
     }
 
     /// A method run in a task (anything that waits for a commit or a long scan).
-    public init<Method: RPCMethod>(
+    package init<Method: RPCMethod>(
         _ method: Method.Type,
         deferred handler: @escaping @Sendable (Method.Params, Context) async throws -> Method.Response
     ) {
@@ -82,7 +82,7 @@ public struct MethodDescriptor<Context: Sendable>: Sendable {
 
     /// The same method, with `check` run on the params before the handler (a rule every method
     /// of a table shares, applied in one place).
-    public func checkingParams(_ check: @escaping @Sendable (JSONObject) throws -> Void) -> MethodDescriptor {
+    package func checkingParams(_ check: @escaping @Sendable (JSONObject) throws -> Void) -> MethodDescriptor {
         let execution: Execution =
             switch self.execution {
             case .immediate(let handler):
@@ -100,7 +100,7 @@ public struct MethodDescriptor<Context: Sendable>: Sendable {
     }
 
     /// Whether a call can be answered without leaving the caller's thread.
-    public var isImmediate: Bool {
+    package var isImmediate: Bool {
         if case .immediate = execution { true } else { false }
     }
 }

@@ -1,32 +1,32 @@
 import GatewayJSON
 
 /// The router's table: method name → descriptor. Built once at start, read concurrently after.
-public struct MethodTable<Context: Sendable>: Sendable {
-    public private(set) var methods: [String: MethodDescriptor<Context>] = [:]
+package struct MethodTable<Context: Sendable>: Sendable {
+    package private(set) var methods: [String: MethodDescriptor<Context>] = [:]
     /// Registration order, which is also the order of the OpenRPC document.
-    public private(set) var names: [String] = []
+    package private(set) var names: [String] = []
 
-    public init() {}
+    package init() {}
 
-    public mutating func register(_ descriptor: MethodDescriptor<Context>) {
+    package mutating func register(_ descriptor: MethodDescriptor<Context>) {
         precondition(methods[descriptor.name] == nil, "method \(descriptor.name) registered twice")
         methods[descriptor.name] = descriptor
         names.append(descriptor.name)
     }
 
     /// Replaces every descriptor with `transform`'s version of it (same name, same order).
-    public mutating func transformMethods(_ transform: (MethodDescriptor<Context>) -> MethodDescriptor<Context>) {
+    package mutating func transformMethods(_ transform: (MethodDescriptor<Context>) -> MethodDescriptor<Context>) {
         for name in names {
             if let method = methods[name] { methods[name] = transform(method) }
         }
     }
 
-    public subscript(name: String) -> MethodDescriptor<Context>? {
+    package subscript(name: String) -> MethodDescriptor<Context>? {
         methods[name]
     }
 
     /// The OpenRPC 1.2 document of every registered method.
-    public func openRPCDocument(title: String, version: String) -> JSONValue {
+    package func openRPCDocument(title: String, version: String) -> JSONValue {
         let entries: [JSONValue] = names.compactMap { methods[$0] }.map { method in
             let params: [JSONValue] = method.params.map { param in
                 ["name": .string(param.name), "required": .bool(param.required), "schema": param.schema]

@@ -6,7 +6,7 @@ import GatewayJSON
 /// The wire format ends here: a handler receives `Params` and returns `Response`, so the services
 /// it calls never see `JSONObject` or `JSONValue`. The table builds dispatch, access checks and
 /// `rpc.discover` from these same declarations.
-public protocol RPCMethod: SendableMetatype {
+package protocol RPCMethod: SendableMetatype {
     associatedtype Params: Sendable
     associatedtype Response: Sendable
 
@@ -23,10 +23,10 @@ public protocol RPCMethod: SendableMetatype {
 }
 
 extension RPCMethod {
-    public static var params: [ParamDescriptor] { [] }
+    package static var params: [ParamDescriptor] { [] }
 }
 
 extension RPCMethod where Params == Void {
     /// A method without params ignores whatever it is sent, as JSON-RPC allows.
-    public static func decode(_ params: JSONObject) throws {}
+    package static func decode(_ params: JSONObject) throws {}
 }

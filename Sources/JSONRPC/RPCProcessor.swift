@@ -5,17 +5,17 @@ import GatewayJSON
 /// It owns every JSON-RPC rule of SPEC 2 that does not depend on the transport. The transport
 /// hands it complete lines; what a method means is the table's business; `authorize` and
 /// `mapError` are the daemon's (access rules, and the one place domain errors become codes).
-public struct RPCProcessor<Context: Sendable>: Sendable {
-    public let table: MethodTable<Context>
-    public let maxBatch: Int
-    public let maxDepth: Int
+package struct RPCProcessor<Context: Sendable>: Sendable {
+    package let table: MethodTable<Context>
+    package let maxBatch: Int
+    package let maxDepth: Int
     /// The longest batch reply line; entries past it are answered `GW_RESPONSE_TOO_LARGE`.
-    public let maxResponseBytes: Int
+    package let maxResponseBytes: Int
     /// Returns false when the peer may not call the method.
-    public let authorize: @Sendable (String, Context) -> Bool
-    public let mapError: @Sendable (any Error) -> RPCError
+    package let authorize: @Sendable (String, Context) -> Bool
+    package let mapError: @Sendable (any Error) -> RPCError
 
-    public init(
+    package init(
         table: MethodTable<Context>, maxBatch: Int, maxDepth: Int = 64, maxResponseBytes: Int = 16 << 20,
         authorize: @escaping @Sendable (String, Context) -> Bool,
         mapError: @escaping @Sendable (any Error) -> RPCError
@@ -30,7 +30,7 @@ public struct RPCProcessor<Context: Sendable>: Sendable {
 
     /// The answer to one line: computed now when every request in it is immediate (or invalid),
     /// otherwise a deferred computation. `nil` replies mean nothing is sent (notifications).
-    public func handle(line: some Collection<UInt8>, context: @escaping @Sendable (RPCRequest) -> Context) -> RPCOutcome
+    package func handle(line: some Collection<UInt8>, context: @escaping @Sendable (RPCRequest) -> Context) -> RPCOutcome
     {
         let message: JSONValue
         do {
@@ -152,7 +152,7 @@ public struct RPCProcessor<Context: Sendable>: Sendable {
 }
 
 /// How a line is answered: now, or by a computation to run off the caller's thread.
-public enum RPCOutcome: Sendable {
+package enum RPCOutcome: Sendable {
     case immediate([UInt8]?)
     case deferred(@Sendable () async -> [UInt8]?)
 }

@@ -1,22 +1,22 @@
 import GatewayJSON
 
 /// A well-formed JSON-RPC 2.0 request or notification.
-public struct RPCRequest: Sendable {
+package struct RPCRequest: Sendable {
     /// `nil` for a notification; otherwise the id exactly as received (string, number or null).
-    public let id: JSONValue?
-    public let method: String
+    package let id: JSONValue?
+    package let method: String
     /// Params by name; an absent `params` member is an empty object.
-    public let params: JSONObject
+    package let params: JSONObject
 
-    public var isNotification: Bool { id == nil }
+    package var isNotification: Bool { id == nil }
 
     /// The id's JSON text, as the journal records it (`nil` for notifications).
-    public var idText: String? { id.map { $0.serialized() } }
+    package var idText: String? { id.map { $0.serialized() } }
 }
 
 /// The outcome of reading one message: a request to dispatch, or an error to send back with
 /// whatever id could be recovered (sourcekit-lsp's approach, so a bad request still gets its id).
-public enum RPCMessage: Sendable {
+package enum RPCMessage: Sendable {
     case request(RPCRequest)
     case invalid(id: JSONValue, error: RPCError)
     /// A well-formed notification that cannot run (positional params). JSON-RPC 2.0 forbids any
@@ -26,7 +26,7 @@ public enum RPCMessage: Sendable {
 
 extension RPCMessage {
     /// Validates the envelope of one message (a single request or one batch entry).
-    public init(_ message: JSONValue) {
+    package init(_ message: JSONValue) {
         guard case .object(let object) = message else {
             self = .invalid(id: .null, error: .invalidRequest("a request must be a JSON object"))
             return
@@ -67,17 +67,17 @@ extension RPCMessage {
 }
 
 /// Builds response lines. Each is compact JSON and ends with exactly one `\n`.
-public enum RPCResponse {
-    public static func success(id: JSONValue, result: JSONValue) -> JSONValue {
+package enum RPCResponse {
+    package static func success(id: JSONValue, result: JSONValue) -> JSONValue {
         ["jsonrpc": "2.0", "id": id, "result": result]
     }
 
-    public static func failure(id: JSONValue, error: RPCError) -> JSONValue {
+    package static func failure(id: JSONValue, error: RPCError) -> JSONValue {
         ["jsonrpc": "2.0", "id": id, "error": error.json]
     }
 
     /// One NDJSON line for a response value (an object, or an array for a batch).
-    public static func line(_ value: JSONValue) -> [UInt8] {
+    package static func line(_ value: JSONValue) -> [UInt8] {
         var bytes = value.serializedBytes()
         bytes.append(UInt8(ascii: "\n"))
         return bytes

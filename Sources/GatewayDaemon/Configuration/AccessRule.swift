@@ -9,7 +9,7 @@ import GatewayStore
 ///
 /// User and group names are resolved to ids when the config is loaded, so a call never does an
 /// NSS lookup on the hot path.
-public struct AccessRule: Sendable {
+package struct AccessRule: Sendable {
     enum Subject: Sendable, Equatable {
         case uid(UInt32)
         case gid(UInt32)

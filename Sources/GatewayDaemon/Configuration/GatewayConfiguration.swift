@@ -8,39 +8,39 @@ import SystemPackage
 /// The file is read by our own JSON reader and handed to swift-configuration as an in-memory
 /// provider, with the environment in front of it, so `SERVER_SOCKETPATH=... pms-gatewayd` wins
 /// over the file. (swift-configuration's own JSON provider would link full Foundation.)
-public struct GatewayConfiguration: Sendable {
-    public struct Server: Sendable {
-        public var socketPath: String
-        public var socketMode: UInt32
-        public var maxRequestBytes: Int
-        public var maxBatch: Int
-        public var maxResponseBytes: Int
-        public var maxConnections: Int
-        public var idleTimeoutSeconds: Int
-        public var shutdownGraceSeconds: Int
+package struct GatewayConfiguration: Sendable {
+    package struct Server: Sendable {
+        package var socketPath: String
+        package var socketMode: UInt32
+        package var maxRequestBytes: Int
+        package var maxBatch: Int
+        package var maxResponseBytes: Int
+        package var maxConnections: Int
+        package var idleTimeoutSeconds: Int
+        package var shutdownGraceSeconds: Int
     }
 
-    public var configFile: String
-    public var server: Server
-    public var databasePath: String
+    package var configFile: String
+    package var server: Server
+    package var databasePath: String
     /// Where `system.backup` writes (SPEC 4.1); default `backups/` beside the database.
-    public var backupDirectory: String
-    public var mappingFiles: MappingFiles
-    public var clients: ClientRules
-    public var license: LicenseRules
-    public var esignetPropertiesFile: String
+    package var backupDirectory: String
+    package var mappingFiles: MappingFiles
+    package var clients: ClientRules
+    package var license: LicenseRules
+    package var esignetPropertiesFile: String
     /// Where `license.exportProperties` may write besides the properties file (SPEC 4.5).
-    public var esignetExportDirectory: String
-    public var esignetBaseURL: String?
-    public var esignetBearerTokenFile: String?
-    public var idaWebsubHubURL: String?
-    public var accessRules: [AccessRule]
-    public var logLevel: String
+    package var esignetExportDirectory: String
+    package var esignetBaseURL: String?
+    package var esignetBearerTokenFile: String?
+    package var idaWebsubHubURL: String?
+    package var accessRules: [AccessRule]
+    package var logLevel: String
 }
 
 extension GatewayConfiguration {
     /// Reads and checks `path`. Any problem is a ``ConfigurationError`` naming the key.
-    public static func load(path: String, environment: [String: String]) throws(ConfigurationError)
+    package static func load(path: String, environment: [String: String]) throws(ConfigurationError)
         -> GatewayConfiguration
     {
         let root = try document(at: path)
@@ -120,12 +120,12 @@ extension GatewayConfiguration {
 }
 
 /// A configuration problem. The daemon prints it as one line on stderr and exits 78 (EX_CONFIG).
-public struct ConfigurationError: Error, CustomStringConvertible {
-    public let message: String
+package struct ConfigurationError: Error, CustomStringConvertible {
+    package let message: String
 
-    public init(_ message: String) {
+    package init(_ message: String) {
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -49,10 +49,10 @@ enum LogLevels {
 }
 
 /// Whole-line writes to fd 2, serialized so concurrent lines never interleave.
-public enum StandardError {
+package enum StandardError {
     private static let lock = Mutex(())
 
-    public static func write(line: String) {
+    package static func write(line: String) {
         let bytes = Array((line + "\n").utf8)
         lock.withLock { _ in
             var offset = 0

@@ -1,12 +1,12 @@
 import GatewayJSON
 
 /// The `clients` section: what eSignet accepts for new clients on this deployment.
-public struct ClientRules: Sendable {
-    public var minRsaBits: Int
-    public var grantTypes: [String]
-    public var clientAuthMethods: [String]
+package struct ClientRules: Sendable {
+    package var minRsaBits: Int
+    package var grantTypes: [String]
+    package var clientAuthMethods: [String]
 
-    public init(minRsaBits: Int, grantTypes: [String], clientAuthMethods: [String]) {
+    package init(minRsaBits: Int, grantTypes: [String], clientAuthMethods: [String]) {
         self.minRsaBits = minRsaBits
         self.grantTypes = grantTypes
         self.clientAuthMethods = clientAuthMethods
@@ -14,11 +14,11 @@ public struct ClientRules: Sendable {
 }
 
 /// The `license` section.
-public struct LicenseRules: Sendable {
-    public var length: Int
-    public var validityDays: Int
+package struct LicenseRules: Sendable {
+    package var length: Int
+    package var validityDays: Int
 
-    public init(length: Int, validityDays: Int) {
+    package init(length: Int, validityDays: Int) {
         self.length = length
         self.validityDays = validityDays
     }

@@ -9,23 +9,23 @@ import GatewayStore
 /// A backup holds every license key, so it is only ever written where the operator said backups
 /// go: a new file (never an existing one, so no caller can overwrite the database, the socket or
 /// another backup), mode 0600, in a directory the daemon creates 0700.
-public struct BackupService: Sendable {
+package struct BackupService: Sendable {
     let store: Store
     let directory: ConfinedDirectory
 
-    public init(store: Store, directory: ConfinedDirectory) {
+    package init(store: Store, directory: ConfinedDirectory) {
         self.store = store
         self.directory = directory
     }
 
-    public struct Backup: Sendable {
-        public let path: String
-        public let bytes: Int
-        public let journalHead: Int
+    package struct Backup: Sendable {
+        package let path: String
+        package let bytes: Int
+        package let journalHead: Int
     }
 
     /// `path` is a bare file name, or an absolute path directly inside the backup directory.
-    public func backup(to requested: String) async throws -> Backup {
+    package func backup(to requested: String) async throws -> Backup {
         if mkdir(directory.directory, 0o700) != 0 && errno != EEXIST {
             throw GatewayError(.unavailable, "GW_UNAVAILABLE", "cannot create the backup directory")
         }

@@ -13,28 +13,28 @@ import SystemPackage
 /// file, and must be a regular file or absent. A symbolic link as the last component is refused
 /// even when it points inside. Every refusal is the same `GW_INVALID_PATH`, so the answer never
 /// tells whether a path outside the directory exists.
-public struct ConfinedDirectory: Sendable {
-    public let directory: String
+package struct ConfinedDirectory: Sendable {
+    package let directory: String
     private let protectedFiles: [String]
     /// Whether a path may lie in a subdirectory (export) or only directly inside (backup).
     private let allowsSubdirectories: Bool
 
     /// - Parameter protectedFiles: the daemon's own files; a database path also protects its
     ///   `-wal`, `-shm` and `-journal` companions, so pass the database first.
-    public init(directory: String, protecting protectedFiles: [String], allowsSubdirectories: Bool) {
+    package init(directory: String, protecting protectedFiles: [String], allowsSubdirectories: Bool) {
         self.directory = directory
         self.protectedFiles = protectedFiles
         self.allowsSubdirectories = allowsSubdirectories
     }
 
     /// The daemon's own files for a database, socket and config file.
-    public static func daemonFiles(database: String, socket: String, config: String) -> [String] {
+    package static func daemonFiles(database: String, socket: String, config: String) -> [String] {
         [database, database + "-wal", database + "-shm", database + "-journal", socket, config]
     }
 
     /// The resolved, absolute path for `requested`: a name relative to the directory, or an
     /// absolute path. Throws `GW_INVALID_PATH` for anything the rules above refuse.
-    public func resolve(_ requested: String) throws(GatewayError) -> String {
+    package func resolve(_ requested: String) throws(GatewayError) -> String {
         guard !requested.contains("\0"), let realDirectory = Self.realPath(directory) else { throw refusal }
         let absolute = requested.hasPrefix("/") ? requested : "\(realDirectory)/\(requested)"
         let name = Self.lastComponent(of: absolute)
@@ -57,7 +57,7 @@ public struct ConfinedDirectory: Sendable {
     }
 
     /// The same error for every refusal (SPEC 4.1, 4.5).
-    public var refusal: GatewayError {
+    package var refusal: GatewayError {
         GatewayError(
             .invalidParams, "GW_INVALID_PATH",
             "path must name a regular file, or a new one, inside \(directory), and none of the daemon's own files")

@@ -4,28 +4,28 @@ import Synchronization
 /// The three mapping files that turn an auth policy into OIDC claims and ACRs.
 ///
 /// Loaded whole or not at all: a SIGHUP with one broken file keeps the previous set.
-public struct MappingSet: Sendable, Equatable {
+package struct MappingSet: Sendable, Equatable {
     /// OIDC claim → identity attributes that can satisfy it (identity-mapping `identity`, `value` split on `,`).
-    public let identity: [String: [String]]
+    package let identity: [String: [String]]
     /// AMR name → the auth factor types it needs (amr-acr-mapping `amr`).
-    public let amr: [String: [String]]
+    package let amr: [String: [String]]
     /// ACR → the AMRs it needs (amr-acr-mapping `acr_amr`), in file order.
-    public let acrAmr: [(acr: String, amrs: [String])]
+    package let acrAmr: [(acr: String, amrs: [String])]
     /// The openid configuration's `claims_supported`, in file order.
-    public let claimsSupported: [String]
+    package let claimsSupported: [String]
 
-    public static func == (lhs: MappingSet, rhs: MappingSet) -> Bool {
+    package static func == (lhs: MappingSet, rhs: MappingSet) -> Bool {
         lhs.identity == rhs.identity && lhs.amr == rhs.amr && lhs.claimsSupported == rhs.claimsSupported
             && lhs.acrAmr.map(\.acr) == rhs.acrAmr.map(\.acr) && lhs.acrAmr.map(\.amrs) == rhs.acrAmr.map(\.amrs)
     }
 }
 
 extension MappingSet {
-    public struct LoadError: Error, CustomStringConvertible {
-        public let description: String
+    package struct LoadError: Error, CustomStringConvertible {
+        package let description: String
     }
 
-    public static func load(_ files: MappingFiles) throws(LoadError) -> MappingSet {
+    package static func load(_ files: MappingFiles) throws(LoadError) -> MappingSet {
         let identityFile = try document(files.identity)
         let amrFile = try document(files.amrAcr)
         let openid = try document(files.openidConfiguration)
@@ -92,12 +92,12 @@ extension String {
 }
 
 /// Where the three mapping files live.
-public struct MappingFiles: Sendable {
-    public var identity: String
-    public var amrAcr: String
-    public var openidConfiguration: String
+package struct MappingFiles: Sendable {
+    package var identity: String
+    package var amrAcr: String
+    package var openidConfiguration: String
 
-    public init(identity: String, amrAcr: String, openidConfiguration: String) {
+    package init(identity: String, amrAcr: String, openidConfiguration: String) {
         self.identity = identity
         self.amrAcr = amrAcr
         self.openidConfiguration = openidConfiguration
@@ -105,18 +105,18 @@ public struct MappingFiles: Sendable {
 }
 
 /// The current mapping set, swapped whole on SIGHUP; readers always see a complete set.
-public final class CurrentMappings: Sendable {
+package final class CurrentMappings: Sendable {
     private let current: Mutex<MappingSet>
 
-    public init(_ mappings: MappingSet) {
+    package init(_ mappings: MappingSet) {
         current = Mutex(mappings)
     }
 
-    public var mappings: MappingSet {
+    package var mappings: MappingSet {
         current.withLock { $0 }
     }
 
-    public func replace(with mappings: MappingSet) {
+    package func replace(with mappings: MappingSet) {
         current.withLock { $0 = mappings }
     }
 }

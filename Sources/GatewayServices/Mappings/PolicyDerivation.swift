@@ -1,14 +1,14 @@
 import GatewayJSON
 
 /// SPEC 4.3 steps 6 and 7: the claims and ACRs an auth policy allows, exactly as PMS derives them.
-public struct PolicyDerivation: Sendable, Equatable {
-    public let claims: [String]
-    public let acrValues: [String]
+package struct PolicyDerivation: Sendable, Equatable {
+    package let claims: [String]
+    package let acrValues: [String]
 }
 
 extension MappingSet {
     /// Derives claims and ACRs from an auth policy document; both come back sorted.
-    public func derive(policy: JSONValue) throws(GatewayError) -> PolicyDerivation {
+    package func derive(policy: JSONValue) throws(GatewayError) -> PolicyDerivation {
         let attributes = Set(
             (policy["allowedKycAttributes"]?.arrayValue ?? []).compactMap {
                 $0["attributeName"]?.stringValue?.lowercased()

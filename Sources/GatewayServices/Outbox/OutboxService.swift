@@ -5,23 +5,23 @@ import GatewayStore
 /// way to send a failed row again.
 ///
 /// A struct, not an actor: it keeps no state; the store's single writer orders the retries.
-public struct OutboxService: Sendable {
+package struct OutboxService: Sendable {
     let store: Store
     /// Told after a retry commits, so delivery picks the row up without waiting for its scan.
     let wakeDelivery: @Sendable () -> Void
 
-    public init(store: Store, wakeDelivery: @escaping @Sendable () -> Void) {
+    package init(store: Store, wakeDelivery: @escaping @Sendable () -> Void) {
         self.store = store
         self.wakeDelivery = wakeDelivery
     }
 
-    public struct ListQuery: Sendable {
-        public var status: OutboxStatus?
-        public var target: OutboxMessage.Target?
-        public var after: Int
-        public var limit: Int
+    package struct ListQuery: Sendable {
+        package var status: OutboxStatus?
+        package var target: OutboxMessage.Target?
+        package var after: Int
+        package var limit: Int
 
-        public init(status: OutboxStatus?, target: OutboxMessage.Target?, after: Int, limit: Int) {
+        package init(status: OutboxStatus?, target: OutboxMessage.Target?, after: Int, limit: Int) {
             self.status = status
             self.target = target
             self.after = after
@@ -30,7 +30,7 @@ public struct OutboxService: Sendable {
     }
 
     /// Entries by seq ascending after `after`. Payloads are never listed: MISP events carry keys.
-    public func list(_ query: ListQuery) throws -> [OutboxEntry] {
+    package func list(_ query: ListQuery) throws -> [OutboxEntry] {
         try store.read { connection in
             try connection.outboxEntries(
                 status: query.status, target: query.target, after: query.after, limit: query.limit)
@@ -39,7 +39,7 @@ public struct OutboxService: Sendable {
 
     /// A `failed` row back to `pending`, attempts reset, due now; journalled as `outbox.retry` /
     /// `outbox` / `"<seq>"` in the same transaction (the change names the row, never its payload).
-    public func retry(seq: Int, context: CallContext) async throws -> OutboxEntry {
+    package func retry(seq: Int, context: CallContext) async throws -> OutboxEntry {
         let entry = try await store.write { transaction throws -> OutboxEntry in
             switch try transaction.retryOutbox(seq: seq) {
             case .notFound:

@@ -135,7 +135,7 @@ package struct PolicyMapping: Sendable, Equatable {
 
 extension CallContext {
     /// A journal entry for this call.
-    public func draft(_ method: String, _ entityType: String, _ entityId: String, change: JSONValue) -> JournalDraft {
+    package func draft(_ method: String, _ entityType: String, _ entityId: String, change: JSONValue) -> JournalDraft {
         JournalDraft(
             method: method, entityType: entityType, entityId: entityId, peer: peer, requestId: requestId, change: change
         )

@@ -4,8 +4,8 @@ import GatewayStore
 ///
 /// JSON-valued columns hold canonical JSON text. Clients and licenses carry an integer `seq`
 /// so lists page with a stable cursor in creation order.
-public enum DomainMigrations {
-    public static let all: [Migration] =
+package enum DomainMigrations {
+    package static let all: [Migration] =
         Migration.schema(domain: tables) + [Migration(version: 4, sql: clientViews)]
 
     static let tables = """

@@ -2,12 +2,12 @@ import GatewayJSON
 import GatewayStore
 
 /// Who made a call, for the journal entry a mutation writes.
-public struct CallContext: Sendable {
-    public var peer: Peer
+package struct CallContext: Sendable {
+    package var peer: Peer
     /// The JSON-RPC id's JSON text; `nil` for notifications.
-    public var requestId: String?
+    package var requestId: String?
 
-    public init(peer: Peer, requestId: String?) {
+    package init(peer: Peer, requestId: String?) {
         self.peer = peer
         self.requestId = requestId
     }
@@ -19,8 +19,8 @@ public struct CallContext: Sendable {
 /// reported even where the field it hides in would otherwise fail later (or never be read).
 /// The field named is the top-level member that holds the NUL; a NUL in a member's name has no
 /// field to name.
-public enum NULCheck {
-    public static func refuse(in params: JSONObject) throws(GatewayError) {
+package enum NULCheck {
+    package static func refuse(in params: JSONObject) throws(GatewayError) {
         for (name, value) in params {
             if name.utf8.contains(0) {
                 throw GatewayError(.invalidParams, "GW_INVALID_PARAMS", "parameter names must not contain NUL")

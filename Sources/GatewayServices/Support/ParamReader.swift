@@ -4,10 +4,10 @@ import GatewayJSON
 ///
 /// Callers read fields in the order of the method's table, so the first failing field is the
 /// one reported, as PMS reports it.
-public struct ParamReader: Sendable {
-    public let params: JSONObject
+package struct ParamReader: Sendable {
+    package let params: JSONObject
 
-    public init(_ params: JSONObject) {
+    package init(_ params: JSONObject) {
         self.params = params
     }
 
@@ -16,7 +16,7 @@ public struct ParamReader: Sendable {
     }
 
     /// A string that must be present, not blank, and `size` characters long.
-    public func string(_ field: String, size: ClosedRange<Int>) throws(GatewayError) -> String {
+    package func string(_ field: String, size: ClosedRange<Int>) throws(GatewayError) -> String {
         switch params[field] {
         case nil, .null?:
             throw .invalidParameter(field, "must not be blank")
@@ -30,7 +30,7 @@ public struct ParamReader: Sendable {
     }
 
     /// An optional string; when present it must be a string within `size` (blank allowed).
-    public func optionalString(_ field: String, size: ClosedRange<Int> = 0...Int.max) throws(GatewayError) -> String? {
+    package func optionalString(_ field: String, size: ClosedRange<Int> = 0...Int.max) throws(GatewayError) -> String? {
         switch params[field] {
         case nil, .null?:
             return nil
@@ -43,7 +43,7 @@ public struct ParamReader: Sendable {
     }
 
     /// A string that must be one of `allowed` (compared case-sensitively unless `caseInsensitive`).
-    public func oneOf(_ field: String, _ allowed: [String], caseInsensitive: Bool = false) throws(GatewayError)
+    package func oneOf(_ field: String, _ allowed: [String], caseInsensitive: Bool = false) throws(GatewayError)
         -> String
     {
         let text = try string(field, size: 1...Int.max)
@@ -55,7 +55,7 @@ public struct ParamReader: Sendable {
     }
 
     /// A list of strings with `size` entries.
-    public func strings(_ field: String, size: ClosedRange<Int>) throws(GatewayError) -> [String] {
+    package func strings(_ field: String, size: ClosedRange<Int>) throws(GatewayError) -> [String] {
         switch params[field] {
         case nil, .null?:
             throw .invalidParameter(field, "must not be null")
@@ -70,7 +70,7 @@ public struct ParamReader: Sendable {
     }
 
     /// An object that must be present and, unless `allowEmpty`, non-empty.
-    public func object(_ field: String, allowEmpty: Bool = false) throws(GatewayError) -> JSONObject {
+    package func object(_ field: String, allowEmpty: Bool = false) throws(GatewayError) -> JSONObject {
         switch params[field] {
         case nil, .null?:
             throw .invalidParameter(field, "must not be null")
@@ -82,7 +82,7 @@ public struct ParamReader: Sendable {
         }
     }
 
-    public func optionalObject(_ field: String) throws(GatewayError) -> JSONObject? {
+    package func optionalObject(_ field: String) throws(GatewayError) -> JSONObject? {
         switch params[field] {
         case nil, .null?: return nil
         case .object(let object)?: return object
@@ -91,7 +91,7 @@ public struct ParamReader: Sendable {
     }
 
     /// An optional string naming one of `Value`'s cases (its raw value, exactly).
-    public func optionalCase<Value: RawRepresentable & CaseIterable>(_ field: String, of type: Value.Type)
+    package func optionalCase<Value: RawRepresentable & CaseIterable>(_ field: String, of type: Value.Type)
         throws(GatewayError) -> Value?
     where Value.RawValue == String {
         guard let text = try optionalString(field) else { return nil }
@@ -102,7 +102,7 @@ public struct ParamReader: Sendable {
     }
 
     /// An optional integer within `range`.
-    public func optionalInt(_ field: String, range: ClosedRange<Int>) throws(GatewayError) -> Int? {
+    package func optionalInt(_ field: String, range: ClosedRange<Int>) throws(GatewayError) -> Int? {
         switch params[field] {
         case nil, .null?:
             return nil
