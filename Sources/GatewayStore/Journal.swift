@@ -19,7 +19,7 @@ package struct Peer: Sendable, Equatable {
 
 /// What a mutation asks the journal to record; the writer adds `seq`, `at` and the hashes, because
 /// only the single writer knows the chain's head at the moment the entry is appended.
-package struct JournalDraft: Sendable {
+package struct JournalDraft: Sendable, Equatable {
     package var method: String
     package var entityType: String
     package var entityId: String
@@ -75,18 +75,13 @@ package struct JournalVerification: Sendable, Equatable {
     }
 }
 
-/// One journal row as stored: every hashed field plus `hash` (SPEC 6).
+/// One journal row as stored: the draft it recorded, where it stands in the chain, and `hash`.
 package struct JournalEntry: Sendable, Equatable {
     package var seq: Int
     package var at: String
-    package var method: String
-    package var entityType: String
-    package var entityId: String
-    package var peer: Peer
-    package var requestId: String?
-    /// The stored change; if it no longer parses the row was tampered with, and it is kept as the
-    /// text it is, so an operator sees that (verify names the row).
-    package var change: JSONValue
+    /// What was recorded. A stored change that no longer parses was tampered with; it is kept as
+    /// the text it is, so an operator sees that (verify names the row).
+    package var draft: JournalDraft
     package var prevHash: String
     package var hash: String
 
@@ -94,14 +89,15 @@ package struct JournalEntry: Sendable, Equatable {
     /// what an auditor hashes (JCS of it without `hash`), so `journal.list` shows exactly this.
     package var json: JSONValue {
         let peer = JSONObject([
-            ("uid", JSONValue(Int(peer.uid))), ("gid", JSONValue(Int(peer.gid))), ("pid", JSONValue(Int(peer.pid))),
+            ("uid", JSONValue(Int(draft.peer.uid))), ("gid", JSONValue(Int(draft.peer.gid))),
+            ("pid", JSONValue(Int(draft.peer.pid))),
         ])
         return .object(
             JSONObject([
-                ("seq", JSONValue(seq)), ("at", .string(at)), ("method", .string(method)),
-                ("entityType", .string(entityType)), ("entityId", .string(entityId)), ("peer", .object(peer)),
-                ("requestId", JSONValue(requestId)), ("change", change), ("prevHash", .string(prevHash)),
-                ("hash", .string(hash)),
+                ("seq", JSONValue(seq)), ("at", .string(at)), ("method", .string(draft.method)),
+                ("entityType", .string(draft.entityType)), ("entityId", .string(draft.entityId)),
+                ("peer", .object(peer)), ("requestId", JSONValue(draft.requestId)), ("change", draft.change),
+                ("prevHash", .string(prevHash)), ("hash", .string(hash)),
             ]))
     }
 }

@@ -41,12 +41,13 @@ extension ReadConnection {
 
     private static func entry(_ row: Row) throws(StoreError) -> JournalEntry {
         let changeText = try row.string(9)
-        return JournalEntry(
-            seq: try row.int(0), at: try row.string(1), method: try row.string(2), entityType: try row.string(3),
-            entityId: try row.string(4),
+        let draft = JournalDraft(
+            method: try row.string(2), entityType: try row.string(3), entityId: try row.string(4),
             peer: Peer(uid: UInt32(try row.int(5)), gid: UInt32(try row.int(6)), pid: Int32(try row.int(7))),
             requestId: try row.optionalString(8),
-            change: (try? JSONValue.parse(changeText, maxDepth: 1024)) ?? .string(changeText),
-            prevHash: try row.string(10), hash: try row.string(11))
+            change: (try? JSONValue.parse(changeText, maxDepth: 1024)) ?? .string(changeText))
+        return JournalEntry(
+            seq: try row.int(0), at: try row.string(1), draft: draft, prevHash: try row.string(10),
+            hash: try row.string(11))
     }
 }

@@ -88,7 +88,8 @@ package final class Store: Sendable {
     /// A body runs on the writer's thread and holds up everyone queued behind it: keep it to SQL and
     /// in-memory work.
     @discardableResult
-    package func write<T: Sendable>(_ body: @escaping @Sendable (inout WriteTransaction) throws -> T) async throws -> T {
+    package func write<T: Sendable>(_ body: @escaping @Sendable (inout WriteTransaction) throws -> T) async throws -> T
+    {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let job = WriteJob(
                 perform: { transaction in
@@ -124,7 +125,8 @@ package final class Store: Sendable {
 
     /// Like ``read(_:)``, but on a thread of its own: for long scans (`journal.verify` over a
     /// million entries) that would otherwise hold one of the few cooperative threads for seconds.
-    package func readOnOwnThread<T: Sendable>(_ body: @escaping @Sendable (ReadConnection) throws -> T) async throws -> T
+    package func readOnOwnThread<T: Sendable>(_ body: @escaping @Sendable (ReadConnection) throws -> T) async throws
+        -> T
     {
         try await Threads.run { try self.read(body) }
     }

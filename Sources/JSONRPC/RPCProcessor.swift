@@ -30,7 +30,8 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
 
     /// The answer to one line: computed now when every request in it is immediate (or invalid),
     /// otherwise a deferred computation. `nil` replies mean nothing is sent (notifications).
-    package func handle(line: some Collection<UInt8>, context: @escaping @Sendable (RPCRequest) -> Context) -> RPCOutcome
+    package func handle(line: some Collection<UInt8>, context: @escaping @Sendable (RPCRequest) -> Context)
+        -> RPCOutcome
     {
         let message: JSONValue
         do {
@@ -83,25 +84,13 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
     }
 
     private func respondImmediately(to decoded: RPCMessage, context: (RPCRequest) -> Context) -> JSONValue? {
-        switch decoded {
-        case .invalid(let id, let error):
-            return RPCResponse.failure(id: id, error: error)
-        case .failedNotification:
-            return nil
-        case .request(let request):
-            return reply(to: request, outcome: dispatchImmediately(request, context: context(request)))
-        }
+        guard case .request(let request) = decoded else { return decoded.undispatchedReply }
+        return reply(to: request, outcome: dispatchImmediately(request, context: context(request)))
     }
 
     private func respond(to decoded: RPCMessage, context: (RPCRequest) -> Context) async -> JSONValue? {
-        switch decoded {
-        case .invalid(let id, let error):
-            return RPCResponse.failure(id: id, error: error)
-        case .failedNotification:
-            return nil
-        case .request(let request):
-            return reply(to: request, outcome: await dispatch(request, context: context(request)))
-        }
+        guard case .request(let request) = decoded else { return decoded.undispatchedReply }
+        return reply(to: request, outcome: await dispatch(request, context: context(request)))
     }
 
     private func reply(to request: RPCRequest, outcome: Result<JSONValue, RPCError>) -> JSONValue? {
@@ -189,16 +178,7 @@ struct BatchLine {
 
     /// Answers `entry` with `GW_RESPONSE_TOO_LARGE` without running it (notifications get nothing).
     mutating func refuse(_ entry: RPCMessage) {
-        let id: JSONValue
-        switch entry {
-        case .request(let request):
-            guard let requestID = request.id else { return }
-            id = requestID
-        case .invalid(let invalidID, _):
-            id = invalidID
-        case .failedNotification:
-            return
-        }
+        guard let id = entry.replyID else { return }
         let bytes = RPCResponse.failure(id: id, error: .responseTooLarge(limit: maxBytes)).serializedBytes()
         length += bytes.count + (entries.isEmpty ? 0 : 1)
         entries.append(bytes)

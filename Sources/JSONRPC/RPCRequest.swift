@@ -83,3 +83,22 @@ package enum RPCResponse {
         return bytes
     }
 }
+
+extension RPCMessage {
+    /// The id a reply carries; nil when nothing may be replied (a notification).
+    var replyID: JSONValue? {
+        switch self {
+        case .request(let request): request.id
+        case .invalid(let id, _): id
+        case .failedNotification: nil
+        }
+    }
+
+    /// The reply to a message that is not dispatched: its error, or nothing for a notification.
+    var undispatchedReply: JSONValue? {
+        switch self {
+        case .invalid(let id, let error): RPCResponse.failure(id: id, error: error)
+        case .request, .failedNotification: nil
+        }
+    }
+}

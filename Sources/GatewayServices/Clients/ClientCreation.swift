@@ -18,9 +18,7 @@ struct ClientCreation: Sendable {
         let policy = try authPolicy(tx)
         try checkMapping(tx)
         let derivation = try mappings.derive(policy: policy.policy)
-        try ClientValueRules.check(
-            redirectUris: request.redirectUris, grantTypes: request.grantTypes,
-            clientAuthMethods: request.clientAuthMethods, rules: rules)
+        try request.settings.check(rules)
 
         let now = UTCTimestamp.now()
         let client = record(derivation, at: now)
@@ -60,9 +58,10 @@ struct ClientCreation: Sendable {
     private func record(_ derivation: PolicyDerivation, at now: String) -> ClientRecord {
         ClientRecord(
             clientId: key.clientId, name: request.name, nameLangMap: request.nameLangMap, policyId: request.policyId,
-            authPartnerId: request.authPartnerId, logoUri: request.logoUri, redirectUris: request.redirectUris,
-            publicKey: key.jwkObject, claims: derivation.claims.sorted(), acrValues: derivation.acrValues.sorted(),
-            status: ClientStatus.active, grantTypes: request.grantTypes, clientAuthMethods: request.clientAuthMethods,
+            authPartnerId: request.authPartnerId, logoUri: request.settings.logoUri,
+            redirectUris: request.settings.redirectUris, publicKey: key.jwkObject, claims: derivation.claims.sorted(),
+            acrValues: derivation.acrValues.sorted(), status: ClientStatus.active,
+            grantTypes: request.settings.grantTypes, clientAuthMethods: request.settings.clientAuthMethods,
             createdAt: now, updatedAt: now)
     }
 }

@@ -9,10 +9,7 @@ package struct ClientCreateRequest: Sendable {
     var policyId: String
     var publicKey: JSONObject
     var authPartnerId: String
-    var logoUri: String
-    var redirectUris: [String]
-    var grantTypes: [String]
-    var clientAuthMethods: [String]
+    var settings: ClientSettings
     var nameLangMap: JSONObject?
 
     package init(params: JSONObject) throws(GatewayError) {
@@ -21,10 +18,7 @@ package struct ClientCreateRequest: Sendable {
         policyId = try reader.string("policyId", size: 1...36)
         publicKey = try reader.object("publicKey")
         authPartnerId = try reader.string("authPartnerId", size: 1...100)
-        logoUri = try LogoURIRule.read(reader)
-        redirectUris = try reader.strings("redirectUris", size: 1...5)
-        grantTypes = try reader.strings("grantTypes", size: 1...3)
-        clientAuthMethods = try reader.strings("clientAuthMethods", size: 1...3)
+        settings = try ClientSettings(reader)
         nameLangMap = try ClientNameLangMap.read(reader)
     }
 }
@@ -33,10 +27,7 @@ package struct ClientCreateRequest: Sendable {
 package struct ClientUpdateRequest: Sendable {
     var clientId: String
     var clientName: String
-    var logoUri: String
-    var redirectUris: [String]
-    var grantTypes: [String]
-    var clientAuthMethods: [String]
+    var settings: ClientSettings
     /// `ACTIVE` or `INACTIVE`, upper-cased whatever case was sent.
     var status: String
     var nameLangMap: JSONObject?
@@ -45,12 +36,36 @@ package struct ClientUpdateRequest: Sendable {
         let reader = ParamReader(params)
         clientId = try reader.string("clientId", size: 1...Int.max)
         clientName = try reader.string("clientName", size: 1...256)
+        settings = try ClientSettings(reader)
+        status = try reader.oneOf("status", ClientStatus.all, caseInsensitive: true)
+        nameLangMap = try ClientNameLangMap.read(reader)
+    }
+}
+
+/// What create and update both set: where eSignet sends users back, and how the client signs in.
+struct ClientSettings: Sendable {
+    var logoUri: String
+    var redirectUris: [String]
+    var grantTypes: [String]
+    var clientAuthMethods: [String]
+
+    /// Reads the four fields in the methods' order, with PMS's bean rules.
+    init(_ reader: ParamReader) throws(GatewayError) {
         logoUri = try LogoURIRule.read(reader)
         redirectUris = try reader.strings("redirectUris", size: 1...5)
         grantTypes = try reader.strings("grantTypes", size: 1...3)
         clientAuthMethods = try reader.strings("clientAuthMethods", size: 1...3)
-        status = try reader.oneOf("status", ClientStatus.all, caseInsensitive: true)
-        nameLangMap = try ClientNameLangMap.read(reader)
+    }
+
+    /// eSignet's value rules (SPEC 4.3 step 8), checked after the state-dependent steps.
+    func check(_ rules: ClientRules) throws(GatewayError) {
+        try RedirectURIRule.check(redirectUris)
+        guard grantTypes.allSatisfy(rules.grantTypes.contains) else {
+            throw GatewayError(.invalidParams, "unsupported_grant_type", "unsupported_grant_type")
+        }
+        guard clientAuthMethods.allSatisfy(rules.clientAuthMethods.contains) else {
+            throw GatewayError(.invalidParams, "invalid_client_auth", "invalid_client_auth")
+        }
     }
 }
 

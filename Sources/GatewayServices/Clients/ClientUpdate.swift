@@ -25,9 +25,7 @@ struct ClientUpdate: Sendable {
         if deactivates {
             client.status = ClientStatus.inactive
         } else {
-            try ClientValueRules.check(
-                redirectUris: request.redirectUris, grantTypes: request.grantTypes,
-                clientAuthMethods: request.clientAuthMethods, rules: rules)
+            try request.settings.check(rules)
             replaceEditableFields(of: &client)
         }
         let now = UTCTimestamp.now()
@@ -42,9 +40,9 @@ struct ClientUpdate: Sendable {
     private func replaceEditableFields(of client: inout ClientRecord) {
         client.name = request.clientName
         client.nameLangMap = request.nameLangMap
-        client.logoUri = request.logoUri
-        client.redirectUris = request.redirectUris
-        client.grantTypes = request.grantTypes
-        client.clientAuthMethods = request.clientAuthMethods
+        client.logoUri = request.settings.logoUri
+        client.redirectUris = request.settings.redirectUris
+        client.grantTypes = request.settings.grantTypes
+        client.clientAuthMethods = request.settings.clientAuthMethods
     }
 }

@@ -20,23 +20,19 @@ package struct PartnerRegistry: Sendable {
 
     /// `partner.put`.
     package func put(_ partner: PartnerRecord, context: CallContext) async throws -> PartnerRecord {
-        try await store.write { tx throws in
-            guard try tx.partner(partner.partnerId) != partner else { return }
-            let now = UTCTimestamp.now()
-            try tx.execute(
-                """
+        try await upsert(
+            context.draft("partner.put", "partner", partner.partnerId, change: partner.json),
+            isCurrent: { tx in try tx.partner(partner.partnerId) == partner },
+            sql: """
                 INSERT INTO partners (partner_id, partner_type, name, status, certificate_data, created_at, updated_at)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
                 ON CONFLICT (partner_id) DO UPDATE SET partner_type = ?2, name = ?3, status = ?4,
                     certificate_data = ?5, updated_at = ?6
                 """,
-                [
-                    SQLValue(partner.partnerId), SQLValue(partner.partnerType), SQLValue(partner.name),
-                    SQLValue(partner.status), SQLValue(partner.certificateData), SQLValue(now),
-                ]
-            )
-            try tx.journal(context.draft("partner.put", "partner", partner.partnerId, change: partner.json))
-        }
+            bindings: [
+                SQLValue(partner.partnerId), SQLValue(partner.partnerType), SQLValue(partner.name),
+                SQLValue(partner.status), SQLValue(partner.certificateData),
+            ])
         return partner
     }
 
@@ -50,25 +46,21 @@ package struct PartnerRegistry: Sendable {
 
     /// `policy.put`.
     package func put(_ policy: PolicyRecord, context: CallContext) async throws -> PolicyRecord {
-        try await store.write { tx throws in
-            guard try tx.policy(policy.policyId) != policy else { return }
-            let now = UTCTimestamp.now()
-            try tx.execute(
-                """
+        try await upsert(
+            context.draft("policy.put", "policy", policy.policyId, change: policy.json),
+            isCurrent: { tx in try tx.policy(policy.policyId) == policy },
+            sql: """
                 INSERT INTO policies (policy_id, policy_type, name, description, status, valid_from, valid_to, policy,
                     created_at, updated_at)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
                 ON CONFLICT (policy_id) DO UPDATE SET policy_type = ?2, name = ?3, description = ?4, status = ?5,
                     valid_from = ?6, valid_to = ?7, policy = ?8, updated_at = ?9
                 """,
-                [
-                    SQLValue(policy.policyId), SQLValue(policy.policyType), SQLValue(policy.name),
-                    SQLValue(policy.description), SQLValue(policy.status), SQLValue(policy.validFrom),
-                    SQLValue(policy.validTo), SQLValue(policy.policy.canonicalText()), SQLValue(now),
-                ]
-            )
-            try tx.journal(context.draft("policy.put", "policy", policy.policyId, change: policy.json))
-        }
+            bindings: [
+                SQLValue(policy.policyId), SQLValue(policy.policyType), SQLValue(policy.name),
+                SQLValue(policy.description), SQLValue(policy.status), SQLValue(policy.validFrom),
+                SQLValue(policy.validTo), SQLValue(policy.policy.canonicalText()),
+            ])
         return policy
     }
 
@@ -78,6 +70,19 @@ package struct PartnerRegistry: Sendable {
             throw GatewayError.notFound("policy \(policyId)")
         }
         return policy
+    }
+
+    /// An idempotent put: when the stored record already is the new one nothing is written or
+    /// journalled; otherwise `sql` runs with `bindings` plus the time, and the draft is journalled.
+    private func upsert(
+        _ draft: JournalDraft, isCurrent: @escaping @Sendable (borrowing WriteTransaction) throws -> Bool,
+        sql: String, bindings: [SQLValue]
+    ) async throws {
+        try await store.write { tx throws in
+            guard try !isCurrent(tx) else { return }
+            try tx.execute(sql, bindings + [SQLValue(UTCTimestamp.now())])
+            try tx.journal(draft)
+        }
     }
 
     /// `partner.mapPolicy`: records PMS's partner–policy mapping and its approval status.
