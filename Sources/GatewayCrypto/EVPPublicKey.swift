@@ -4,8 +4,8 @@ import COpenSSL
 /// and its SubjectPublicKeyInfo out. Using OpenSSL's own encoder means the DER matches
 /// `openssl pkey -pubout -outform DER` byte for byte, which is what the client id depends on.
 enum EVPPublicKey {
-    /// Builds a package-only key of `keyType` from parameters pushed by `push`, runs OpenSSL's
-    /// package-key check when asked, and returns the DER encoding; nil on any failure.
+    /// Builds a public-only key of `keyType` from parameters pushed by `push`, runs OpenSSL's
+    /// public-key check when asked, and returns the DER encoding; nil on any failure.
     ///
     /// Everything `push` hands the builder (key names, string values, buffers, BIGNUMs) is kept
     /// by pointer until `OSSL_PARAM_BLD_to_param`, which runs inside this call: callers must keep

@@ -1,9 +1,9 @@
-/// A validated package key, reduced to what the gateway stores and hashes.
+/// A validated public key, reduced to what the gateway stores and hashes.
 ///
 /// Private material never reaches this type: the parser refuses any JWK that carries it, and
 /// `publicMembers` is rebuilt from the decoded key rather than copied from the input.
 package struct PublicKey: Sendable, Equatable {
-    /// One JWK member, in the order a package JWK should be written back.
+    /// One JWK member, in the order a public JWK should be written back.
     package struct Member: Sendable, Equatable, Hashable {
         package let name: String
         package let value: String
@@ -22,7 +22,7 @@ package struct PublicKey: Sendable, Equatable {
     package let crv: String?
     /// X.509 SubjectPublicKeyInfo as OpenSSL encodes it; nil for OKP, which PMS hashes raw.
     package let subjectPublicKeyInfoDER: [UInt8]?
-    /// `kty` and the key's package members in canonical base64url, then `kid`, `alg`, `use` if given.
+    /// `kty` and the key's public members in canonical base64url, then `kid`, `alg`, `use` if given.
     package let publicMembers: [Member]
     /// PMS's client id: base64url_nopad(SHA-256(ASCII(base64_std_padded(DER or raw x)))), 43 chars.
     package let clientId: String
@@ -42,7 +42,7 @@ package struct PublicKey: Sendable, Equatable {
         Base64.encodeURL(SHA256Digest.hash(Array(Base64.encode(keyBytes).utf8)))
     }
 
-    /// The package JWK as name/value pairs, for callers that serialise it as an object.
+    /// The public JWK as name/value pairs, for callers that serialise it as an object.
     package var publicJWK: [String: String] {
         Dictionary(publicMembers.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
@@ -53,7 +53,7 @@ package enum PublicKeyError: Error, Equatable, Sendable {
     /// `PMS_ESI_007` "Failed to process the Public Key": the JWK could not be read at all (`kty`
     /// missing or not a string; a member its `kty` requires missing, not a string or not base64url).
     case unprocessable
-    /// `invalid_public_key`: the JWK was readable but is not an acceptable package key. The reason
+    /// `invalid_public_key`: the JWK was readable but is not an acceptable public key. The reason
     /// is for operators and never contains key material.
     case invalid(String)
 }

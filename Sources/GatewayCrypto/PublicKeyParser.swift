@@ -1,7 +1,7 @@
 /// Reads a JWK the way PMS and eSignet judge it.
 ///
 /// Checks run in two phases, matching the spec's two error codes: first whether the JWK can be
-/// read at all (`unprocessable`), then whether it is an acceptable package key (`invalid`).
+/// read at all (`unprocessable`), then whether it is an acceptable public key (`invalid`).
 package enum PublicKeyParser {
     /// Members that only a private or symmetric key has (RFC 7518 sections 6.2.2, 6.3.2, 6.4).
     static let privateMemberNames = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
@@ -66,7 +66,7 @@ package enum PublicKeyParser {
     }
 
     /// Refuses private material and malformed `kid`/`alg`/`use`; returns the optional members to
-    /// carry into the package JWK, in a fixed order so the stored JWK does not depend on input order.
+    /// carry into the public JWK, in a fixed order so the stored JWK does not depend on input order.
     private static func checkedCommonMembers(_ jwk: JWKInput) throws(PublicKeyError) -> [PublicKey.Member] {
         if privateMemberNames.contains(where: jwk.memberNames.contains) {
             throw .invalid("private key members are not accepted")

@@ -4,7 +4,7 @@ import GatewayStore
 
 /// An OIDC client as stored: what `client.get` returns and what the journal records.
 ///
-/// `publicKey` holds package members only; the parser rebuilds it from the decoded key, so nothing
+/// `publicKey` holds public members only; the parser rebuilds it from the decoded key, so nothing
 /// private can reach this type, the table, the journal or the outbox.
 package struct ClientRecord: Sendable, Equatable {
     package var clientId: String
@@ -37,7 +37,7 @@ package struct ClientRecord: Sendable, Equatable {
     }
 
     /// The `client.get` answer (SPEC 4.3) without the joined `policyName`, fields in the spec's
-    /// order, `publicKey` package members only: what the `view` column stores. The key and the
+    /// order, `publicKey` public members only: what the `view` column stores. The key and the
     /// name map appear as their columns store them (canonical JSON), whatever order they came in.
     var view: JSONObject {
         var object = JSONObject()

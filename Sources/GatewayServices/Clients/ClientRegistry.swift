@@ -54,7 +54,7 @@ package struct ClientRegistry: Sendable {
     }
 
     /// `client.get`: one indexed query on a read connection and one stored document; the key
-    /// comes back package members only.
+    /// comes back public members only.
     package func client(_ clientId: String) throws -> ClientView {
         let found = try store.read { connection throws -> ClientView? in
             guard
@@ -133,7 +133,7 @@ package struct ClientView: Sendable {
 
 /// PMS's client errors with its codes and messages verbatim (SPEC 3), and their kinds.
 enum ClientErrors {
-    static let duplicateKey = GatewayError(.conflict, "PMS_ESI_001", "Client package key already exists.")
+    static let duplicateKey = GatewayError(.conflict, "PMS_ESI_001", "Client public key already exists.")
     static let mappingNotApproved = GatewayError(
         .refused, "PMS_ESI_002", "Partner policy mapping is not approved. Please check mapping status.")
     static let clientNotFound = GatewayError(.notFound, "PMS_ESI_004", "Client not exists with given id.")

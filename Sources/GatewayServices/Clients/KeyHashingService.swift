@@ -1,7 +1,7 @@
 import GatewayCrypto
 import GatewayJSON
 
-/// `key.clientId` (SPEC 4.4): the client id PMS would give a package key, without storing anything.
+/// `key.clientId` (SPEC 4.4): the client id PMS would give a public key, without storing anything.
 ///
 /// Stateless, so a struct: any number of callers may hash at once. It applies the deployment's
 /// `minRsaBits`, so it answers for a key exactly what `client.create` would compute or refuse
@@ -45,7 +45,7 @@ extension PublicKeyError {
 }
 
 extension PublicKey {
-    /// The package JWK as a JSON object, members in the parser's fixed order.
+    /// The public JWK as a JSON object, members in the parser's fixed order.
     var jwkObject: JSONObject {
         JSONObject(publicMembers.map { ($0.name, JSONValue.string($0.value)) })
     }

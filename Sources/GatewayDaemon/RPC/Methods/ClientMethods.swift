@@ -36,7 +36,7 @@ enum ClientUpdateMethod: RPCMethod {
 
 enum ClientGetMethod: RPCMethod {
     static let name = "client.get"
-    static let summary = "One client with its package JWK (eSignet's hot path)."
+    static let summary = "One client with its public JWK (eSignet's hot path)."
     static let params: [ParamDescriptor] = [.string("clientId")]
     static let result = [
         "clientId", "name", "clientNameLangMap", "policyId", "policyName", "authPartnerId", "logoUri", "redirectUris",
