@@ -116,11 +116,25 @@ let package = Package(
 
         // Tests get the language mode but not -warnings-as-errors: Swift Testing's macro expansions
         // emit a "@const" warning on this toolchain that would otherwise fail every test target.
-        .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON", "JSONRPC"], swiftSettings: testing),
+
+        // What every test target shares: temporary directories, polling with deadlines, the
+        // package's paths, log capture, child processes, direct SQLite access. A plain target,
+        // built only for the tests.
+        .target(
+            name: "GatewayTestSupport",
+            dependencies: [
+                "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            path: "Tests/GatewayTestSupport",
+            swiftSettings: testing
+        ),
+        .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"], swiftSettings: testing),
         .testTarget(
             name: "GatewayStoreTests",
             dependencies: [
-                "GatewayStore", "GatewayJSON", "GatewayCrypto", "CSQLite",
+                "GatewayStore", "GatewayJSON", "GatewayCrypto", "GatewayTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: testing
@@ -128,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "GatewayServicesTests",
             dependencies: [
-                "GatewayServices", "GatewayStore", "GatewayJSON", "GatewayCrypto", "CSQLite",
+                "GatewayServices", "GatewayStore", "GatewayJSON", "GatewayCrypto", "GatewayTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: testing
@@ -136,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "GatewayDeliveryTests",
             dependencies: [
-                "GatewayDelivery", "GatewayStore", "GatewayJSON",
+                "GatewayDelivery", "GatewayStore", "GatewayJSON", "GatewayTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -145,9 +159,13 @@ let package = Package(
             ],
             swiftSettings: testing
         ),
-        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: testing),
         .testTarget(
-            name: "GatewayDaemonTests", dependencies: ["GatewayJSON", "GatewayCrypto", "CSQLite"],
+            name: "GatewayCryptoTests", dependencies: ["GatewayCrypto", "GatewayTestSupport"], swiftSettings: testing
+        ),
+        // Real pms-gatewayd processes on real sockets (every suite tagged `.process`); no
+        // dependency on the daemon's library, only on its binary.
+        .testTarget(
+            name: "GatewayDaemonTests", dependencies: ["GatewayJSON", "GatewayCrypto", "GatewayTestSupport"],
             swiftSettings: testing
         ),
     ]

@@ -4,7 +4,7 @@ import Testing
 
 /// SPEC 2, JSON-RPC batches: an array reply without the notifications' entries, nothing at all
 /// when every entry was a notification, an error entry for each invalid entry.
-@Suite struct BatchTests {
+@Suite(.tags(.process)) struct BatchTests {
     @Test func mixedBatchGetsOneEntryPerRequest() throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()

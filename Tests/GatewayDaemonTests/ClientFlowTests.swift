@@ -1,9 +1,10 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// PMS's client flow through the socket: the same ids, claims, ACRs and codes as PMS's REST API.
-@Suite struct ClientFlowTests {
+@Suite(.tags(.process)) struct ClientFlowTests {
     static let rfc7517Key: JSONValue = [
         "kty": "RSA", "e": "AQAB", "kid": "2011-04-29",
         "n":

@@ -4,7 +4,7 @@ import Testing
 
 /// SPEC 4.1, `rpc.discover`: an OpenRPC document of every method, generated from the table the
 /// router dispatches on.
-@Suite struct DiscoveryTests {
+@Suite(.tags(.process)) struct DiscoveryTests {
     @Test func everyListedMethodDispatches() throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()

@@ -1,10 +1,11 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// SPEC 2, framing: one request per line (`\r\n` accepted, empty lines ignored), one compact
 /// response per line, responses in request order however many are pipelined.
-@Suite struct FramingTests {
+@Suite(.tags(.process)) struct FramingTests {
     @Test func crlfLineEndingsAndEmptyLinesAreAccepted() throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()
@@ -66,11 +67,8 @@ import Testing
     @Test func aRequestSplitAcrossWritesIsOneRequest() throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()
-        let line = Array((RequestLine.call(id: 41, "system.health") + "\r\n").utf8)
-        for byte in line {
-            try client.send(bytes: [byte])
-            usleep(500)
-        }
+        // Each byte is sent once the daemon has read the one before: every read brings one byte.
+        try client.sendBytewise(Array((RequestLine.call(id: 41, "system.health") + "\r\n").utf8))
         let reply = try client.readJSON()
         #expect(reply["id"] == 41)
         #expect(reply["result"]?["status"] == "ok")

@@ -4,7 +4,7 @@ import Testing
 
 /// SPEC 2 and 3, JSON-RPC 2.0 itself: notifications, exact ids, params by name, the error codes
 /// for malformed requests.
-@Suite struct JSONRPCTests {
+@Suite(.tags(.process)) struct JSONRPCTests {
     @Test func notificationsGetNoReply() throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()

@@ -1,9 +1,10 @@
 import GatewayCrypto
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// The journal can be verified from `journal.list` output alone (SPEC 6), and tampering is found.
-@Suite struct JournalChainTests {
+@Suite(.tags(.process)) struct JournalChainTests {
     @Test func chainRecomputesFromListOutput() throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()

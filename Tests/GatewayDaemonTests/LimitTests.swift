@@ -3,7 +3,7 @@ import GatewayJSON
 import Testing
 
 /// SPEC 2, limits: each answered with a JSON-RPC error, the connection kept usable.
-@Suite struct LimitTests {
+@Suite(.tags(.process)) struct LimitTests {
     /// A `system.health` request line of exactly `bytes` bytes (without the newline).
     static func paddedHealth(id: Int, bytes: Int) -> String {
         let empty = RequestLine.call(id: id, "system.health", params: #"{"pad":""}"#)

@@ -1,7 +1,7 @@
 import GatewayJSON
 import Testing
 
-@Suite struct PartnerPolicyTests {
+@Suite(.tags(.process)) struct PartnerPolicyTests {
     @Test func partnerValidationNamesTheFirstBadField() throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()

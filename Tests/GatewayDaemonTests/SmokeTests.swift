@@ -2,7 +2,7 @@ import Foundation
 import GatewayJSON
 import Testing
 
-@Suite struct SmokeTests {
+@Suite(.tags(.process)) struct SmokeTests {
     @Test func healthAnswersWithExactID() throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()

@@ -1,11 +1,12 @@
 import GatewayDelivery
 import GatewayJSON
 import GatewayStore
+import GatewayTestSupport
 import Testing
 
 @Suite struct OutboxQueriesTests {
     @Test func listFiltersPagesAndNeverShowsBodies() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         for index in 1...5 {
             try await enqueue(

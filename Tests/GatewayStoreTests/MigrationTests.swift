@@ -1,11 +1,18 @@
 import GatewayStore
+import GatewayTestSupport
 import Testing
 
 @Suite("Migrations")
 struct MigrationTests {
+    /// Each test's own directory (Swift Testing makes a suite value per test); its database at `path`.
+    let directory: TemporaryDirectory
+    var path: String { directory.file("db.sqlite3") }
+
+    init() throws {
+        directory = try TemporaryDirectory(prefix: "gateway-store-test")
+    }
+
     @Test func freshDatabaseGetsEverySchemaStep() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("db.sqlite3")
         let store = try openStore(path)
         defer { store.close() }
         let tables = try store.read { connection in
@@ -19,13 +26,11 @@ struct MigrationTests {
         #expect(tables.contains("items"))
         let version = try store.read { try $0.query("PRAGMA user_version")[0].int(0) }
         #expect(version == 2)
-        let pragmas = try RawDatabase(path).column("PRAGMA journal_mode")
+        let pragmas = try SQLiteFile(path).column("PRAGMA journal_mode")
         #expect(pragmas == ["wal"])
     }
 
     @Test func newerSchemaIsRefusedAndLeftUntouched() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("db.sqlite3")
         try openStore(path).close()
         do {
             _ = try Store.open(path: path, migrations: Migration.storeMigrations, logger: testLogger)
@@ -33,12 +38,10 @@ struct MigrationTests {
         } catch {
             #expect(error.code == .newerSchema(found: 2, supported: 1))
         }
-        #expect(try RawDatabase(path).column("PRAGMA user_version") == ["2"])
+        #expect(try SQLiteFile(path).column("PRAGMA user_version") == ["2"])
     }
 
     @Test func reopeningAppliesOnlyNewSteps() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("db.sqlite3")
         let first = try openStore(path, items: false)
         _ = try first.read { try $0.query("SELECT 1") }
         first.close()
@@ -49,20 +52,17 @@ struct MigrationTests {
     }
 
     @Test func failingStepLeavesDatabaseAtItsVersion() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("db.sqlite3")
         try openStore(path, items: false).close()
         let broken = Migration(version: 2, sql: "CREATE TABLE half_done (x INTEGER); CREATE TABLE broken (")
         #expect(throws: StoreError.self) {
             try Store.open(path: path, migrations: Migration.storeMigrations + [broken], logger: testLogger)
         }
-        let raw = try RawDatabase(path)
+        let raw = try SQLiteFile(path)
         #expect(try raw.column("PRAGMA user_version") == ["1"])
         #expect(try raw.column("SELECT name FROM sqlite_schema WHERE name = 'half_done'").isEmpty)
     }
 
     @Test func migrationsMustStartWithTheStoreOnesAndBeNumbered() throws {
-        let directory = try TemporaryDirectory()
         let gap = Migration.storeMigrations + [Migration(version: 3, sql: "SELECT 1")]
         #expect(throws: StoreError.self) {
             try Store.open(path: directory.file("a.sqlite3"), migrations: gap, logger: testLogger)
@@ -73,8 +73,7 @@ struct MigrationTests {
     }
 
     @Test func pragmasAreSetOnTheWriter() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
+        let store = try openStore(path)
         defer { store.close() }
         let values = try await store.write { transaction in
             [

@@ -3,11 +3,12 @@ import GatewayStore
 import Testing
 
 @Suite("Outbox")
-struct OutboxTests {
+struct OutboxTests: TemporaryStoreSuite {
+    /// Each test's own store: Swift Testing makes a suite value per test.
+    let temporary: TemporaryStore
+    init() throws { temporary = try TemporaryStore() }
+
     @Test func eventIsStoredWithItsMutation() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         let body: JSONValue = ["publisher": "pms-gateway", "topic": "OIDC_CLIENT_CREATED", "event": ["id": "1"]]
         let seq = try await store.write { transaction in
             try transaction.journal(draft("client-1"))
@@ -42,9 +43,6 @@ struct OutboxTests {
     }
 
     @Test func countsFollowTheRowsInTheirTransaction() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         for key in ["a", "b", "c"] {
             try await store.write { try $0.enqueueOutbox(target: "ida", topic: "T", orderingKey: key, body: nil) }
         }
@@ -61,9 +59,6 @@ struct OutboxTests {
     }
 
     @Test func statusIsConstrained() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         try await store.write { try $0.enqueueOutbox(target: "ida", topic: "T", orderingKey: "k", body: nil) }
         do {
             try await store.write { try $0.execute("UPDATE outbox SET status = 'lost'") }
