@@ -131,6 +131,19 @@ let package = Package(
             swiftSettings: testing
         ),
         .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"], swiftSettings: testing),
+        // In-process tests of the transport: framing and the per-connection pipeline on EmbeddedChannel.
+        .testTarget(
+            name: "GatewayTransportTests",
+            dependencies: [
+                "GatewayTransport", "GatewayTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: testing
+        ),
+        // In-process tests of the JSON-RPC layer: RPCProcessor and MethodTable with test methods.
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "GatewayJSON"], swiftSettings: testing),
         .testTarget(
             name: "GatewayStoreTests",
             dependencies: [
@@ -161,6 +174,16 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayCryptoTests", dependencies: ["GatewayCrypto", "GatewayTestSupport"], swiftSettings: testing
+        ),
+        // In-process tests of the daemon's wiring: config loading, access policy, error mapping.
+        .testTarget(
+            name: "GatewayDaemonUnitTests",
+            dependencies: [
+                "GatewayDaemon", "GatewayServices", "GatewayStore", "GatewayDelivery", "GatewayTransport", "JSONRPC",
+                "GatewayJSON", "GatewayTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: testing
         ),
         // Real pms-gatewayd processes on real sockets (every suite tagged `.process`); no
         // dependency on the daemon's library, only on its binary.
