@@ -33,8 +33,7 @@ import Testing
     }
 
     @Test func createGetListAndDerive() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         try Self.seed(client)
         let created = try client.call("client.create", Self.create())
         #expect(created == ["clientId": "r8wFdTGflhPpc8dV8h456zgBQyRa86QKFnsahBjVrIs", "status": "ACTIVE"])
@@ -77,8 +76,7 @@ import Testing
     }
 
     @Test func deactivationIsFinal() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         try Self.seed(client)
         let id = try #require(try client.call("client.create", Self.create())["clientId"])
         let update: JSONValue = [

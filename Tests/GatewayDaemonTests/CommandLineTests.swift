@@ -99,14 +99,7 @@ import Testing
         let directory = try TemporaryDirectory()
         // A socket file nobody listens on: bound, then the descriptor closed without unlinking.
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array("\(directory)/gw.sock".utf8)) }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let bound = withUnixSocketAddress("\(directory)/gw.sock") { bind(fd, $0, $1) }
         try #require(bound == 0)
         close(fd)
         #expect(FileManager.default.fileExists(atPath: "\(directory)/gw.sock"))
@@ -175,8 +168,7 @@ import Testing
     }
 
     @Test func environmentOverridesTheFile() throws {
-        let daemon = try TestDaemon(environment: ["SERVER_MAXBATCH": "2"])
-        let client = try daemon.client()
+        let client = try TestDaemon(environment: ["SERVER_MAXBATCH": "2"]).client()
         let batch = { (count: Int) in
             "[" + (1...count).map { RequestLine.call(id: $0, "system.health") }.joined(separator: ",") + "]\n"
         }

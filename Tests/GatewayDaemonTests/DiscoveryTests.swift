@@ -6,8 +6,7 @@ import Testing
 /// router dispatches on.
 @Suite(.tags(.process)) struct DiscoveryTests {
     @Test func everyListedMethodDispatches() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         let document = try client.call("rpc.discover")
         #expect(document["openrpc"]?.stringValue?.hasPrefix("1.2") == true)
         #expect(document["info"]?["title"]?.stringValue?.isEmpty == false)

@@ -7,8 +7,7 @@ import Testing
 /// response per line, responses in request order however many are pipelined.
 @Suite(.tags(.process)) struct FramingTests {
     @Test func crlfLineEndingsAndEmptyLinesAreAccepted() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         let text =
             "\r\n\n"
             + RequestLine.call(id: 1, "system.health") + "\r\n"
@@ -24,8 +23,7 @@ import Testing
     }
 
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         // Methods of different cost (a cached document, a read, a failing lookup, an error) so
         // that answering out of order would show.
         let methods = ["system.health", "rpc.discover", "journal.list", "no.such.method", "partner.get"]
@@ -45,8 +43,7 @@ import Testing
     }
 
     @Test func eachResponseIsOneCompactLine() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         // An id with an escaped newline and a large, nested result: both must stay on one line.
         try client.send(RequestLine.call(id: #""line\nbreak \u2028 \"quoted\"""#, "rpc.discover") + "\n")
         try client.send(RequestLine.call(id: 2, "system.health") + "\n")
@@ -78,8 +75,7 @@ import Testing
     /// calls before it on the same connection (writes wait for a commit, reads do not, and a read
     /// must still not overtake the write before it).
     @Test func pipelinedCallsSeeTheEffectsOfEarlierCalls() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         var text = ""
         for index in 1...40 {
             let partner = Fixtures.partner("P-\(index)").serialized()

@@ -8,8 +8,7 @@ import Testing
     // MARK: NUL in strings (SPEC 2)
 
     @Test func aNULInAStringIsRefusedAndChangesNothing() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         _ = try client.call("partner.put", Fixtures.partner("victim"))
         for id in ["victim\u{0}A", "victim\u{0}B"] {
             let reply = try client.request("partner.put", Fixtures.partner(id, status: "INACTIVE"))
@@ -31,8 +30,7 @@ import Testing
     }
 
     @Test func aLicenseKeyWithANULDoesNotValidate() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         try LicenseFlowTests.seed(client)
         let key = try #require(try client.call("license.generate", ["mispId": "esignet"])["licenseKey"]?.stringValue)
         #expect(try client.call("license.validate", ["licenseKey": .string(key)])["valid"] == true)
@@ -98,8 +96,7 @@ import Testing
 
     @Test func aBatchStopsAtMaxResponseBytesAndRunsNothingPastIt() throws {
         let limit = 64 * 1024
-        let daemon = try TestDaemon(overrides: ["server": ["maxResponseBytes": JSONValue(limit)]])
-        let client = try daemon.client()
+        let client = try TestDaemon(overrides: ["server": ["maxResponseBytes": JSONValue(limit)]]).client()
         for index in 0..<200 {
             _ = try client.call("partner.put", Fixtures.partner("bulk-\(index)"))
         }
@@ -149,14 +146,7 @@ import Testing
             let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
             guard fd >= 0 else { break }
             descriptors.append(fd)
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(daemon.socketPath.utf8)) }
-            let result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-                }
-            }
+            let result = withUnixSocketAddress(daemon.socketPath) { connect(fd, $0, $1) }
             if result != 0 { refused += 1 }
         }
         #expect(descriptors.count == 600)
@@ -213,8 +203,7 @@ import Testing
 
     /// A peer that only shut down its sending side still gets every answer.
     @Test func aHalfClosedPeerGetsEveryAnswer() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         let count = 300
         try client.send(
             (0..<count).map {

@@ -10,8 +10,7 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start { _, index in index == 0 ? .esignetErrors : .ok }
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueueCreate(store, clientId: "c1")
         let running = RunningDeliverer.start(
             store: store,
             configuration: testConfiguration(esignet: receiver.baseURL, ida: nil, initialBackoff: .milliseconds(300)))
@@ -30,8 +29,7 @@ import Testing
         // Every request fails but the probe's, a row of another key enqueued once c1's create has
         // failed for good: its delivery shows the deliverer scanned again after the failure.
         let receiver = try await MockReceiver.start { request, _ in marker(request) == "probe" ? .ok : .serverError }
-        let first = try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        let first = try await enqueueCreate(store, clientId: "c1")
         try await enqueue(
             store, target: "esignet", topic: "OIDC_CLIENT_UPDATED", key: "c1", body: esignetUpdate(clientId: "c1"))
         let configuration = testConfiguration(
@@ -122,8 +120,7 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueueCreate(store, clientId: "c1")
         try await enqueue(
             store, target: "ida", topic: "OIDC_CLIENT_CREATED", key: "c1",
             body: eventModel(topic: "OIDC_CLIENT_CREATED", id: "1"))
@@ -157,8 +154,7 @@ import Testing
         try await enqueue(
             store, target: "ida", topic: "MISP_LICENSE_GENERATED", key: "m1",
             body: eventModel(topic: "MISP_LICENSE_GENERATED", id: "1", data: data))
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueueCreate(store, clientId: "c1")
         let logs = LogCapture()
         let running = RunningDeliverer.start(
             store: store,
@@ -182,8 +178,7 @@ import Testing
         try await enqueue(
             store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "bad",
             body: ["method": "DELETE", "path": "/x", "body": [:]])
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "good", body: esignetCreate(clientId: "good"))
+        try await enqueueCreate(store, clientId: "good")
         let running = RunningDeliverer.start(
             store: store, configuration: testConfiguration(esignet: receiver.baseURL, ida: nil))
         try await eventually("settled") { try outboxRows(store).allSatisfy { $0.status != "pending" } }

@@ -11,8 +11,7 @@ import Testing
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
         try directory.write("token", "  s3cr3t-token\n")
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueueCreate(store, clientId: "c1")
         try await enqueue(
             store, target: "esignet", topic: "OIDC_CLIENT_UPDATED", key: "c1", body: esignetUpdate(clientId: "c1"))
 
@@ -49,8 +48,7 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueueCreate(store, clientId: "c1")
         var running = RunningDeliverer.start(
             store: store, configuration: testConfiguration(esignet: receiver.baseURL, ida: nil))
         try await eventually("delivered") { try allDelivered(store) }

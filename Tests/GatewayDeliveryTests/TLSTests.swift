@@ -34,8 +34,7 @@ import Testing
         let listening = try #require(port, "s_server exited \(server.terminationStatus)")
 
         let store = try openStore(directory)
-        try await enqueue(
-            store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: "c1", body: esignetCreate(clientId: "c1"))
+        try await enqueueCreate(store, clientId: "c1")
         let running = RunningDeliverer.start(
             store: store,
             configuration: testConfiguration(esignet: "https://127.0.0.1:\(listening)", ida: nil, maxAttempts: 1))

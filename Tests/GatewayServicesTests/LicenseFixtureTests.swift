@@ -74,6 +74,15 @@ final class LicenseFixture: Sendable {
             """, [.text(partnerId), .text(policyId), .text(status)])
     }
 
+    /// A fixture with an active MISP partner `id` already in place (see ``addMISP(_:policyId:)``).
+    static func withMISP(_ id: String, rules: LicenseRules = LicenseRules(length: 50, validityDays: 90)) async throws
+        -> LicenseFixture
+    {
+        let fixture = try LicenseFixture(rules: rules)
+        try await fixture.addMISP(id)
+        return fixture
+    }
+
     /// An active MISP partner with one approved mapping to the sample MISP policy.
     func addMISP(_ id: String, policyId: String? = nil) async throws {
         try await addPartner(id)

@@ -7,8 +7,7 @@ import Testing
 /// SPEC 5: each license mutation queues MOSIP's EventModel for IDA in its own transaction.
 @Suite struct LicenseOutboxTests {
     @Test func generatedEventHasTheEventModelShape() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let issued = try await fixture.generate("misp-1")
         let rows = try fixture.rows("SELECT * FROM outbox")
         #expect(rows.count == 1)
@@ -56,8 +55,7 @@ import Testing
     }
 
     @Test func failedMutationQueuesNothing() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         _ = try await fixture.generate("misp-1")
         await expectLicenseError("PMS_MSP_416", .conflict) { _ = try await fixture.generate("misp-1") }
         await expectLicenseError("PMS_MSP_408", .notFound) {

@@ -22,8 +22,7 @@ import Testing
     }
 
     func fixtureWithLicense() async throws -> (LicenseFixture, String) {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let key = try #require(try await fixture.generate("misp-1")["licenseKey"]?.stringValue)
         return (fixture, key)
     }

@@ -92,6 +92,13 @@ func enqueue(_ store: Store, target: String, topic: String, key: String, body: J
     }
 }
 
+/// Enqueues eSignet's `POST` for a new client, as `client.create` does.
+@discardableResult
+func enqueueCreate(_ store: Store, clientId: String) async throws -> Int {
+    try await enqueue(
+        store, target: "esignet", topic: "OIDC_CLIENT_CREATED", key: clientId, body: esignetCreate(clientId: clientId))
+}
+
 struct OutboxState: Sendable {
     var seq: Int
     var status: String
