@@ -143,7 +143,9 @@ let package = Package(
             swiftSettings: testing
         ),
         // In-process tests of the JSON-RPC layer: RPCProcessor and MethodTable with test methods.
-        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "GatewayJSON"], swiftSettings: testing),
+        .testTarget(
+            name: "JSONRPCTests", dependencies: ["JSONRPC", "GatewayJSON", "GatewayTestSupport"], swiftSettings: testing
+        ),
         .testTarget(
             name: "GatewayStoreTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import GatewayJSON
+import GatewayTestSupport
 import JSONRPC
 import Synchronization
 
@@ -84,12 +85,12 @@ extension RPCProcessor where Context == Caller {
 
     /// The parsed reply to `line`; fails the test when there is none.
     func json(_ line: String, caller: Caller = Caller()) async throws -> JSONValue {
-        guard let reply = try await reply(to: line, caller: caller).reply else { throw NoReply() }
+        guard let reply = try await reply(to: line, caller: caller).reply else {
+            throw TestFailure("no reply to \(line)")
+        }
         return try JSONValue.parse(reply)
     }
 }
-
-struct NoReply: Error {}
 
 extension JSONValue {
     var errorCode: Int? { self["error"]?["code"]?.intValue }
