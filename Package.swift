@@ -117,11 +117,40 @@ let package = Package(
 
         // Tests get the language mode but not -warnings-as-errors: Swift Testing's macro expansions
         // emit a "@const" warning on this toolchain that would otherwise fail every test target.
-        .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON", "JSONRPC"], swiftSettings: testing),
+
+        // What every test target shares: temporary directories, polling with deadlines, the
+        // package's paths, log capture, child processes, direct SQLite access. A plain target,
+        // built only for the tests.
+        .target(
+            name: "GatewayTestSupport",
+            dependencies: [
+                "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            path: "Tests/GatewayTestSupport",
+            swiftSettings: testing
+        ),
+        .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"], swiftSettings: testing),
+        // In-process tests of the transport: framing and the per-connection pipeline on EmbeddedChannel.
+        .testTarget(
+            name: "GatewayTransportTests",
+            dependencies: [
+                "GatewayTransport", "GatewayTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: testing
+        ),
+        // In-process tests of the JSON-RPC layer: RPCProcessor and MethodTable with test methods.
+        .testTarget(
+            name: "JSONRPCTests", dependencies: ["JSONRPC", "GatewayJSON", "GatewayTestSupport"], swiftSettings: testing
+        ),
         .testTarget(
             name: "GatewayStoreTests",
             dependencies: [
-                "GatewayStore", "GatewayJSON", "GatewayCrypto", "CSQLite",
+                "GatewayStore", "GatewayJSON", "GatewayCrypto", "GatewayTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: testing
@@ -129,7 +158,8 @@ let package = Package(
         .testTarget(
             name: "GatewayServicesTests",
             dependencies: [
-                "GatewayServices", "GatewayStore", "GatewayJSON", "GatewayCrypto", "GatewayDaemon", "CSQLite",
+                "GatewayServices", "GatewayStore", "GatewayJSON", "GatewayCrypto", "GatewayDaemon",
+                "GatewayTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -138,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "GatewayDeliveryTests",
             dependencies: [
-                "GatewayDelivery", "GatewayStore", "GatewayJSON",
+                "GatewayDelivery", "GatewayStore", "GatewayJSON", "GatewayTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -147,9 +177,23 @@ let package = Package(
             ],
             swiftSettings: testing
         ),
-        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: testing),
         .testTarget(
-            name: "GatewayDaemonTests", dependencies: ["GatewayJSON", "GatewayCrypto", "CSQLite"],
+            name: "GatewayCryptoTests", dependencies: ["GatewayCrypto", "GatewayTestSupport"], swiftSettings: testing
+        ),
+        // In-process tests of the daemon's wiring: config loading, access policy, error mapping.
+        .testTarget(
+            name: "GatewayDaemonUnitTests",
+            dependencies: [
+                "GatewayDaemon", "GatewayServices", "GatewayStore", "GatewayDelivery", "GatewayTransport", "JSONRPC",
+                "GatewayJSON", "GatewayTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: testing
+        ),
+        // Real pms-gatewayd processes on real sockets (every suite tagged `.process`); no
+        // dependency on the daemon's library, only on its binary.
+        .testTarget(
+            name: "GatewayDaemonTests", dependencies: ["GatewayJSON", "GatewayCrypto", "GatewayTestSupport"],
             swiftSettings: testing
         ),
     ]

@@ -23,7 +23,9 @@ package struct LineFrameDecoder: ByteToMessageDecoder {
         let searchStart = view.index(view.startIndex, offsetBy: scanned)
         guard let newline = view[searchStart...].firstIndex(of: UInt8(ascii: "\n")) else {
             scanned = view.count
-            if view.count > maxLineBytes {
+            // A trailing `\r` may be the start of the `\r\n` that ends a line at the limit.
+            let pending = view.last == UInt8(ascii: "\r") ? view.count - 1 : view.count
+            if pending > maxLineBytes {
                 buffer.moveReaderIndex(forwardBy: view.count)
                 scanned = 0
                 if !discarding {

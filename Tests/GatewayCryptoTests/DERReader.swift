@@ -1,8 +1,8 @@
+import GatewayTestSupport
+
 /// Just enough DER to pull the public key out of a SubjectPublicKeyInfo that `openssl` wrote,
 /// so the tests can build JWKs without trusting the library under test.
 struct DERReader {
-    struct Malformed: Error {}
-
     private let bytes: [UInt8]
     private var offset = 0
 
@@ -14,24 +14,26 @@ struct DERReader {
 
     /// Reads one element and returns its tag and contents.
     mutating func read() throws -> (tag: UInt8, contents: [UInt8]) {
-        guard offset + 2 <= bytes.count else { throw Malformed() }
+        guard offset + 2 <= bytes.count else { throw TestFailure("DER: truncated header") }
         let tag = bytes[offset]
         var length = Int(bytes[offset + 1])
         offset += 2
         if length & 0x80 != 0 {
             let lengthBytes = length & 0x7f
-            guard lengthBytes > 0, lengthBytes <= 4, offset + lengthBytes <= bytes.count else { throw Malformed() }
+            guard lengthBytes > 0, lengthBytes <= 4, offset + lengthBytes <= bytes.count else {
+                throw TestFailure("DER: bad length")
+            }
             length = bytes[offset..<offset + lengthBytes].reduce(0) { $0 << 8 | Int($1) }
             offset += lengthBytes
         }
-        guard offset + length <= bytes.count else { throw Malformed() }
+        guard offset + length <= bytes.count else { throw TestFailure("DER: truncated content") }
         defer { offset += length }
         return (tag, Array(bytes[offset..<offset + length]))
     }
 
     mutating func read(tag expected: UInt8) throws -> [UInt8] {
         let element = try read()
-        guard element.tag == expected else { throw Malformed() }
+        guard element.tag == expected else { throw TestFailure("DER: unexpected tag") }
         return element.contents
     }
 
@@ -41,7 +43,7 @@ struct DERReader {
         var spki = DERReader(try outer.read(tag: 0x30))
         _ = try spki.read(tag: 0x30)  // AlgorithmIdentifier
         let bitString = try spki.read(tag: 0x03)
-        guard bitString.first == 0 else { throw Malformed() }
+        guard bitString.first == 0 else { throw TestFailure("DER: bit string with unused bits") }
         return Array(bitString.dropFirst())
     }
 

@@ -1,54 +1,34 @@
 import Foundation
+import GatewayTestSupport
 
 /// Runs the `openssl` command line in a scratch directory, as an implementation independent of
-/// the library's own OSSL_PARAM path.
+/// the library's own OSSL_PARAM path. The directory goes when the value does.
 struct OpenSSLCLI {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    let directory: URL
+    let scratch: TemporaryDirectory
+    var directory: URL { URL(fileURLWithPath: scratch.path, isDirectory: true) }
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("gateway-crypto-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        scratch = try TemporaryDirectory(prefix: "gateway-crypto-tests")
     }
 
-    func cleanUp() {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    /// Runs `script` with bash (pipefail on) in the scratch directory; throws unless it exits 0.
+    /// Runs `script` with bash (pipefail on) in the scratch directory and returns its standard
+    /// output, byte for byte; throws unless it exits 0 within a minute.
     ///
-    /// Through `popen`, not Foundation's `Process`: all test targets share one process, and
-    /// `Process`'s child-watching thread was seen to hang beside the daemon tests' own children.
+    /// Through ``ShellCommand`` (stdin from /dev/null, a deadline), not Foundation's `Process`:
+    /// all test targets share one process, and `Process`'s child-watching thread was seen to hang
+    /// beside the daemon tests' own children.
     @discardableResult
     func shell(_ script: String) throws -> Data {
-        let scriptFile = directory.appendingPathComponent("script-\(UUID().uuidString).sh").path
-        let errorFile = scriptFile + ".stderr"
-        try ("set -euo pipefail\ncd '\(directory.path)'\n" + script + "\n").write(
-            toFile: scriptFile, atomically: true, encoding: .utf8)
+        let name = "script-\(UUID().uuidString)"
+        try scratch.write("\(name).sh", "set -euo pipefail\ncd '\(scratch.path)'\n{\n\(script)\n} > '\(name).out'\n")
         defer {
-            try? FileManager.default.removeItem(atPath: scriptFile)
-            try? FileManager.default.removeItem(atPath: errorFile)
+            for suffix in [".sh", ".out"] { try? FileManager.default.removeItem(atPath: scratch.file(name + suffix)) }
         }
-        guard let pipe = popen("/bin/bash '\(scriptFile)' 2>'\(errorFile)'", "r") else {
-            throw Failure(description: "popen failed: errno \(errno)")
+        let output = try ShellCommand.run("/bin/bash", [scratch.file("\(name).sh")], timeout: .seconds(60))
+        guard output.status == 0, output.exitedNormally else {
+            throw TestFailure("`\(script)` exited with status \(output.status): \(output.stderr)")
         }
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, pipe)
-            if count == 0 { break }
-            data.append(contentsOf: buffer[..<count])
-        }
-        let status = pclose(pipe)
-        guard status == 0 else {
-            let errorText = (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
-            throw Failure(description: "`\(script)` exited with status \(status): \(errorText)")
-        }
-        return data
+        return try Data(contentsOf: URL(fileURLWithPath: scratch.file("\(name).out")))
     }
 
     func shellText(_ script: String) throws -> String {

@@ -66,7 +66,6 @@ struct OpenSSLCrossCheckTests {
     @Test(arguments: KeyKind.allCases)
     func clientIdMatchesCommandLine(_ kind: KeyKind) throws {
         let cli = try OpenSSLCLI()
-        defer { cli.cleanUp() }
         try cli.shell("openssl genpkey \(kind.genpkeyArguments) -out key.pem")
         let spki = [UInt8](try cli.shell("openssl pkey -in key.pem -pubout -outform DER"))
         let expected = try Self.commandLineClientId(cli, okp: kind.isOKP)
@@ -99,7 +98,6 @@ struct OpenSSLCrossCheckTests {
 
     @Test func rsa1024IsHashedButRefusedBelowTheMinimum() throws {
         let cli = try OpenSSLCLI()
-        defer { cli.cleanUp() }
         try cli.shell("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out key.pem")
         let spki = [UInt8](try cli.shell("openssl pkey -in key.pem -pubout -outform DER"))
         let members = try Self.jwk(for: .rsa2048, spki: spki)
@@ -120,7 +118,6 @@ struct OpenSSLCrossCheckTests {
         let key = try PublicKeyParser.parseForClient(Fixtures.jwk(Fixtures.rfc7517EC), minRsaBits: 2048)
         let der = try #require(key.subjectPublicKeyInfoDER)
         let cli = try OpenSSLCLI()
-        defer { cli.cleanUp() }
         try Data(der).write(to: cli.directory.appendingPathComponent("ours.der"))
         let reencoded = [UInt8](try cli.shell("openssl pkey -pubin -inform DER -in ours.der -pubout -outform DER"))
         #expect(reencoded == der)
@@ -131,7 +128,6 @@ struct OpenSSLCrossCheckTests {
         let key = try PublicKeyParser.parseForHashing(Fixtures.jwk(Fixtures.rfc8037Ed25519), minRsaBits: 2048)
         let raw = try #require(Data(base64Encoded: "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="))
         let cli = try OpenSSLCLI()
-        defer { cli.cleanUp() }
         let expected = try cli.shellText(
             "printf '%s' '\(raw.base64EncodedString())' | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '='"
         )

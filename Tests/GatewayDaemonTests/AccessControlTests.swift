@@ -1,12 +1,13 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// SPEC 2, access control by peer credentials (SO_PEERCRED): root and the daemon's own uid may
 /// call everything; anyone else what a rule allows, plus `system.health` and `rpc.discover`.
 ///
 /// Other users are played by `setpriv ... socat`, so these tests need root (as CI runs them).
-@Suite(.enabled(if: getuid() == 0, "needs root to run a client as another user"))
+@Suite(.tags(.process), .enabled(if: getuid() == 0, "needs root to run a client as another user"))
 struct AccessControlTests {
     /// The lines each test sends as `nobody`, with ids 1...5.
     static let probe = [

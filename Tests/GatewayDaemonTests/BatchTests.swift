@@ -4,10 +4,9 @@ import Testing
 
 /// SPEC 2, JSON-RPC batches: an array reply without the notifications' entries, nothing at all
 /// when every entry was a notification, an error entry for each invalid entry.
-@Suite struct BatchTests {
+@Suite(.tags(.process)) struct BatchTests {
     @Test func mixedBatchGetsOneEntryPerRequest() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         let batch = [
             RequestLine.call(id: 1, "system.health"),
             RequestLine.notification("system.health"),
@@ -32,8 +31,7 @@ import Testing
     }
 
     @Test func emptyBatchIsOneInvalidRequestError() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         try client.send("[]\n")
         try client.send(" [ ] \n")
         for _ in 0..<2 {
@@ -46,8 +44,7 @@ import Testing
     }
 
     @Test func allNotificationBatchGetsNoReplyAtAll() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         let notifications = [
             RequestLine.notification("system.health"), RequestLine.notification("no.such.method"),
             RequestLine.notification("partner.get", params: #"{"partnerId":"nobody"}"#),
@@ -61,8 +58,7 @@ import Testing
     }
 
     @Test func batchOfInvalidEntriesGetsAnErrorEach() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         try client.send(#"[1, "text", null, {"foo":1}, []]"# + "\n")
         let entries = try #require(try client.readJSON().arrayValue)
         #expect(entries.count == 5)
@@ -70,8 +66,7 @@ import Testing
     }
 
     @Test func batchRepliesKeepEveryIDExactly() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         let ids = ["9007199254740993", "-1.5e3", #""str""#, "null", "0", "1E+2"]
         try client.send("[" + ids.map { RequestLine.call(id: $0, "system.health") }.joined(separator: ",") + "]\n")
         let line = try #require(try client.readLine())

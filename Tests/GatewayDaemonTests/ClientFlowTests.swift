@@ -1,9 +1,10 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// PMS's client flow through the socket: the same ids, claims, ACRs and codes as PMS's REST API.
-@Suite struct ClientFlowTests {
+@Suite(.tags(.process)) struct ClientFlowTests {
     static let rfc7517Key: JSONValue = [
         "kty": "RSA", "e": "AQAB", "kid": "2011-04-29",
         "n":
@@ -32,8 +33,7 @@ import Testing
     }
 
     @Test func createGetListAndDerive() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         try Self.seed(client)
         let created = try client.call("client.create", Self.create())
         #expect(created == ["clientId": "r8wFdTGflhPpc8dV8h456zgBQyRa86QKFnsahBjVrIs", "status": "ACTIVE"])
@@ -76,8 +76,7 @@ import Testing
     }
 
     @Test func deactivationIsFinal() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         try Self.seed(client)
         let id = try #require(try client.call("client.create", Self.create())["clientId"])
         let update: JSONValue = [

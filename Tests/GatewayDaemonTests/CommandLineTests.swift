@@ -1,32 +1,28 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// SPEC 1: the command line, refused starts (exit 78, one stderr line, nothing on disk), socket
 /// files (stale ones replaced, live ones never stolen, mode from the config), overrides.
-@Suite struct CommandLineTests {
+@Suite(.tags(.process)) struct CommandLineTests {
     static let exConfig: Int32 = 78
-
-    /// Every path under `directory`, relative and sorted.
-    static func listing(_ directory: String) -> [String] {
-        (FileManager.default.subpaths(atPath: directory) ?? []).sorted()
-    }
 
     /// A fresh directory holding only `conf/pms-gateway.json` with `text`; the file's default
     /// relative paths (`../var/...`) would land beside `conf/`.
-    static func directory(withConfig text: String) throws -> (directory: String, config: String) {
-        let directory = try TestPaths.temporaryDirectory()
-        try FileManager.default.createDirectory(atPath: "\(directory)/conf", withIntermediateDirectories: false)
-        try text.write(toFile: "\(directory)/conf/pms-gateway.json", atomically: true, encoding: .utf8)
-        return (directory, "\(directory)/conf/pms-gateway.json")
+    static func directory(withConfig text: String) throws -> (directory: TemporaryDirectory, config: String) {
+        let directory = try TemporaryDirectory()
+        try directory.subdirectory("conf")
+        try directory.write("conf/pms-gateway.json", text)
+        return (directory, directory.file("conf/pms-gateway.json"))
     }
 
     /// Writes a full test config (socket and database in `directory`) and returns its path.
-    static func writeConfig(in directory: String, overrides: [String: JSONValue] = [:]) throws -> String {
-        let path = "\(directory)/pms-gateway.json"
+    static func writeConfig(in directory: TemporaryDirectory, overrides: [String: JSONValue] = [:]) throws -> String {
+        let path = directory.file("pms-gateway.json")
         try TestDaemon.writeConfig(
-            to: path, socket: "\(directory)/gw.sock", database: "\(directory)/gw.sqlite3", directory: directory,
-            overrides: overrides
+            to: path, socket: directory.file("gw.sock"), database: directory.file("gw.sqlite3"),
+            directory: directory.path, overrides: overrides
         )
         return path
     }
@@ -45,10 +41,9 @@ import Testing
     ])
     func badConfigIsRefusedWithNothingCreated(text: String) throws {
         let (directory, config) = try Self.directory(withConfig: text)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         let output = try ShellCommand.daemon(["--config", config])
         Self.expectRefused(output, mentioning: config)
-        #expect(Self.listing(directory) == ["conf", "conf/pms-gateway.json"])
+        #expect(subpaths(of: directory.path) == ["conf", "conf/pms-gateway.json"])
     }
 
     /// A database written by a newer build (higher `user_version`) is refused, and left as it was.
@@ -66,17 +61,15 @@ import Testing
     }
 
     @Test func missingConfigIsRefused() throws {
-        let directory = try TestPaths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = try TemporaryDirectory()
         let output = try ShellCommand.daemon(["--config", "\(directory)/nope.json"])
         Self.expectRefused(output, mentioning: "nope.json")
-        #expect(Self.listing(directory).isEmpty)
+        #expect(subpaths(of: directory.path).isEmpty)
     }
 
     @Test(arguments: ["missing", "malformed", "directory"])
     func unreadableMappingFileIsRefused(kind: String) throws {
-        let directory = try TestPaths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = try TemporaryDirectory()
         let mapping = "\(directory)/identity-mapping.json"
         switch kind {
         case "malformed": try "{\"identity\":".write(toFile: mapping, atomically: true, encoding: .utf8)
@@ -84,37 +77,29 @@ import Testing
         default: break
         }
         let config = try Self.writeConfig(in: directory, overrides: ["mappings": ["identity": .string(mapping)]])
-        let before = Self.listing(directory)
+        let before = subpaths(of: directory.path)
         let output = try ShellCommand.daemon(["--config", config])
         Self.expectRefused(output, mentioning: "identity-mapping.json")
-        #expect(Self.listing(directory) == before)
+        #expect(subpaths(of: directory.path) == before)
     }
 
     @Test func aLiveSocketIsNeverStolen() throws {
         let first = try TestDaemon()
-        let other = try TestPaths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: other) }
+        let other = try TemporaryDirectory()
         let config = try Self.writeConfig(in: other, overrides: ["server": ["socketPath": .string(first.socketPath)]])
         let output = try ShellCommand.daemon(["--config", config])
         Self.expectRefused(output, mentioning: first.socketPath)
-        #expect(Self.listing(other) == ["pms-gateway.json"], "no database was created")
+        #expect(subpaths(of: other.path) == ["pms-gateway.json"], "no database was created")
         // The first daemon still owns and answers on its socket.
         #expect(try first.client().call("system.health")["status"] == "ok")
         #expect(first.process.isRunning)
     }
 
     @Test func aStaleSocketFileIsReplaced() throws {
-        let directory = try TestPaths.temporaryDirectory()
+        let directory = try TemporaryDirectory()
         // A socket file nobody listens on: bound, then the descriptor closed without unlinking.
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array("\(directory)/gw.sock".utf8)) }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let bound = withUnixSocketAddress("\(directory)/gw.sock") { bind(fd, $0, $1) }
         try #require(bound == 0)
         close(fd)
         #expect(FileManager.default.fileExists(atPath: "\(directory)/gw.sock"))
@@ -126,7 +111,7 @@ import Testing
         let killed = try TestDaemon()
         killed.stop()  // SIGKILL: no chance to unlink the socket file
         #expect(FileManager.default.fileExists(atPath: killed.socketPath))
-        let next = try TestDaemon(directory: killed.directory)
+        let next = try TestDaemon(directory: killed.scratch)
         #expect(try next.client().call("system.health")["status"] == "ok")
         #expect(try next.client().call("journal.verify")["ok"] == true)
     }
@@ -141,18 +126,16 @@ import Testing
     }
 
     @Test func checkConfigAcceptsAGoodFileWithoutCreatingAnything() throws {
-        let directory = try TestPaths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = try TemporaryDirectory()
         let config = try Self.writeConfig(in: directory)
         let output = try ShellCommand.daemon(["--check-config", "--config", config])
         #expect(output.status == 0, "\(output)")
         #expect(output.stdout.contains("ok"))
-        #expect(Self.listing(directory) == ["pms-gateway.json"])
+        #expect(subpaths(of: directory.path) == ["pms-gateway.json"])
     }
 
     @Test func checkConfigReportsProblemsAndExitsOne() throws {
-        let directory = try TestPaths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = try TemporaryDirectory()
         let badValue = try Self.writeConfig(in: directory, overrides: ["server": ["maxBatch": 0]])
         let output = try ShellCommand.daemon(["--check-config", "--config", badValue])
         #expect(output.status == 1, "\(output)")
@@ -168,31 +151,24 @@ import Testing
         let missing = try ShellCommand.daemon(["--check-config", "--config", "\(directory)/absent.json"])
         #expect(missing.status == 1, "\(missing)")
         #expect(missing.stdout.contains("absent.json"))
-        #expect(Self.listing(directory) == ["pms-gateway.json"])
+        #expect(subpaths(of: directory.path) == ["pms-gateway.json"])
     }
 
     @Test func socketAndDatabaseOptionsOverrideTheFile() throws {
-        let directory = try TestPaths.temporaryDirectory()
+        let directory = try TemporaryDirectory()
         let daemon = try TestDaemon(
             arguments: ["--socket", "\(directory)/other.sock", "--database", "\(directory)/other.sqlite3"],
             wait: false
         )
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var client: RPCClient?
-        #expect(
-            ShutdownTests.poll {
-                client = try? RPCClient(path: "\(directory)/other.sock")
-                return client != nil
-            })
-        #expect(try client?.call("system.health")["status"] == "ok")
+        let client = try RPCClient.connect(to: "\(directory)/other.sock")
+        #expect(try client.call("system.health")["status"] == "ok")
         #expect(FileManager.default.fileExists(atPath: "\(directory)/other.sqlite3"))
         #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
         #expect(!FileManager.default.fileExists(atPath: daemon.databasePath))
     }
 
     @Test func environmentOverridesTheFile() throws {
-        let daemon = try TestDaemon(environment: ["SERVER_MAXBATCH": "2"])
-        let client = try daemon.client()
+        let client = try TestDaemon(environment: ["SERVER_MAXBATCH": "2"]).client()
         let batch = { (count: Int) in
             "[" + (1...count).map { RequestLine.call(id: $0, "system.health") }.joined(separator: ",") + "]\n"
         }
@@ -203,25 +179,18 @@ import Testing
     }
 
     @Test func socketPathFromTheEnvironment() throws {
-        let directory = try TestPaths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = try TemporaryDirectory()
         let daemon = try TestDaemon(environment: ["SERVER_SOCKETPATH": "\(directory)/env.sock"], wait: false)
-        var client: RPCClient?
-        #expect(
-            ShutdownTests.poll {
-                client = try? RPCClient(path: "\(directory)/env.sock")
-                return client != nil
-            })
-        #expect(try client?.call("system.health")["status"] == "ok")
+        let client = try RPCClient.connect(to: "\(directory)/env.sock")
+        #expect(try client.call("system.health")["status"] == "ok")
         #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
     }
 
     @Test func badLogLevelIsRefused() throws {
-        let directory = try TestPaths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = try TemporaryDirectory()
         let config = try Self.writeConfig(in: directory)
         let output = try ShellCommand.daemon(["--config", config, "--log-level", "loud"])
         Self.expectRefused(output, mentioning: "log-level")
-        #expect(Self.listing(directory) == ["pms-gateway.json"])
+        #expect(subpaths(of: directory.path) == ["pms-gateway.json"])
     }
 }

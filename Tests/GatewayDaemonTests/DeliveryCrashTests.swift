@@ -1,37 +1,34 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// The outbox survives a SIGKILL during delivery (issue 6): after a restart every row reaches its
 /// receiver, and the only rows received twice are the ones that were in flight at the kill.
-@Suite struct DeliveryCrashTests {
+@Suite(.tags(.process)) struct DeliveryCrashTests {
     /// A slow local receiver standing in for eSignet and IDA's hub.
     final class Receiver {
         let process: ChildProcess
         let log: String
         let port: Int
 
-        init(directory: String, delay: Double) throws {
-            log = "\(directory)/received.ndjson"
-            let portFile = "\(directory)/receiver.port"
+        init(directory: TemporaryDirectory, delay: Double) throws {
+            log = directory.file("received.ndjson")
+            let portFile = directory.file("receiver.port")
             _ = FileManager.default.createFile(atPath: log, contents: nil)
             process = try ChildProcess(
                 executable: "/usr/bin/python3",
-                arguments: [
-                    TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/recording_receiver.py").path, log,
-                    String(delay),
-                ],
+                arguments: [TestPaths.fixture("recording_receiver.py"), log, String(delay)],
                 environment: ChildProcess.environment([:]), stdout: .file(portFile)
             )
-            let deadline = ContinuousClock.now + .seconds(10)
             var port: Int?
-            while port == nil, ContinuousClock.now < deadline {
+            Poll.until {
                 port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap {
                     Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
                 }
-                if port == nil { usleep(10_000) }
+                return port != nil
             }
-            guard let port else { throw RPCClient.Failure(description: "receiver did not start") }
+            guard let port else { throw TestFailure("receiver did not start") }
             self.port = port
         }
 
@@ -48,7 +45,7 @@ import Testing
     }
 
     @Test func everyRowArrivesAfterAKillAndOnlyInFlightRowsTwice() throws {
-        let directory = try TestPaths.temporaryDirectory()
+        let directory = try TemporaryDirectory()
         let receiver = try Receiver(directory: directory, delay: 0.05)
         let base = "http://127.0.0.1:\(receiver.port)"
         let overrides: [String: JSONValue] = [
@@ -63,18 +60,15 @@ import Testing
             clientIds.append(try #require(created["clientId"]?.stringValue))
         }
         // Let some deliveries finish and others be in flight, then kill.
-        while try receiver.requests().count < 10 { usleep(20_000) }
+        try Poll.wait(for: "ten deliveries", timeout: .seconds(30)) { (try? receiver.requests().count) ?? 0 >= 10 }
         daemon.signal(SIGKILL)
         _ = try daemon.waitForExit()
         let beforeRestart = try receiver.requests().count
 
         let restarted = try TestDaemon(overrides: overrides, directory: directory)
         let restartedClient = try restarted.client()
-        let deadline = ContinuousClock.now + .seconds(60)
-        while try restartedClient.call("system.health")["outboxPending"] != 0 {
-            #expect(ContinuousClock.now < deadline, "delivery did not finish")
-            if ContinuousClock.now >= deadline { return }
-            usleep(50_000)
+        try Poll.wait(for: "delivery after the restart", timeout: .seconds(60)) {
+            try restartedClient.call("system.health")["outboxPending"] == 0
         }
 
         let requests = try receiver.requests()

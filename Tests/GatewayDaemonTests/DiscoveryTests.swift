@@ -4,10 +4,9 @@ import Testing
 
 /// SPEC 4.1, `rpc.discover`: an OpenRPC document of every method, generated from the table the
 /// router dispatches on.
-@Suite struct DiscoveryTests {
+@Suite(.tags(.process)) struct DiscoveryTests {
     @Test func everyListedMethodDispatches() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         let document = try client.call("rpc.discover")
         #expect(document["openrpc"]?.stringValue?.hasPrefix("1.2") == true)
         #expect(document["info"]?["title"]?.stringValue?.isEmpty == false)

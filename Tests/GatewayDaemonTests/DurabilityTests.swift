@@ -1,16 +1,18 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// Nothing acknowledged is ever lost (issue 3): SIGKILL mid-load, a full disk, online backups.
-@Suite struct DurabilityTests {
+@Suite(.tags(.process)) struct DurabilityTests {
     @Test func sigkillMidLoadLosesNothingAcknowledged() throws {
-        let directory = try TestPaths.temporaryDirectory()
+        let directory = try TemporaryDirectory()
         let daemon = try TestDaemon(directory: directory)
         let load = ConcurrentLoad()
         let pid = daemon.process.processIdentifier
+        // The kill comes once the load is well under way (or at the deadline, and the test fails).
         let killer = Thread {
-            usleep(400_000)
+            Poll.until(timeout: .seconds(30)) { load.acknowledged.count >= 200 }
             kill(pid, SIGKILL)
         }
         killer.start()
@@ -34,7 +36,7 @@ import Testing
     }
 
     @Test func fullDiskRefusesWritesKeepsReadsAndRecovers() throws {
-        let directory = try TestPaths.temporaryDirectory()
+        let directory = try TemporaryDirectory()
         let disk = "\(directory)/disk"
         try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
         try Shell.run("mount -t tmpfs -o size=2m tmpfs \(disk)")
@@ -80,7 +82,7 @@ import Testing
             }
         }
         writer.start()
-        usleep(100_000)
+        try Poll.wait(for: "writes under way") { !load.acknowledged.isEmpty }
         // A bare name lands in `backups/` beside the database, which the daemon creates 0700.
         let path = "\(daemon.directory)/backups/backup.sqlite3"
         let result = try daemon.client().call("system.backup", ["path": "backup.sqlite3"])
@@ -96,6 +98,6 @@ import Testing
         // The copy is a database a daemon can start on, and its journal verifies.
         let restored = try TestDaemon(arguments: ["--database", path])
         #expect(try restored.client().call("journal.verify")["ok"] == true)
-        while writer.isExecuting { usleep(10_000) }
+        #expect(Poll.until(timeout: .seconds(60)) { writer.isFinished }, "the writers did not finish")
     }
 }

@@ -1,13 +1,13 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// SPEC 2, framing: one request per line (`\r\n` accepted, empty lines ignored), one compact
 /// response per line, responses in request order however many are pipelined.
-@Suite struct FramingTests {
+@Suite(.tags(.process)) struct FramingTests {
     @Test func crlfLineEndingsAndEmptyLinesAreAccepted() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         let text =
             "\r\n\n"
             + RequestLine.call(id: 1, "system.health") + "\r\n"
@@ -23,8 +23,7 @@ import Testing
     }
 
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         // Methods of different cost (a cached document, a read, a failing lookup, an error) so
         // that answering out of order would show.
         let methods = ["system.health", "rpc.discover", "journal.list", "no.such.method", "partner.get"]
@@ -44,8 +43,7 @@ import Testing
     }
 
     @Test func eachResponseIsOneCompactLine() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         // An id with an escaped newline and a large, nested result: both must stay on one line.
         try client.send(RequestLine.call(id: #""line\nbreak \u2028 \"quoted\"""#, "rpc.discover") + "\n")
         try client.send(RequestLine.call(id: 2, "system.health") + "\n")
@@ -66,11 +64,8 @@ import Testing
     @Test func aRequestSplitAcrossWritesIsOneRequest() throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()
-        let line = Array((RequestLine.call(id: 41, "system.health") + "\r\n").utf8)
-        for byte in line {
-            try client.send(bytes: [byte])
-            usleep(500)
-        }
+        // Each byte is sent once the daemon has read the one before: every read brings one byte.
+        try client.sendBytewise(Array((RequestLine.call(id: 41, "system.health") + "\r\n").utf8))
         let reply = try client.readJSON()
         #expect(reply["id"] == 41)
         #expect(reply["result"]?["status"] == "ok")
@@ -80,8 +75,7 @@ import Testing
     /// calls before it on the same connection (writes wait for a commit, reads do not, and a read
     /// must still not overtake the write before it).
     @Test func pipelinedCallsSeeTheEffectsOfEarlierCalls() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         var text = ""
         for index in 1...40 {
             let partner = Fixtures.partner("P-\(index)").serialized()

@@ -4,10 +4,9 @@ import Testing
 
 /// SPEC 2 and 3, JSON-RPC 2.0 itself: notifications, exact ids, params by name, the error codes
 /// for malformed requests.
-@Suite struct JSONRPCTests {
+@Suite(.tags(.process)) struct JSONRPCTests {
     @Test func notificationsGetNoReply() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         try client.send(RequestLine.notification("system.health") + "\n")
         try client.send(RequestLine.notification("no.such.method") + "\n")
         try client.send(RequestLine.notification("system.health", params: "[1]") + "\n")
@@ -17,8 +16,7 @@ import Testing
 
     @Test(arguments: ["9007199254740993", "-1.5e3", #""str""#, "null", "-0", "12345678901234567890123", #""""#])
     func idIsEchoedExactly(id: String) throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         try client.send(RequestLine.call(id: id, "system.health") + "\n")
         try client.send(RequestLine.call(id: id, "no.such.method") + "\n")
         let success = try #require(try client.readLine())
@@ -28,8 +26,7 @@ import Testing
     }
 
     @Test func positionalParamsAreInvalidParams() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         try client.send(RequestLine.call(id: 1, "partner.get", params: #"["p1"]"#) + "\n")
         try client.send(RequestLine.call(id: 2, "system.health", params: "[]") + "\n")
         for id in [1, 2] {
@@ -45,8 +42,7 @@ import Testing
     }
 
     @Test func unknownMethodIsMethodNotFound() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         let reply = try client.request("partner.delete", ["partnerId": "p1"])
         #expect(reply.rpcErrorCode == -32601)
         #expect(reply.rpcErrorName == "GW_METHOD_NOT_FOUND")
@@ -63,8 +59,7 @@ import Testing
         #"{"jsonrpc":"2.0","id":7,"method":42}"#,
     ])
     func malformedEnvelopeIsInvalidRequest(line: String) throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         try client.send(line + "\n")
         let reply = try client.readJSON()
         #expect(reply.rpcErrorCode == -32600)
@@ -76,8 +71,7 @@ import Testing
     }
 
     @Test func invalidIDTypeIsInvalidRequestWithNullID() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         try client.send(#"{"jsonrpc":"2.0","id":{"a":1},"method":"system.health"}"# + "\n")
         try client.send(#"{"jsonrpc":"2.0","id":[1],"method":"system.health"}"# + "\n")
         for _ in 0..<2 {
@@ -97,8 +91,7 @@ import Testing
         #"{"jsonrpc":"2.0","id":NaN,"method":"system.health"}"#,
     ])
     func invalidJSONIsParseErrorWithNullID(line: String) throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         try client.send(line + "\n")
         let reply = try client.readJSON()
         #expect(reply.rpcErrorCode == -32700)

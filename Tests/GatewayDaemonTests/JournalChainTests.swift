@@ -1,12 +1,12 @@
 import GatewayCrypto
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// The journal can be verified from `journal.list` output alone (SPEC 6), and tampering is found.
-@Suite struct JournalChainTests {
+@Suite(.tags(.process)) struct JournalChainTests {
     @Test func chainRecomputesFromListOutput() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         for index in 0..<30 { _ = try client.call("partner.put", Fixtures.partner("p\(index)")) }
         var previous = String(repeating: "0", count: 64)
         var after = 0
@@ -28,6 +28,8 @@ import Testing
                 seen += 1
             }
             guard let next = page["nextAfterSeq"]?.intValue else { break }
+            // Every page moves on: a cursor that stood still would loop here for ever.
+            try #require(next > after, "nextAfterSeq \(next) after \(after)")
             after = next
         }
         #expect(seen == 30)

@@ -3,7 +3,7 @@ import GatewayJSON
 import Testing
 
 /// eSignet's MISP onboarding through the socket: license, IDA's check, the properties file.
-@Suite struct LicenseFlowTests {
+@Suite(.tags(.process)) struct LicenseFlowTests {
     static func seed(_ client: RPCClient) throws {
         _ = try client.call("partner.put", Fixtures.partner("esignet", type: "MISP_Partner"))
         _ = try client.call("policy.put", Fixtures.policy("misp-1", type: "MISP"))

@@ -3,7 +3,7 @@ import GatewayJSON
 import Testing
 
 /// SPEC 2, limits: each answered with a JSON-RPC error, the connection kept usable.
-@Suite struct LimitTests {
+@Suite(.tags(.process)) struct LimitTests {
     /// A `system.health` request line of exactly `bytes` bytes (without the newline).
     static func paddedHealth(id: Int, bytes: Int) -> String {
         let empty = RequestLine.call(id: id, "system.health", params: #"{"pad":""}"#)
@@ -14,8 +14,7 @@ import Testing
     }
 
     @Test func lineOverTheLimitIsRejectedAndTheConnectionStaysUsable() throws {
-        let daemon = try TestDaemon(overrides: ["server": ["maxRequestBytes": 4096]])
-        let client = try daemon.client()
+        let client = try TestDaemon(overrides: ["server": ["maxRequestBytes": 4096]]).client()
         // At the limit: accepted (also with `\r\n`); one byte over: rejected.
         try client.send(Self.paddedHealth(id: 1, bytes: 4096) + "\n")
         try client.send(Self.paddedHealth(id: 2, bytes: 4096) + "\r\n")
@@ -57,8 +56,7 @@ import Testing
     }
 
     @Test func batchOverMaxBatchIsRejected() throws {
-        let daemon = try TestDaemon(overrides: ["server": ["maxBatch": 10]])
-        let client = try daemon.client()
+        let client = try TestDaemon(overrides: ["server": ["maxBatch": 10]]).client()
         let batch = { (count: Int) in
             "[" + (1...count).map { RequestLine.call(id: $0, "system.health") }.joined(separator: ",") + "]\n"
         }
@@ -73,8 +71,7 @@ import Testing
     }
 
     @Test func defaultMaxBatchIsOneHundred() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         let batch = { (count: Int) in
             "[" + (1...count).map { RequestLine.call(id: $0, "system.health") }.joined(separator: ",") + "]\n"
         }
@@ -93,8 +90,7 @@ import Testing
     }
 
     @Test func nestingDeeperThanSixtyFourIsAParseError() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         try client.send(Self.nested(depth: 64, id: 1) + "\n")
         try client.send(Self.nested(depth: 65, id: 2) + "\n")
         try client.send(String(repeating: "[", count: 64) + String(repeating: "]", count: 64) + "\n")
@@ -113,8 +109,7 @@ import Testing
         [0xC3, 0x28], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xFF], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82],
     ])
     func invalidUTF8InAStringIsAParseError(bytes: [UInt8]) throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         var line = Array(#"{"jsonrpc":"2.0","id":1,"method":"partner.get","params":{"partnerId":"a"#.utf8)
         line += bytes
         line += Array(#"b"}}"#.utf8) + [0x0A]

@@ -1,14 +1,15 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// SPEC 1, logs: one line per event on stderr; under systemd (`JOURNAL_STREAM` set) each line
 /// starts with the syslog priority `<N>` so journald keeps the level.
-@Suite struct LoggingTests {
+@Suite(.tags(.process)) struct LoggingTests {
     /// Starts a daemon, makes it log at several levels (start, a failed reload, stop), and returns
     /// its stderr lines.
     static func logLines(environment: [String: String]) throws -> [String] {
-        let directory = try TestPaths.temporaryDirectory()
+        let directory = try TemporaryDirectory()
         let daemon = try TestDaemon(
             overrides: ["mappings": ["identity": .string("\(directory)/identity-mapping.json")]],
             environment: environment,
@@ -21,7 +22,7 @@ import Testing
         try daemon.waitUntilReady()
         try FileManager.default.removeItem(atPath: "\(directory)/identity-mapping.json")
         daemon.signal(SIGHUP)
-        #expect(ShutdownTests.poll { daemon.stderr().contains("reload failed") })
+        #expect(Poll.until { daemon.stderr().contains("reload failed") })
         daemon.signal(SIGTERM)
         #expect(try daemon.waitForExit() == 0)
         return daemon.stderr().split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)

@@ -1,10 +1,9 @@
 import GatewayJSON
 import Testing
 
-@Suite struct PartnerPolicyTests {
+@Suite(.tags(.process)) struct PartnerPolicyTests {
     @Test func partnerValidationNamesTheFirstBadField() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         let cases: [(JSONValue, String)] = [
             ([:], "Invalid request parameter - must not be blank :request.partnerId"),
             (["partnerId": "  "], "Invalid request parameter - must not be blank :request.partnerId"),
@@ -35,8 +34,7 @@ import Testing
     }
 
     @Test func identicalPutsJournalOnceAndReadsNever() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         for _ in 0..<3 { _ = try client.call("partner.put", Fixtures.partner("p1")) }
         _ = try client.call("partner.get", ["partnerId": "p1"])
         _ = try client.call("policy.put", Fixtures.policy("pol1"))
@@ -50,8 +48,7 @@ import Testing
     }
 
     @Test func authPolicyNeedsAttributesAndAuthTypes() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         let missing = try client.request("policy.put", Fixtures.policy("a1", document: ["allowedAuthTypes": []]))
         #expect(
             missing["error"]?["data"]?["message"]
@@ -69,8 +66,7 @@ import Testing
     }
 
     @Test func mispPolicyIsCheckedAgainstTheSchema() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         let cases: [(JSONValue, String)] = [
             (
                 ["allowAuthRequestDelegation": true, "allowKycRequestDelegation": true],
@@ -99,8 +95,7 @@ import Testing
     }
 
     @Test func mappingNeedsKnownPartnerAndPolicy() throws {
-        let daemon = try TestDaemon()
-        let client = try daemon.client()
+        let client = try TestDaemon().client()
         _ = try client.call("partner.put", Fixtures.partner("p1"))
         _ = try client.call("policy.put", Fixtures.policy("pol1"))
         #expect(

@@ -1,10 +1,11 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// Issue 9.1 against a real daemon: `license.exportProperties` and `system.backup` write only
 /// where SPEC 4.1 and 4.5 allow, and an attempt on the daemon's own files changes nothing.
-@Suite struct PathConfinementTests {
+@Suite(.tags(.process)) struct PathConfinementTests {
     /// A daemon with eSignet's MISP partner and a license, ready to export.
     static func daemonWithLicense(overrides: [String: JSONValue] = [:]) throws -> (TestDaemon, RPCClient) {
         let daemon = try TestDaemon(overrides: overrides)
@@ -40,7 +41,7 @@ import Testing
         _ = try daemon.waitForExit()
         #expect(try SQLiteFile(daemon.databasePath).integrityCheck() == "ok")
 
-        let restarted = try TestDaemon(directory: daemon.directory)
+        let restarted = try TestDaemon(directory: daemon.scratch)
         let again = try restarted.client()
         for index in 0..<700 {
             #expect(try again.call("partner.get", ["partnerId": .string("after-\(index)")])["status"] == "ACTIVE")
@@ -52,8 +53,7 @@ import Testing
 
     @Test func exportOutsideTheDirectoryThroughLinksDevicesAndFIFOsIsRefused() throws {
         let (daemon, client) = try Self.daemonWithLicense()
-        let outside = try TestPaths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: outside) }
+        let outside = try TemporaryDirectory()
         try "a=1\n".write(toFile: "\(outside)/target.properties", atomically: true, encoding: .utf8)
 
         // Outside: the same answer whether or not the file exists.

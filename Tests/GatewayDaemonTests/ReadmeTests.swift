@@ -1,26 +1,25 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// The README's `echo '{...}' | socat - UNIX-CONNECT:...` lines, run for real against a daemon.
-@Suite struct ReadmeTests {
+@Suite(.tags(.process)) struct ReadmeTests {
     static let readmeSocket = "var/run/pms-gateway.sock"
-    static let fallback =
+    static let healthLine =
         #"echo '{"jsonrpc":"2.0","id":1,"method":"system.health"}' | socat - UNIX-CONNECT:var/run/pms-gateway.sock"#
 
-    /// The README's socat one-liners (or the canonical one while there is no README yet).
-    static func socatLines() -> [String] {
-        let path = TestPaths.packageRoot.appendingPathComponent("README.md").path
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [fallback] }
-        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    /// The README's socat one-liners.
+    static func socatLines() throws -> [String] {
+        let text = try String(contentsOfFile: "\(TestPaths.packageRoot)/README.md", encoding: .utf8)
+        return text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { ($0.hasPrefix("echo '{") || $0.hasPrefix("echo '[")) && $0.contains("socat") }
-        return lines.isEmpty ? [fallback] : lines
     }
 
     @Test func socatOneLinersWork() throws {
         let daemon = try TestDaemon()
-        let lines = Self.socatLines()
-        #expect(!lines.isEmpty)
+        let lines = try Self.socatLines()
+        try #require(lines.contains(Self.healthLine), "the README shows the health call: \(lines)")
         for line in lines {
             #expect(line.contains(Self.readmeSocket), "a README socat line uses another socket path: \(line)")
             let command = line.replacing(Self.readmeSocket, with: daemon.socketPath)
@@ -38,11 +37,10 @@ import Testing
                 }
             }
         }
-        if lines == [Self.fallback] {
-            let output = try ShellCommand.sh(Self.fallback.replacing(Self.readmeSocket, with: daemon.socketPath))
-            let reply = try JSONValue.parse(output.stdout)
-            #expect(reply["id"] == 1)
-            #expect(reply["result"]?["status"] == "ok")
-        }
+        // The first one answers as the README says.
+        let output = try ShellCommand.sh(Self.healthLine.replacing(Self.readmeSocket, with: daemon.socketPath))
+        let reply = try JSONValue.parse(output.stdout)
+        #expect(reply["id"] == 1)
+        #expect(reply["result"]?["status"] == "ok")
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// SPEC 2: no input, however malformed, stops the daemon or affects other connections;
 /// connection limits and idle timeouts.
-@Suite struct RobustnessTests {
+@Suite(.tags(.process)) struct RobustnessTests {
     @Test func hundredsOfHalfLinesThatVanishLeaveTheDaemonServing() throws {
         let daemon = try TestDaemon()
         let watcher = try daemon.client()
@@ -30,14 +31,14 @@ import Testing
 
     @Test func connectionsOverTheLimitAreClosedAtOnce() throws {
         let daemon = try TestDaemon(overrides: ["server": ["maxConnections": 8]])
-        // waitUntilReady's probe connection may still be counted for a moment.
-        usleep(200_000)
+        // waitUntilReady's probe connection may still be counted for a moment: wait until eight
+        // connections are all admitted (each answers), starting over while one is refused.
         var admitted: [RPCClient] = []
-        for _ in 0..<8 {
-            let client = try daemon.client()
-            #expect(try client.call("system.health")["status"] == "ok")
-            admitted.append(client)
+        let full = Poll.until {
+            admitted = (0..<8).compactMap { _ in try? daemon.client() }
+            return admitted.count == 8 && admitted.allSatisfy { (try? $0.call("system.health")) != nil }
         }
+        try #require(full, "eight connections were never admitted at once")
         // Each one over the limit is closed without an answer, and at once (not after a timeout);
         // refusing many does not disturb the accept loop.
         for _ in 0..<20 {
@@ -54,53 +55,42 @@ import Testing
         // A slot freed by a closing client is available again.
         admitted.removeLast()
         var reopened: JSONValue?
-        let deadline = ContinuousClock.now + .seconds(5)
-        while reopened == nil && ContinuousClock.now < deadline {
-            usleep(50_000)
+        Poll.until(timeout: .seconds(5)) {
             reopened = try? RPCClient(path: daemon.socketPath, timeoutSeconds: 2).call("system.health")
+            return reopened != nil
         }
         #expect(reopened?["status"] == "ok")
     }
 
     @Test func idleConnectionsAreClosed() throws {
         let daemon = try TestDaemon(overrides: ["server": ["idleTimeoutSeconds": 1]])
-        let silent = try RPCClient(path: daemon.socketPath, timeoutSeconds: 6)
+        var silent = try RPCClient(path: daemon.socketPath, timeoutSeconds: 6)
         let chatty = try daemon.client()
-        let started = ContinuousClock.now
-        // The chatty client talks every 300 ms and stays open past the timeout.
-        for _ in 0..<8 {
-            #expect(try chatty.call("system.health")["status"] == "ok")
-            usleep(300_000)
+        // The chatty client talks at least every 250 ms while a silent one is closed (EOF, after
+        // about a second), then while a second silent one is: it stays open past two timeouts.
+        for round in 1...2 {
+            let started = ContinuousClock.now
+            var closed = false
+            while !closed, ContinuousClock.now - started < .seconds(5) {
+                #expect(try chatty.call("system.health")["status"] == "ok")
+                closed = silent.isClosedByPeer(within: .milliseconds(250))
+            }
+            #expect(closed, "silent connection \(round) was not closed")
+            #expect(ContinuousClock.now - started < .seconds(5))
+            silent = try RPCClient(path: daemon.socketPath, timeoutSeconds: 6)
         }
-        // The silent one was closed by then (EOF), after about a second.
-        #expect(silent.isClosedByPeer())
-        #expect(ContinuousClock.now - started < .seconds(5))
         #expect(try chatty.call("system.health")["status"] == "ok")
     }
 
-    @Test func aReaderThatNeverReadsDoesNotDelayOthers() async throws {
+    @Test func aReaderThatNeverReadsDoesNotDelayOthers() throws {
         let daemon = try TestDaemon()
         let slow = try daemon.client()
         // Thousands of pipelined calls with large answers, never read: the daemon's writes to
         // this connection block. The writer runs on its own thread because its send blocks too.
         let request = RequestLine.call(id: 1, "rpc.discover") + "\n"
-        let batch = String(repeating: request, count: 500)
-        let fd = slow.fd
-        let writer = Thread {
-            for _ in 0..<20 {
-                let bytes = Array(batch.utf8)
-                var offset = 0
-                while offset < bytes.count {
-                    let sent = bytes[offset...].withUnsafeBytes {
-                        send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
-                    }
-                    if sent <= 0 { return }
-                    offset += sent
-                }
-            }
-        }
-        writer.start()
-        try await Task.sleep(for: .milliseconds(500))
+        let writer = slow.sendInBackground(Array(String(repeating: request, count: 500).utf8), count: 20)
+        // The daemon has answered far more than anyone read: its replies pile up unread.
+        #expect(Poll.until(timeout: .seconds(20)) { slow.unreadBytes >= 64 * 1024 }, "\(slow.unreadBytes) bytes unread")
         let other = try daemon.client()
         for _ in 0..<5 {
             let started = ContinuousClock.now
@@ -109,7 +99,7 @@ import Testing
         }
         // The stuck connection is still there (the daemon neither dropped it nor stopped).
         #expect(daemon.process.isRunning)
-        shutdown(fd, Int32(SHUT_RDWR))
+        #expect(slow.finish(writer))
     }
 
     @Test func garbageOnOneConnectionDoesNotAffectAnother() throws {
@@ -123,12 +113,17 @@ import Testing
         try garbage.send(bytes: [0x00, 0x0A, 0x7B, 0x0A, 0x22, 0x0A])
         #expect(try other.call("system.health")["status"] == "ok")
         try garbage.send(RequestLine.call(id: 1234, "system.health") + "\n")
-        // Every line got an answer (all parse errors or too large) and then the good one.
+        // Every line got an answer (all parse errors or too large) and then the good one; never
+        // more answers than lines were sent.
+        let lines = bytes.filter { $0 == 0x0A }.count + 3 + 1
         var last: JSONValue?
+        var replies = 0
         repeat {
             last = try garbage.readJSON()
+            replies += 1
             if last?["id"] != 1234 { #expect(last?.rpcErrorCode == -32700 || last?.rpcErrorCode == -32600) }
-        } while last?["id"] != 1234
+        } while last?["id"] != 1234 && replies <= lines
+        #expect(replies <= lines, "\(replies) replies to \(lines) lines")
         #expect(last?["result"]?["status"] == "ok")
     }
 }

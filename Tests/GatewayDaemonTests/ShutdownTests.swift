@@ -1,10 +1,11 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// SPEC 1, signals: SIGTERM/SIGINT stop accepting, answer every request already read and exit 0;
 /// SIGHUP reloads the mapping files all or nothing, journalled as `config.reload`.
-@Suite struct ShutdownTests {
+@Suite(.tags(.process)) struct ShutdownTests {
     @Test func sigtermAnswersEveryRequestItExecutedThenExitsZero() throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()
@@ -13,19 +14,7 @@ import Testing
         for id in 1...count {
             text += RequestLine.call(id: id, "partner.put", params: Fixtures.partner("P-\(id)").serialized()) + "\n"
         }
-        // Written from another thread: the daemon reads no faster than it answers, so the
-        // writer may block while this thread reads.
-        let fd = client.fd
-        let bytes = Array(text.utf8)
-        let writer = Thread {
-            var offset = 0
-            while offset < bytes.count {
-                let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                if sent <= 0 { return }
-                offset += sent
-            }
-        }
-        writer.start()
+        let writer = client.sendInBackground(Array(text.utf8))
         let first = try client.readJSON()
         #expect(first["id"] == 1)
         daemon.signal(SIGTERM)
@@ -44,7 +33,7 @@ import Testing
         #expect(try database.column("SELECT count(*) FROM partners") == ["\(answered)"])
         #expect(try database.column("SELECT count(*) FROM journal WHERE method = 'partner.put'") == ["\(answered)"])
         #expect(daemon.stderr().contains("stopped"))
-        shutdown(fd, Int32(SHUT_RDWR))
+        #expect(client.finish(writer))
     }
 
     @Test(arguments: [SIGTERM, SIGINT])
@@ -65,7 +54,7 @@ import Testing
 
     /// A daemon whose mapping files are copies in its own directory, so a test may break them.
     static func daemonWithOwnMappings() throws -> TestDaemon {
-        let directory = try TestPaths.temporaryDirectory()
+        let directory = try TemporaryDirectory()
         var mappings: JSONObject = [:]
         for (key, file) in [
             ("identity", "identity-mapping.json"), ("amrAcr", "amr-acr-mapping.json"),
@@ -83,29 +72,20 @@ import Testing
         return entries.filter { $0["method"] == "config.reload" }
     }
 
-    static func poll(timeout: Duration = .seconds(10), _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try condition() { return true }
-            usleep(20_000)
-        }
-        return try condition()
-    }
-
     @Test func sighupWithABrokenMappingKeepsRunningThenReloadsOnceFixed() throws {
         let daemon = try Self.daemonWithOwnMappings()
         let identity = "\(daemon.directory)/identity-mapping.json"
         let good = try String(contentsOfFile: identity, encoding: .utf8)
         try "{\"identity\": [broken".write(toFile: identity, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
-        #expect(Self.poll { daemon.stderr().contains("mapping reload failed") }, "\(daemon.stderr())")
+        #expect(Poll.until { daemon.stderr().contains("mapping reload failed") }, "\(daemon.stderr())")
         #expect(daemon.process.isRunning)
         #expect(try daemon.client().call("system.health")["status"] == "ok")
         #expect(try Self.reloadEntries(daemon).isEmpty)
 
         try good.write(toFile: identity, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
-        #expect(try Self.poll { try Self.reloadEntries(daemon).count == 1 })
+        #expect(try Poll.until { try Self.reloadEntries(daemon).count == 1 })
         let entry = try #require(try Self.reloadEntries(daemon).first)
         #expect(entry["change"]?["identity"] == .string(identity))
         #expect(entry["peer"]?["pid"] == JSONValue(Int(daemon.process.processIdentifier)))
@@ -115,10 +95,12 @@ import Testing
     @Test func sighupWithAMissingMappingFileKeepsTheOldMappings() throws {
         let daemon = try Self.daemonWithOwnMappings()
         try FileManager.default.removeItem(atPath: "\(daemon.directory)/amr-acr-mapping.json")
+        let failures = { daemon.stderr().components(separatedBy: "mapping reload failed").count - 1 }
         daemon.signal(SIGHUP)
-        #expect(Self.poll { daemon.stderr().contains("mapping reload failed") })
+        #expect(Poll.until { failures() == 1 })
+        // A second SIGHUP with the file still missing fails the same way and changes nothing.
         daemon.signal(SIGHUP)
-        usleep(300_000)
+        #expect(Poll.until { failures() == 2 }, "\(daemon.stderr())")
         #expect(daemon.process.isRunning)
         #expect(try Self.reloadEntries(daemon).isEmpty)
         #expect(try daemon.client().call("system.health")["status"] == "ok")

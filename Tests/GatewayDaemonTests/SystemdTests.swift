@@ -1,14 +1,15 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 /// SPEC 2, systemd: socket activation (LISTEN_FDS) and sd_notify (READY, STOPPING, RELOADING,
 /// WATCHDOG) over a datagram socket the test owns.
-@Suite struct SystemdTests {
+@Suite(.tags(.process)) struct SystemdTests {
     /// A daemon started by `systemd-socket-activate` on `<dir>/gw.sock`, its config pointing
     /// elsewhere (so answering on gw.sock proves the socket was adopted, not bound).
     static func activated(environment: [String: String] = [:]) throws -> (TestDaemon, NotifyListener) {
-        let directory = try TestPaths.temporaryDirectory()
+        let directory = try TemporaryDirectory()
         let notify = try NotifyListener(path: "\(directory)/notify.sock")
         var launcher = [
             "/usr/bin/systemd-socket-activate", "-l", "\(directory)/gw.sock", "-E", "NOTIFY_SOCKET=\(notify.path)",
@@ -38,7 +39,7 @@ import Testing
 
     @Test func readyComesOnlyOnceTheSocketAnswers() throws {
         // Without socket activation: when READY=1 arrives, a call must already succeed.
-        let directory = try TestPaths.temporaryDirectory()
+        let directory = try TemporaryDirectory()
         let notify = try NotifyListener(path: "\(directory)/notify.sock")
         let daemon = try TestDaemon(environment: ["NOTIFY_SOCKET": notify.path], directory: directory, wait: false)
         #expect(notify.waitFor("READY=1"), "\(notify.messages) \(daemon.stderr())")

@@ -1,12 +1,13 @@
 import GatewayDelivery
 import GatewayJSON
 import GatewayStore
+import GatewayTestSupport
 import Testing
 
 /// Failed attempts, backoff, `failed`, `outbox.retry`, null URLs and what reaches the log.
 @Suite struct FailureTests {
     @Test func anErrorsListIsAFailureRecordedInLastErrorAndAnEmptyOneIsSuccess() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start { _, index in index == 0 ? .esignetErrors : .ok }
         try await enqueue(store, esignetCreate(clientId: "c1"))
@@ -23,9 +24,11 @@ import Testing
     }
 
     @Test func backoffDoublesUpToTheCapThenTheRowFailsAndBlocksItsKeyUntilRetry() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
-        let receiver = try await MockReceiver.start { _, _ in .serverError }
+        // Every request fails but the probe's, a row of another key enqueued once c1's create has
+        // failed for good: its delivery shows the deliverer scanned again after the failure.
+        let receiver = try await MockReceiver.start { request, _ in marker(request) == "probe" ? .ok : .serverError }
         let first = try await enqueue(store, esignetCreate(clientId: "c1"))
         try await enqueue(store, esignetUpdate(clientId: "c1"))
         let configuration = testConfiguration(
@@ -34,13 +37,15 @@ import Testing
         let logs = LogCapture()
         let running = RunningDeliverer.start(store: store, configuration: configuration, logger: logs.logger)
         try await eventually("failed") { try outboxRows(store).first?.status == "failed" }
-        try await Task.sleep(for: .milliseconds(300))
+        let probe = try await enqueue(store, esignetCreate(clientId: "probe"))
+        try await eventually("probe delivered") { try outboxRows(store).last?.status == "delivered" }
+        #expect(probe == 3)
 
         let rows = try outboxRows(store)
         #expect(rows[0].attempts == 5)
         #expect(rows[0].lastError == "HTTP 500")
         #expect(rows[1].status == "pending" && rows[1].attempts == 0, "the update must wait behind its failed create")
-        let requests = receiver.requests
+        let requests = receiver.requests.filter { marker($0) != "probe" }
         #expect(requests.count == 5)
         #expect(requests.allSatisfy { $0.method == "POST" })
         // Waits of 50, 100, 200, 200 ms (doubling, capped); allow scheduling slack upwards only,
@@ -50,7 +55,7 @@ import Testing
             #expect(gap >= .milliseconds(expected - 5), "gap \(gap) shorter than \(expected) ms")
             #expect(gap < .milliseconds(expected + 750), "gap \(gap) far longer than \(expected) ms")
         }
-        let failureLines = logs.all.filter { $0.contains("attempt failed") || $0.contains("failed for good") }
+        let failureLines = logs.lines.filter { $0.contains("attempt failed") || $0.contains("failed for good") }
         #expect(failureLines.count == 5, "one log line per failed attempt")
         let counts = try storeRead(store)
         #expect(counts.pending == 1 && counts.failed == 1)
@@ -66,13 +71,13 @@ import Testing
         running.deliverer.notifyEnqueued()
         try await eventually("both delivered after retry") { try allDelivered(store) }
         await running.stop()
-        let after = receiver.requests.dropFirst(5)
+        let after = receiver.requests.filter { marker($0) != "probe" }.dropFirst(5)
         #expect(after.map(\.method) == ["POST", "PUT"], "create before update, also after a retry")
-        #expect(try outboxRows(store).map(\.attempts) == [1, 1])
+        #expect(try outboxRows(store).map(\.attempts) == [1, 1, 1])
     }
 
     @Test func aTargetWithANullURLKeepsItsRowsPending() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
         try await enqueue(store, esignetCreate(clientId: "c1"))
@@ -80,15 +85,21 @@ import Testing
         let running = RunningDeliverer.start(
             store: store, configuration: testConfiguration(esignet: nil, ida: receiver.baseURL))
         try await eventually("ida delivered") { try outboxRows(store)[1].status == "delivered" }
-        try await Task.sleep(for: .milliseconds(400))  // two poll intervals
+        // A second IDA row, found by the deliverer's own poll (no notification): once it is
+        // delivered, the eSignet row has been passed over by a later scan too.
+        try await enqueue(store, idaEvent(.oidcClientCreated, key: "c2", marker: "2"))
+        try await eventually("second ida row delivered by a later scan") {
+            try outboxRows(store)[2].status == "delivered"
+        }
         await running.stop()
         let esignet = try outboxRows(store)[0]
         #expect(esignet.status == "pending" && esignet.attempts == 0 && esignet.lastError == nil)
-        #expect(receiver.count == 1)
+        #expect(receiver.count == 2)
+        #expect(receiver.requests.allSatisfy { $0.query?.contains("hub.mode=publish") == true }, "only IDA rows sent")
     }
 
     @Test func failureLogsAndLastErrorNeverCarryBodiesOrTokens() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start { _, _ in MockReply(status: .badGateway, body: "upstream down") }
         try directory.write("token", "TOKEN-abc-123\n")
@@ -106,8 +117,8 @@ import Testing
             logger: logs.logger)
         try await eventually("both failed") { try outboxRows(store).allSatisfy { $0.status == "failed" } }
         await running.stop()
-        let text = logs.all.joined(separator: "\n")
-        #expect(logs.all.filter { $0.contains("seq=") && $0.contains("error=HTTP 502") }.count == 4)
+        let text = logs.lines.joined(separator: "\n")
+        #expect(logs.lines.filter { $0.contains("seq=") && $0.contains("error=HTTP 502") }.count == 4)
         for secret in [license, "TOKEN-abc-123", "mispLicenseData", "publicKey", "Health portal"] {
             #expect(!text.contains(secret), "log leaks \(secret)")
         }
@@ -115,7 +126,7 @@ import Testing
     }
 
     @Test func aMalformedRowFailsAtOnceWithoutBlockingOtherKeys() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
         // Rows this build cannot send: an unknown topic, a payload that is not an object, and a
@@ -153,7 +164,7 @@ import Testing
     }
 
     @Test func anUnreachableReceiverIsAFailedAttemptWithATransportError() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
         let deadURL = receiver.baseURL

@@ -1,6 +1,7 @@
 import GatewayDelivery
 import GatewayJSON
 import GatewayStore
+import GatewayTestSupport
 import Synchronization
 import Testing
 
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func perKeyOrderHoldsWhileAnotherKeyFailsAndRecovers() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         // Key "a" is refused for its first three attempts; key "b" always works.
         let refusals = Counter()
@@ -59,7 +60,7 @@ import Testing
     /// The crash window: the deliverer is cancelled the hard way (nothing drained, nothing more
     /// recorded) while rows are on the wire, then a new deliverer runs on the same file.
     @Test func aCrashDuringDeliveryLosesNothingAndResendsOnlyRowsThatWereInFlight() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         // Slow receiver: every request is held 150 ms, so at any moment up to 8 rows are on the wire.
         let receiver = try await MockReceiver.start { _, _ in MockReply(delay: .milliseconds(150)) }
@@ -110,7 +111,7 @@ import Testing
     }
 
     @Test func gracefulShutdownFinishesAndRecordsWhatIsOnTheWire() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start { _, _ in MockReply(delay: .milliseconds(200)) }
         for key in 0..<4 {

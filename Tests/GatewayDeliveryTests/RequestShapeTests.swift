@@ -1,12 +1,13 @@
 import GatewayDelivery
 import GatewayJSON
 import GatewayStore
+import GatewayTestSupport
 import Testing
 
 /// What goes on the wire: eSignet's client-management calls and the WebSub publish (SPEC 5).
 @Suite struct RequestShapeTests {
     @Test func esignetCreateAndUpdateCarryTheSpecBodiesAndTheBearerToken() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
         try directory.write("token", "  s3cr3t-token\n")
@@ -44,7 +45,7 @@ import Testing
     }
 
     @Test func noBearerHeaderWithoutATokenFileAndTheTokenIsReReadPerAttempt() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
         try await enqueue(store, esignetCreate(clientId: "c1"))
@@ -74,7 +75,7 @@ import Testing
 
     @Test(arguments: ["OIDC_CLIENT_CREATED", "OIDC_CLIENT_UPDATED", "MISP_LICENSE_GENERATED", "MISP_LICENSE_UPDATED"])
     func websubPublishHasModeAndTopicInTheQueryAndTheEventModelAsBody(topic: String) async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start { _, _ in .accepted }
         let message = idaEvent(try #require(OutboxMessage.Topic(rawValue: topic)), key: "k1", marker: "e1")
@@ -116,7 +117,7 @@ import Testing
     }
 
     @Test func aHubURLWithAQueryKeepsIt() async throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
         let receiver = try await MockReceiver.start()
         try await enqueue(store, idaEvent(.mispLicenseUpdated, key: "m1", marker: "1"))

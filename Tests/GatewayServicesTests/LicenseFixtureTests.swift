@@ -1,39 +1,30 @@
-import CSQLite
 import GatewayJSON
 import GatewayStore
+import GatewayTestSupport
 import Logging
-import Synchronization
-import SystemPackage
 import Testing
 
 @testable import GatewayServices
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A temporary directory with a real SQLite store and a `LicenseService` over it, plus SQL helpers
 /// that put partners, policies and mappings in place the way PMS's pushes would.
 final class LicenseFixture: Sendable {
-    let directory: String
+    let scratch: TemporaryDirectory
     let store: Store
     let service: LicenseService
     let rules: LicenseRules
-    let logs: LicenseLogCapture
+    let logs = LogCapture()
     let context = CallContext(peer: Peer(uid: 1000, gid: 1001, pid: 4242), requestId: "7")
 
+    var directory: String { scratch.path }
     var propertiesPath: String { "\(directory)/esignet/esignet-default.properties" }
 
     init(rules: LicenseRules = LicenseRules(length: 50, validityDays: 90)) throws {
-        var template = Array("/tmp/license-tests-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw LicenseTestFailure("mkdtemp failed") }
-        directory = String(cString: made)
-        mkdir("\(directory)/esignet", 0o755)
-        logs = LicenseLogCapture()
-        let capture = logs
-        var logger = Logger(label: "license-test") { _ in capture.handler() }
-        logger.logLevel = .trace
-        store = try Store.open(path: "\(directory)/gateway.sqlite3", migrations: DomainMigrations.all, logger: logger)
+        scratch = try TemporaryDirectory(prefix: "license-tests")
+        let directory = scratch.path
+        try scratch.subdirectory("esignet")
+        store = try Store.open(
+            path: "\(directory)/gateway.sqlite3", migrations: DomainMigrations.all, logger: logs.logger)
         self.rules = rules
         service = LicenseService(
             store: store, rules: rules, propertiesFile: "\(directory)/esignet/esignet-default.properties",
@@ -43,12 +34,11 @@ final class LicenseFixture: Sendable {
                     database: "\(directory)/gateway.sqlite3", socket: "\(directory)/gw.sock",
                     config: "\(directory)/pms-gateway.json"),
                 allowsSubdirectories: true),
-            logger: logger)
+            logger: logs.logger)
     }
 
     deinit {
         store.close()
-        _ = system("rm -rf '\(directory)'")
     }
 
     // MARK: PMS records
@@ -84,6 +74,15 @@ final class LicenseFixture: Sendable {
             """, [.text(partnerId), .text(policyId), .text(status)])
     }
 
+    /// A fixture with an active MISP partner `id` already in place (see ``addMISP(_:policyId:)``).
+    static func withMISP(_ id: String, rules: LicenseRules = LicenseRules(length: 50, validityDays: 90)) async throws
+        -> LicenseFixture
+    {
+        let fixture = try LicenseFixture(rules: rules)
+        try await fixture.addMISP(id)
+        return fixture
+    }
+
     /// An active MISP partner with one approved mapping to the sample MISP policy.
     func addMISP(_ id: String, policyId: String? = nil) async throws {
         try await addPartner(id)
@@ -95,15 +94,7 @@ final class LicenseFixture: Sendable {
     /// Runs SQL on a connection of its own with foreign keys off (SQLite's default), to build
     /// states the daemon's own connections refuse, such as a mapping to a policy that is gone.
     func rawSQL(_ text: String) throws {
-        var handle: OpaquePointer?
-        guard sqlite3_open_v2("\(directory)/gateway.sqlite3", &handle, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK else {
-            throw LicenseTestFailure("cannot open database")
-        }
-        defer { sqlite3_close_v2(handle) }
-        sqlite3_busy_timeout(handle, 5000)
-        guard sqlite3_exec(handle, text, nil, nil, nil) == SQLITE_OK else {
-            throw LicenseTestFailure("raw SQL failed: \(String(cString: sqlite3_errmsg(handle)))")
-        }
+        try SQLiteFile("\(directory)/gateway.sqlite3", readOnly: false).execute(text)
     }
 
     // MARK: Reading back
@@ -134,43 +125,7 @@ final class LicenseFixture: Sendable {
     }
 
     static func sampleMISPPolicy() throws -> JSONValue {
-        let packageRoot = FilePath(#filePath).removingLastComponent().removingLastComponent().removingLastComponent()
-            .string
-        for path in ["\(packageRoot)/config/sample-misp-policy.json", "/work/shared/reference/sample-misp-policy.json"]
-        {
-            if let bytes = try? FileContents.read(path) { return try JSONValue.parse(bytes) }
-        }
-        throw LicenseTestFailure("sample-misp-policy.json not found in config/ or /work/shared/reference/")
-    }
-}
-
-struct LicenseTestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Every log line and its metadata, so tests can prove a key never reaches the log.
-final class LicenseLogCapture: Sendable {
-    let lines = Mutex<[String]>([])
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    func handler() -> some LogHandler { Handler(capture: self) }
-
-    struct Handler: LogHandler {
-        let capture: LicenseLogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            capture.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
-        }
+        try JSONValue.parse(try FileContents.read(TestPaths.reference("sample-misp-policy.json")))
     }
 }
 

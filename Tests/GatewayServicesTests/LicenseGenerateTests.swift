@@ -6,8 +6,7 @@ import Testing
 
 @Suite struct LicenseGenerateTests {
     @Test func generateIssuesAnActiveKeyWithPMSShape() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let result = try await fixture.generate("misp-1")
         #expect(result.keys == ["providerId", "licenseKey", "licenseKeyStatus", "licenseKeyExpiry"])
         #expect(result["providerId"] == "misp-1")
@@ -36,8 +35,7 @@ import Testing
     // MARK: Each PMS check, in the spec's order
 
     @Test func existingLicenseOfAnyStateIs416() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         _ = try await fixture.generate("misp-1")
         await expectLicenseError("PMS_MSP_416", .conflict) { _ = try await fixture.generate("misp-1") }
         try await fixture.sql("UPDATE licenses SET status = 'de-active'")
@@ -57,10 +55,17 @@ import Testing
         await expectLicenseError("PMS_MSP_009", .refused) { _ = try await fixture.generate("auth-1") }
     }
 
-    @Test func partnerTypeIsComparedCaseInsensitively() async throws {
+    @Test(arguments: ["misp_partner", "MISP_PARTNER", "Misp_Partner"])
+    func partnerTypeIsComparedCaseInsensitively(type: String) async throws {
         let fixture = try LicenseFixture()
-        try await fixture.addPartner("misp-1", type: "misp_partner")
-        _ = try await fixture.generate("misp-1")
+        try await fixture.addPartner("misp-1", type: type)
+        let result = try await fixture.generate("misp-1")
+        #expect(result["providerId"] == "misp-1")
+        #expect(result["licenseKeyStatus"] == "Active")
+        #expect(try fixture.count("licenses") == 1)
+        // Any other type, however spelled, is still not a MISP.
+        try await fixture.addPartner("misp-2", type: type + "_x")
+        await expectLicenseError("PMS_MSP_009", .refused) { _ = try await fixture.generate("misp-2") }
     }
 
     @Test func inactiveMISPPartnerIs405() async throws {
@@ -72,8 +77,7 @@ import Testing
     }
 
     @Test func anyUnapprovedMappingIs418() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         try await fixture.addPolicy("p2")
         try await fixture.map("misp-1", "p2", status: "InProgress")
         await expectLicenseError("PMS_MSP_418", .refused) { _ = try await fixture.generate("misp-1") }

@@ -37,8 +37,7 @@ import Testing
     }
 
     @Test func deactivatedExpiredLicenseIsRefusedNotReplaced() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let key = try #require(try await fixture.generate("misp-1")["licenseKey"]?.stringValue)
         try await fixture.sql("UPDATE licenses SET status = 'de-active'")
         try await expire(fixture, "misp-1")
@@ -47,8 +46,7 @@ import Testing
     }
 
     @Test func liveKeyIsReturnedAndNothingIsWritten() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let issued = try await fixture.generate("misp-1")
         let journal = try fixture.count("journal")
         let result = try await get(fixture, "misp-1")
@@ -59,8 +57,7 @@ import Testing
     }
 
     @Test func expiredActiveKeyIsReplaced() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let old = try #require(try await fixture.generate("misp-1")["licenseKey"]?.stringValue)
         let created = try fixture.rows("SELECT created_at FROM licenses")[0].string("created_at")
         try await expire(fixture, "misp-1")
@@ -90,8 +87,7 @@ import Testing
     }
 
     @Test func concurrentGetsReplaceAnExpiredKeyOnce() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         _ = try await fixture.generate("misp-1")
         try await expire(fixture, "misp-1")
         let journal = try fixture.count("journal")

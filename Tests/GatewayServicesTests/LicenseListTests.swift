@@ -6,8 +6,7 @@ import Testing
 
 @Suite struct LicenseListTests {
     @Test func listShowsOnlyTheKeyHint() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         try await fixture.addPartner("misp-2")
         let key1 = try #require(try await fixture.generate("misp-1")["licenseKey"]?.stringValue)
         let key2 = try #require(try await fixture.generate("misp-2")["licenseKey"]?.stringValue)

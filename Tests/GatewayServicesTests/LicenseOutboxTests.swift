@@ -8,8 +8,7 @@ import Testing
 /// it in MOSIP's EventModel: `RequestShapeTests` in the delivery tests).
 @Suite struct LicenseOutboxTests {
     @Test func generatedEventCarriesTheLicenseAndItsPolicy() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let issued = try await fixture.generate("misp-1")
         let rows = try fixture.rows("SELECT * FROM outbox")
         #expect(rows.count == 1)
@@ -49,8 +48,7 @@ import Testing
     }
 
     @Test func failedMutationQueuesNothing() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         _ = try await fixture.generate("misp-1")
         await expectLicenseError("PMS_MSP_416", .conflict) { _ = try await fixture.generate("misp-1") }
         await expectLicenseError("PMS_MSP_408", .notFound) {

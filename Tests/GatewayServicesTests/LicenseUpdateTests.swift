@@ -41,8 +41,7 @@ import Testing
     }
 
     @Test func unknownPairIs408() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         try await fixture.addMISP("misp-2")
         let key1 = try #require(try await fixture.generate("misp-1")["licenseKey"]?.stringValue)
         _ = try await fixture.generate("misp-2")
@@ -56,8 +55,7 @@ import Testing
     }
 
     @Test func statusIsCaseInsensitiveAndAnsweredLowerCase() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let issued = try await fixture.generate("misp-1")
         let key = try #require(issued["licenseKey"]?.stringValue)
 
@@ -73,8 +71,7 @@ import Testing
     }
 
     @Test func eachStatusChangeIsJournalledWithAnUpdatedEvent() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let key = try #require(try await fixture.generate("misp-1")["licenseKey"]?.stringValue)
         _ = try await update(fixture, "misp-1", key, "De-active")
         let events = try fixture.rows("SELECT topic, body FROM outbox ORDER BY seq")
@@ -86,8 +83,7 @@ import Testing
     }
 
     @Test func settingTheCurrentStatusChangesNothing() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let key = try #require(try await fixture.generate("misp-1")["licenseKey"]?.stringValue)
         let journal = try fixture.count("journal")
         let result = try await update(fixture, "misp-1", key, "Active")
@@ -97,8 +93,7 @@ import Testing
     }
 
     @Test func errorMessagesNeverCarryTheKey() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let key = try #require(try await fixture.generate("misp-1")["licenseKey"]?.stringValue)
         for (mispId, status) in [("misp-2", "Active"), ("misp-1", "bogus")] {
             do {

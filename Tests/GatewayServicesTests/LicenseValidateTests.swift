@@ -21,8 +21,7 @@ import Testing
     }
 
     @Test func validKeyCarriesTheMISPPolicyFlags() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let issued = try await fixture.generate("misp-1")
         let result = try validate(fixture, try #require(issued["licenseKey"]?.stringValue))
         #expect(result["valid"] == true)
@@ -42,8 +41,7 @@ import Testing
     }
 
     @Test func deactivatedKeyIs017() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let key = try #require(try await fixture.generate("misp-1")["licenseKey"]?.stringValue)
         try await fixture.sql("UPDATE licenses SET status = 'de-active'")
         let result = try validate(fixture, key)
@@ -52,8 +50,7 @@ import Testing
     }
 
     @Test func expiredKeyIs008AndInactiveWinsOverExpired() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let key = try #require(try await fixture.generate("misp-1")["licenseKey"]?.stringValue)
         try await fixture.sql("UPDATE licenses SET expires_at_ms = ?", [.integer(UTCTimestamp.nowMilliseconds() - 1)])
         #expect(try validate(fixture, key)["errorCode"] == "IDA-MPA-008")
@@ -62,8 +59,7 @@ import Testing
     }
 
     @Test func validateNeverWrites() async throws {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let key = try #require(try await fixture.generate("misp-1")["licenseKey"]?.stringValue)
         try await fixture.sql("UPDATE licenses SET expires_at_ms = 0")
         let journal = try fixture.count("journal")

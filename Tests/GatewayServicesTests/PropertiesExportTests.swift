@@ -1,5 +1,6 @@
 import GatewayJSON
 import GatewayStore
+import GatewayTestSupport
 import Synchronization
 import SystemPackage
 import Testing
@@ -22,25 +23,24 @@ import Testing
     }
 
     func fixtureWithLicense() async throws -> (LicenseFixture, String) {
-        let fixture = try LicenseFixture()
-        try await fixture.addMISP("misp-1")
+        let fixture = try await LicenseFixture.withMISP("misp-1")
         let key = try #require(try await fixture.generate("misp-1")["licenseKey"]?.stringValue)
         return (fixture, key)
     }
 
     func writeFile(_ path: String, _ text: String, mode: mode_t) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw LicenseTestFailure("cannot create \(path)") }
+        guard fd >= 0 else { throw TestFailure("cannot create \(path)") }
         defer { close(fd) }
         let bytes = Array(text.utf8)
         guard write(fd, bytes, bytes.count) == bytes.count, fchmod(fd, mode) == 0 else {
-            throw LicenseTestFailure("cannot write \(path)")
+            throw TestFailure("cannot write \(path)")
         }
     }
 
     func fileInfo(_ path: String) throws -> stat {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw LicenseTestFailure("stat \(path) failed") }
+        guard stat(path, &info) == 0 else { throw TestFailure("stat \(path) failed") }
         return info
     }
 
@@ -207,9 +207,8 @@ import Testing
     }
 
     @Test func concurrentReadersSeeOnlyWholeVersions() throws {
-        var template = Array("/tmp/license-atomic-XXXXXX".utf8CString)
-        let directory = String(cString: try #require(mkdtemp(&template)))
-        defer { _ = system("rm -rf '\(directory)'") }
+        let scratch = try TemporaryDirectory(prefix: "license-atomic")
+        let directory = scratch.path
         let path = "\(directory)/esignet-default.properties"
         // Two versions of very different sizes; a torn write would show a mix or a truncation.
         let small = Array("\(property)=small\n".utf8)
@@ -237,11 +236,15 @@ import Testing
                 reads.add(1, ordering: .relaxed)
             }
         }
-        for round in 0..<300 {
-            try AtomicFileWriter.write(round.isMultiple(of: 2) ? large : small, to: path)
+        // The reader stops and is joined even when a write throws, so no thread outlives the test.
+        let writes = Result {
+            for round in 0..<300 {
+                try AtomicFileWriter.write(round.isMultiple(of: 2) ? large : small, to: path)
+            }
         }
         stop.store(true, ordering: .releasing)
         reader.join()
+        try writes.get()
         #expect(reads.load(ordering: .relaxed) > 0)
         #expect(torn.load(ordering: .relaxed) == 0)
         #expect(listing(directory) == ["esignet-default.properties"])

@@ -1,57 +1,44 @@
-import Foundation
 import GatewayJSON
 import GatewayServices
 import GatewayStore
+import GatewayTestSupport
 import Logging
 import Testing
 
-/// The reference files: the package's `config/` copy when present, else the shared reference folder.
+/// MOSIP's reference files, found through ``TestPaths/reference(_:)``.
 enum Reference {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    static func path(_ name: String) -> String {
-        let local = packageRoot.appendingPathComponent("config").appendingPathComponent(name).path
-        if FileManager.default.fileExists(atPath: local) { return local }
-        return "/work/shared/reference/\(name)"
-    }
-
     static func json(_ name: String) throws -> JSONValue {
-        try JSONValue.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path(name)))))
+        try JSONValue.parse(try FileContents.read(TestPaths.reference(name)))
     }
 
     static func mappings() throws -> MappingSet {
         try MappingSet.load(
             MappingFiles(
-                identity: path("identity-mapping.json"), amrAcr: path("amr-acr-mapping.json"),
-                openidConfiguration: path("openid-configuration.json")))
+                identity: TestPaths.reference("identity-mapping.json"),
+                amrAcr: TestPaths.reference("amr-acr-mapping.json"),
+                openidConfiguration: TestPaths.reference("openid-configuration.json")))
     }
 }
 
 /// A fresh SQLite file in its own temp directory, with seeded partners, policies and mappings.
 final class TestEnvironment: Sendable {
-    let directory: URL
+    let directory: TemporaryDirectory
     let store: Store
     let registry: ClientRegistry
     let rules = ClientRules(
         minRsaBits: 2048, grantTypes: ["authorization_code"], clientAuthMethods: ["private_key_jwt"])
     let context = CallContext(peer: Peer(uid: 1000, gid: 1000, pid: 4242), requestId: "7")
 
-    static let quietLogger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("clients-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try TemporaryDirectory(prefix: "clients")
         store = try Store.open(
-            path: directory.appendingPathComponent("gateway.sqlite3").path, migrations: DomainMigrations.all,
-            logger: Self.quietLogger)
+            path: directory.file("gateway.sqlite3"), migrations: DomainMigrations.all, logger: quietLogger)
         registry = ClientRegistry(
-            store: store, mappings: CurrentMappings(try Reference.mappings()), rules: rules, logger: Self.quietLogger)
+            store: store, mappings: CurrentMappings(try Reference.mappings()), rules: rules, logger: quietLogger)
     }
 
     deinit {
         store.close()
-        try? FileManager.default.removeItem(at: directory)
     }
 
     /// Opens an environment, seeds it, runs `body`.
@@ -179,28 +166,23 @@ final class TestEnvironment: Sendable {
 
 /// Runs `body` and returns the GatewayError it threw (nil when it succeeded or threw something else).
 func gatewayError(_ body: () async throws -> Void) async -> GatewayError? {
-    do {
-        try await body()
-        return nil
-    } catch let error as GatewayError {
-        return error
-    } catch {
-        Issue.record("unexpected error \(error)")
-        return nil
-    }
+    do { try await body() } catch { return asGatewayError(error) }
+    return nil
 }
 
 /// The synchronous twin of `gatewayError`, for read methods.
 func caughtError(_ body: () throws -> Void) -> GatewayError? {
-    do {
-        try body()
-        return nil
-    } catch let error as GatewayError {
-        return error
-    } catch {
+    do { try body() } catch { return asGatewayError(error) }
+    return nil
+}
+
+/// `error` as a GatewayError; anything else is recorded as an issue.
+private func asGatewayError(_ error: any Error) -> GatewayError? {
+    guard let error = error as? GatewayError else {
         Issue.record("unexpected error \(error)")
         return nil
     }
+    return error
 }
 
 extension JSONObject {

@@ -1,13 +1,15 @@
 import GatewayStore
+import GatewayTestSupport
 import Synchronization
 import Testing
 
 @Suite("Online backup")
-struct BackupTests {
+struct BackupTests: TemporaryStoreSuite {
+    /// Each test's own store: Swift Testing makes a suite value per test.
+    let temporary: TemporaryStore
+    init() throws { temporary = try TemporaryStore() }
+
     @Test func backupWhileWritingIsConsistent() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         for index in 0..<200 {
             try await store.write { transaction in
                 try transaction.journal(draft("seed-\(index)"))
@@ -17,29 +19,30 @@ struct BackupTests {
         }
 
         let stop = Atomic<Bool>(false)
+        let written = Atomic<Int>(0)
         let writer = Task {
-            var count = 0
             while !stop.load(ordering: .relaxed) {
-                let id = "during-\(count)"
+                let id = "during-\(written.load(ordering: .relaxed))"
                 try await store.write { transaction in
                     try transaction.journal(draft(id))
                     try transaction.execute("INSERT INTO items (id) VALUES (?)", [.text(id)])
                 }
-                count += 1
+                written.add(1, ordering: .relaxed)
             }
-            return count
+            return written.load(ordering: .relaxed)
         }
-        try await Task.sleep(for: .milliseconds(50))
+        defer { stop.store(true, ordering: .relaxed) }
+        try await eventually("writes running before the backup") { written.load(ordering: .relaxed) > 0 }
         let backupPath = directory.file("backup.sqlite3")
         let result = try await store.backup(to: backupPath)
-        try await Task.sleep(for: .milliseconds(50))
+        try await eventually("writes after the backup") { store.journalHead.seq > result.journalHead }
         stop.store(true, ordering: .relaxed)
         let during = try await writer.value
         #expect(during > 0, "no writes ran during the backup")
         #expect(result.journalHead >= 200)
         #expect(result.bytes > 200 * 2000)
 
-        let raw = try RawDatabase(backupPath)
+        let raw = try SQLiteFile(backupPath)
         #expect(try raw.column("PRAGMA integrity_check") == ["ok"])
         #expect(try raw.column("PRAGMA journal_mode") == ["delete"])
         // Journal and state come from the same instant: every journalled item is there, no more.
@@ -54,9 +57,6 @@ struct BackupTests {
     }
 
     @Test func backupToUnwritablePlaceIsUnavailable() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         do {
             _ = try await store.backup(to: directory.file("missing-dir/backup.sqlite3"))
             Issue.record("backup into a missing directory succeeded")

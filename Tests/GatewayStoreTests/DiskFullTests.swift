@@ -1,9 +1,6 @@
 import GatewayStore
+import GatewayTestSupport
 import Testing
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Whether this process may mount a tmpfs (root in a container that allows it).
 let canMountTmpfs: Bool = {
@@ -51,7 +48,7 @@ struct DiskFullTests {
         }
         let after = try store.read { try $0.journalVerify() }
         #expect(after.ok && after.entries == 2)
-        #expect(try RawDatabase(path).column("PRAGMA integrity_check") == ["ok"])
+        #expect(try SQLiteFile(path).column("PRAGMA integrity_check") == ["ok"])
     }
 
     /// A real full file system: the COMMIT itself fails, and the writer must roll back, keep its
@@ -103,7 +100,7 @@ struct DiskFullTests {
         #expect(after.ok)
         #expect(after.entries == store.journalHead.seq)
         store.close()
-        let raw = try RawDatabase(path)
+        let raw = try SQLiteFile(path)
         #expect(try raw.column("PRAGMA integrity_check") == ["ok"])
     }
 }

@@ -1,6 +1,7 @@
 import GatewayCrypto
 import GatewayJSON
 import GatewayStore
+import GatewayTestSupport
 import Testing
 
 /// Entries with awkward text, so the canonical form is exercised where JCS is strict.
@@ -20,11 +21,12 @@ let awkwardDrafts: [JournalDraft] = [
 ]
 
 @Suite("Journal")
-struct JournalTests {
+struct JournalTests: TemporaryStoreSuite {
+    /// Each test's own store: Swift Testing makes a suite value per test.
+    let temporary: TemporaryStore
+    init() throws { temporary = try TemporaryStore() }
+
     @Test func chainVerifiesAndHeadsAgree() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         for index in 0..<25 {
             try await store.write { try $0.journal(draft("e\(index % 5)")) }
         }
@@ -38,9 +40,6 @@ struct JournalTests {
     }
 
     @Test func emptyJournalVerifies() throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         let result = try store.read { try $0.journalVerify() }
         #expect(
             result == JournalVerification(ok: true, entries: 0, headHash: JournalHead.genesisHash, firstBadSeq: nil))
@@ -49,9 +48,6 @@ struct JournalTests {
     /// The spec's promise: anyone can recompute the chain from `journal.list` output alone, with any
     /// RFC 8785 implementation; here, GatewayJSON's.
     @Test func chainIsRecomputableFromListOutputAlone() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         for entry in awkwardDrafts {
             try await store.write { try $0.journal(entry) }
         }
@@ -80,9 +76,6 @@ struct JournalTests {
     }
 
     @Test func listPagesAndFiltersByEntity() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         for index in 1...10 {
             try await store.write { try $0.journal(draft(index % 2 == 0 ? "even" : "odd")) }
         }
@@ -101,9 +94,6 @@ struct JournalTests {
     }
 
     @Test func entryFieldsMatchTheDraft() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         let before = UTCTimestamp.now()
         try await store.write { try $0.journal(draft("one", method: "partner.put", change: ["status": "ACTIVE"])) }
         let entry = try #require(try store.read { try $0.journalList() }.entries.first?.json)
@@ -121,18 +111,20 @@ struct JournalTests {
 
 /// Edits made behind the store's back through a separate sqlite3 connection.
 @Suite("Journal tamper detection")
-struct JournalTamperTests {
-    /// Ten entries, and a raw connection with the append-only triggers dropped.
-    private func journalOfTen() async throws -> (TemporaryDirectory, Store, RawDatabase) {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("db.sqlite3")
-        let store = try openStore(path)
+struct JournalTamperTests: TemporaryStoreSuite {
+    /// Each test's own ten entries, and a raw connection with the append-only triggers dropped.
+    let temporary: TemporaryStore
+    let raw: SQLiteFile
+
+    init() async throws {
+        temporary = try TemporaryStore()
         for index in 1...10 {
-            try await store.write { try $0.journal(draft("e\(index)", requestId: index % 3 == 0 ? nil : "\(index)")) }
+            try await temporary.store.write {
+                try $0.journal(draft("e\(index)", requestId: index % 3 == 0 ? nil : "\(index)"))
+            }
         }
-        let raw = try RawDatabase(path)
+        raw = try SQLiteFile(temporary.path, readOnly: false)
         try raw.dropJournalGuards()
-        return (directory, store, raw)
     }
 
     private func verify(_ store: Store) throws -> JournalVerification {
@@ -147,13 +139,8 @@ struct JournalTamperTests {
         "hash = '\(String(repeating: "a", count: 64))'",
     ])
     func editedColumnIsNamed(assignment: String) async throws {
-        let (directory, store, raw) = try await journalOfTen()
-        defer {
-            store.close()
-            _ = directory
-        }
         #expect(try verify(store).ok)
-        try raw.exec("UPDATE journal SET \(assignment) WHERE seq = 5")
+        try raw.execute("UPDATE journal SET \(assignment) WHERE seq = 5")
         let result = try verify(store)
         #expect(!result.ok)
         #expect(result.firstBadSeq == 5)
@@ -162,12 +149,7 @@ struct JournalTamperTests {
 
     @Test(arguments: [(1, 1), (5, 5), (10, 10)])
     func deletedRowIsNamed(deleted: Int, expectedBad: Int) async throws {
-        let (directory, store, raw) = try await journalOfTen()
-        defer {
-            store.close()
-            _ = directory
-        }
-        try raw.exec("DELETE FROM journal WHERE seq = \(deleted)")
+        try raw.execute("DELETE FROM journal WHERE seq = \(deleted)")
         let result = try verify(store)
         #expect(!result.ok)
         #expect(result.firstBadSeq == expectedBad)
@@ -175,15 +157,10 @@ struct JournalTamperTests {
     }
 
     @Test func swappedRowsAreNamed() async throws {
-        let (directory, store, raw) = try await journalOfTen()
-        defer {
-            store.close()
-            _ = directory
-        }
         // Swap the contents of rows 3 and 4, keeping their seqs.
         let columns =
             "at, method, entity_type, entity_id, peer_uid, peer_gid, peer_pid, request_id, change, prev_hash, hash"
-        try raw.exec(
+        try raw.execute(
             """
             CREATE TEMP TABLE saved AS SELECT * FROM journal WHERE seq IN (3, 4);
             UPDATE journal SET (\(columns)) = (SELECT \(columns) FROM saved WHERE saved.seq = 7 - journal.seq)
@@ -195,13 +172,8 @@ struct JournalTamperTests {
     }
 
     @Test func renumberedRowsAreNamed() async throws {
-        let (directory, store, raw) = try await journalOfTen()
-        defer {
-            store.close()
-            _ = directory
-        }
         // Reorder by swapping the seq values themselves.
-        try raw.exec(
+        try raw.execute(
             "UPDATE journal SET seq = -6 WHERE seq = 6; UPDATE journal SET seq = 6 WHERE seq = 7; UPDATE journal SET seq = 7 WHERE seq = -6;"
         )
         let result = try verify(store)
@@ -210,16 +182,11 @@ struct JournalTamperTests {
     }
 
     @Test func insertedRowIsNamed() async throws {
-        let (directory, store, raw) = try await journalOfTen()
-        defer {
-            store.close()
-            _ = directory
-        }
         // Make room at seq 6 and put a row there that links to row 5.
         for seq in stride(from: 10, through: 6, by: -1) {
-            try raw.exec("UPDATE journal SET seq = \(seq + 1) WHERE seq = \(seq)")
+            try raw.execute("UPDATE journal SET seq = \(seq + 1) WHERE seq = \(seq)")
         }
-        try raw.exec(
+        try raw.execute(
             """
             INSERT INTO journal SELECT 6, at, method, entity_type, 'intruder', peer_uid, peer_gid, peer_pid,
                 request_id, change, hash, hash FROM journal WHERE seq = 5
@@ -233,11 +200,6 @@ struct JournalTamperTests {
     /// A forger who recomputes hashes correctly can append a valid-looking entry; the head the
     /// writer stores with every commit still tells.
     @Test func forgedAppendWithValidHashIsNamed() async throws {
-        let (directory, store, raw) = try await journalOfTen()
-        defer {
-            store.close()
-            _ = directory
-        }
         let last = try #require(try store.read { try $0.journalList(afterSeq: 9) }.entries.first?.json)
         var forged = try #require(last.objectValue)
         forged["hash"] = nil
@@ -245,7 +207,7 @@ struct JournalTamperTests {
         forged["entityId"] = "forged"
         forged["prevHash"] = last["hash"]
         let hash = SHA256Digest.hex(JSONValue.object(forged).canonicalBytes())
-        try raw.exec(
+        try raw.execute(
             """
             INSERT INTO journal SELECT 11, at, method, entity_type, 'forged', peer_uid, peer_gid, peer_pid,
                 request_id, change, hash, '\(hash)' FROM journal WHERE seq = 10
@@ -256,9 +218,8 @@ struct JournalTamperTests {
     }
 
     @Test func untouchedJournalStaysValidAcrossReopen() async throws {
-        let (directory, store, _) = try await journalOfTen()
         store.close()
-        let reopened = try openStore(directory.file("db.sqlite3"))
+        let reopened = try openStore(temporary.path)
         defer { reopened.close() }
         try await reopened.write { try $0.journal(draft("after-reopen")) }
         let result = try reopened.read { try $0.journalVerify() }

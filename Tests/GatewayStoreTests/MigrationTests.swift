@@ -1,12 +1,19 @@
 import GatewayJSON
 import GatewayStore
+import GatewayTestSupport
 import Testing
 
 @Suite("Migrations")
 struct MigrationTests {
+    /// Each test's own directory (Swift Testing makes a suite value per test); its database at `path`.
+    let directory: TemporaryDirectory
+    var path: String { directory.file("db.sqlite3") }
+
+    init() throws {
+        directory = try TemporaryDirectory(prefix: "gateway-store-test")
+    }
+
     @Test func freshDatabaseGetsEverySchemaStep() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("db.sqlite3")
         let store = try openStore(path)
         defer { store.close() }
         let tables = try store.read { connection in
@@ -20,13 +27,11 @@ struct MigrationTests {
         #expect(tables.contains("items"))
         let version = try store.read { try $0.query("PRAGMA user_version")[0].int(0) }
         #expect(version == 3)
-        let pragmas = try RawDatabase(path).column("PRAGMA journal_mode")
+        let pragmas = try SQLiteFile(path).column("PRAGMA journal_mode")
         #expect(pragmas == ["wal"])
     }
 
     @Test func newerSchemaIsRefusedAndLeftUntouched() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("db.sqlite3")
         try openStore(path).close()
         do {
             _ = try Store.open(path: path, migrations: testSchema(through: 2), logger: testLogger)
@@ -34,12 +39,10 @@ struct MigrationTests {
         } catch {
             #expect(error.code == .newerSchema(found: 3, supported: 2))
         }
-        #expect(try RawDatabase(path).column("PRAGMA user_version") == ["3"])
+        #expect(try SQLiteFile(path).column("PRAGMA user_version") == ["3"])
     }
 
     @Test func reopeningAppliesOnlyNewSteps() async throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("db.sqlite3")
         let first = try openStore(path, through: 2)
         try await first.write { _ = try $0.execute("INSERT INTO items (id) VALUES ('kept')") }
         first.close()
@@ -53,11 +56,9 @@ struct MigrationTests {
     /// Rows queued before version 3 held whole envelopes and a text due time; after it they hold
     /// the payload delivery wraps, the event id IDA saw, and the due time in milliseconds.
     @Test func versionThreeTurnsQueuedEnvelopesIntoMessages() async throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("db.sqlite3")
         try openStore(path, through: 2).close()
-        let raw = try RawDatabase(path)
-        try raw.exec(
+        let raw = try SQLiteFile(path, readOnly: false)
+        try raw.execute(
             """
             INSERT INTO outbox (target, topic, ordering_key, body, status, attempts, created_at, next_attempt_at)
             VALUES ('esignet', 'OIDC_CLIENT_UPDATED', 'c1',
@@ -83,20 +84,17 @@ struct MigrationTests {
     }
 
     @Test func failingStepLeavesDatabaseAtItsVersion() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("db.sqlite3")
         try openStore(path, through: 1).close()
         let broken = Migration(version: 2, sql: "CREATE TABLE half_done (x INTEGER); CREATE TABLE broken (")
         #expect(throws: StoreError.self) {
             try Store.open(path: path, migrations: testSchema(through: 1) + [broken], logger: testLogger)
         }
-        let raw = try RawDatabase(path)
+        let raw = try SQLiteFile(path)
         #expect(try raw.column("PRAGMA user_version") == ["1"])
         #expect(try raw.column("SELECT name FROM sqlite_schema WHERE name = 'half_done'").isEmpty)
     }
 
     @Test func migrationsMustStartWithTheStoreOnesAndBeNumbered() throws {
-        let directory = try TemporaryDirectory()
         let gap = testSchema(through: 1) + [Migration(version: 3, sql: "SELECT 1")]
         #expect(throws: StoreError.self) {
             try Store.open(path: directory.file("a.sqlite3"), migrations: gap, logger: testLogger)
@@ -109,8 +107,7 @@ struct MigrationTests {
     }
 
     @Test func pragmasAreSetOnTheWriter() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
+        let store = try openStore(path)
         defer { store.close() }
         let values = try await store.write { transaction in
             [

@@ -3,11 +3,12 @@ import GatewayStore
 import Testing
 
 @Suite("Outbox")
-struct OutboxTests {
+struct OutboxTests: TemporaryStoreSuite {
+    /// Each test's own store: Swift Testing makes a suite value per test.
+    let temporary: TemporaryStore
+    init() throws { temporary = try TemporaryStore() }
+
     @Test func eventIsStoredWithItsMutation() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         let payload: JSONObject = ["clientData": ["clientId": "client-1"]]
         let seq = try await store.write { transaction in
             try transaction.journal(draft("client-1"))
@@ -45,9 +46,6 @@ struct OutboxTests {
     }
 
     @Test func listAndRetrySeeBookkeepingOnly() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         for index in 1...3 {
             try await store.write { try $0.enqueue(message("k\(index)", payload: ["licenseKey": "SECRET"])) }
         }
@@ -74,9 +72,6 @@ struct OutboxTests {
     }
 
     @Test func countsFollowTheRowsInTheirTransaction() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         for key in ["a", "b", "c"] {
             try await store.write { try $0.enqueue(message(key)) }
         }
@@ -93,9 +88,6 @@ struct OutboxTests {
     }
 
     @Test func statusIsConstrained() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         try await store.write { try $0.enqueue(message("k")) }
         do {
             try await store.write { try $0.execute("UPDATE outbox SET status = 'lost'") }

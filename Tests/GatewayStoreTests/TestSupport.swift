@@ -1,38 +1,42 @@
-import CSQLite
 import GatewayJSON
 import GatewayStore
+import GatewayTestSupport
 import Logging
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A fresh directory under /tmp, removed (with everything in it) when the value is dropped.
-final class TemporaryDirectory {
-    let path: String
+/// A store on `db.sqlite3` in a temporary directory of its own. A suite keeps one as a stored
+/// property, so each test gets a fresh one (Swift Testing makes a suite value per test); the
+/// store is closed before the directory is removed.
+final class TemporaryStore: Sendable {
+    let directory: TemporaryDirectory
+    let store: Store
+    var path: String { directory.file("db.sqlite3") }
 
     init() throws {
-        var template = Array("/tmp/gateway-store-test-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp failed") }
-        path = String(cString: made)
+        directory = try TemporaryDirectory(prefix: "gateway-store-test")
+        store = try openStore(directory.file("db.sqlite3"))
     }
 
-    func file(_ name: String) -> String { "\(path)/\(name)" }
-
-    deinit {
-        _ = system("rm -rf '\(path)'")
-    }
+    deinit { store.close() }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+/// A suite whose tests each work on a ``TemporaryStore`` of their own.
+protocol TemporaryStoreSuite {
+    var temporary: TemporaryStore { get }
 }
 
-/// A logger that drops everything unless `STORE_TEST_LOG` is set.
+extension TemporaryStoreSuite {
+    var store: Store { temporary.store }
+    var directory: TemporaryDirectory { temporary.directory }
+}
+
+/// A logger that drops everything unless `TEST_LOG` is set.
 let testLogger: Logger = {
     var logger = Logger(label: "store-test")
-    logger.logLevel = getenv("STORE_TEST_LOG") == nil ? .critical : .trace
+    logger.logLevel = getenv("TEST_LOG") == nil ? .critical : .trace
     return logger
 }()
 
@@ -61,58 +65,15 @@ func draft(_ entityId: String, method: String = "test.put", change: JSONValue = 
         requestId: requestId, change: change)
 }
 
-/// A plain sqlite3 connection of its own, the way an intruder or a second tool would open the file.
-final class RawDatabase {
-    let handle: OpaquePointer
-
-    init(_ path: String) throws {
-        var handle: OpaquePointer?
-        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let handle else {
-            sqlite3_close(handle)
-            throw TestFailure("cannot open \(path)")
-        }
-        self.handle = handle
-        sqlite3_busy_timeout(handle, 5000)
-    }
-
-    deinit { sqlite3_close(handle) }
-
-    func exec(_ sql: String) throws {
-        var message: UnsafeMutablePointer<CChar>?
-        let result = sqlite3_exec(handle, sql, nil, nil, &message)
-        defer { sqlite3_free(message) }
-        guard result == SQLITE_OK else {
-            throw TestFailure("\(sql): \(message.map { String(cString: $0) } ?? "error \(result)")")
-        }
-    }
-
-    /// The first column of every row, as text.
-    func column(_ sql: String) throws -> [String] {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else {
-            throw TestFailure("prepare \(sql): \(String(cString: sqlite3_errmsg(handle)))")
-        }
-        defer { sqlite3_finalize(statement) }
-        var values: [String] = []
-        while sqlite3_step(statement) == SQLITE_ROW {
-            values.append(sqlite3_column_text(statement, 0).map { String(cString: $0) } ?? "NULL")
-        }
-        return values
-    }
-
+extension SQLiteFile {
     /// Removes the append-only triggers, as anyone with write access to the file can.
     func dropJournalGuards() throws {
-        try exec("DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete;")
+        try execute("DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete;")
     }
 }
 
-/// Runs a shell command; its exit status.
+/// Runs a shell command line; its exit status (-1 when it could not be run or timed out).
 @discardableResult
 func shell(_ command: String) -> Int32 {
-    let status = system(command)
-    return (status >> 8) & 0xFF
-}
-
-func sleepMilliseconds(_ milliseconds: Int) {
-    usleep(UInt32(milliseconds * 1000))
+    (try? ShellCommand.sh(command))?.status ?? -1
 }

@@ -4,11 +4,12 @@ import Testing
 /// SPEC 2: stored text is bound with its byte length. With a length of -1 SQLite stops at the
 /// first NUL, so `victim\u{0}A` and `victim\u{0}B` were both stored as `victim`, the second
 /// overwriting the first, while the journal kept the whole strings.
-@Suite struct TextBindingTests {
+@Suite struct TextBindingTests: TemporaryStoreSuite {
+    /// Each test's own store: Swift Testing makes a suite value per test.
+    let temporary: TemporaryStore
+    init() throws { temporary = try TemporaryStore() }
+
     @Test func textWithANULIsStoredWhole() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         let ids = ["victim\u{0}A", "victim\u{0}B", "victim", "\u{0}", "ü\u{0}ü"]
         try await store.write { transaction in
             for id in ids {

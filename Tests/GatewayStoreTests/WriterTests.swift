@@ -1,5 +1,6 @@
 import GatewayJSON
 import GatewayStore
+import GatewayTestSupport
 import Synchronization
 import Testing
 
@@ -8,11 +9,12 @@ struct BodyError: Error, Equatable {
 }
 
 @Suite("Single writer and group commit")
-struct WriterTests {
+struct WriterTests: TemporaryStoreSuite {
+    /// Each test's own store: Swift Testing makes a suite value per test.
+    let temporary: TemporaryStore
+    init() throws { temporary = try TemporaryStore() }
+
     @Test func concurrentWritesAreAllCommittedInFewerCommits() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         let tasks = 64
         let writesPerTask = 50
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -46,40 +48,46 @@ struct WriterTests {
     }
 
     @Test func throwingBodyRollsBackOnlyItself() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
-
-        // A holds the writer so B and C queue up behind it and run together in the next group.
-        let started = Atomic<Bool>(false)
-        async let first: Int = store.write { transaction in
-            started.store(true, ordering: .sequentiallyConsistent)
-            sleepMilliseconds(300)
-            try transaction.execute("INSERT INTO items (id) VALUES ('a')")
-            return try transaction.journal(draft("a")).seq
+        // A holds the writer until B and C have been handed to it, so they queue up behind A and
+        // run together, in that order, in the next group. `Task.immediate` runs each caller up to
+        // its first suspension, which is after `write` has queued its body: B is queued before C,
+        // and both before A is let go.
+        let holding = Atomic<Bool>(false)
+        let release = Atomic<Bool>(false)
+        let first = Task {
+            try await store.write { transaction in
+                holding.store(true, ordering: .sequentiallyConsistent)
+                // Bounded: were A never let go, it would commit at the deadline and the checks fail.
+                Poll.until { release.load(ordering: .sequentiallyConsistent) }
+                try transaction.execute("INSERT INTO items (id) VALUES ('a')")
+                return try transaction.journal(draft("a")).seq
+            }
         }
-        while !started.load(ordering: .sequentiallyConsistent) { await Task.yield() }
-
-        async let second: Int = store.write { transaction in
-            try transaction.execute("INSERT INTO items (id) VALUES ('b')")
-            try transaction.journal(draft("b"))
-            try transaction.enqueue(message("b", payload: ["x": 1]))
-            throw BodyError(tag: "b")
+        try await eventually("A holds the writer") { holding.load(ordering: .sequentiallyConsistent) }
+        let second = Task.immediate {
+            try await store.write { transaction -> Int in
+                try transaction.execute("INSERT INTO items (id) VALUES ('b')")
+                try transaction.journal(draft("b"))
+                try transaction.enqueue(message("b", payload: ["x": 1]))
+                throw BodyError(tag: "b")
+            }
         }
-        sleepMilliseconds(50)
-        async let third: Int = store.write { transaction in
-            try transaction.execute("INSERT INTO items (id) VALUES ('c')")
-            return try transaction.journal(draft("c")).seq
+        let third = Task.immediate {
+            try await store.write { transaction in
+                try transaction.execute("INSERT INTO items (id) VALUES ('c')")
+                return try transaction.journal(draft("c")).seq
+            }
         }
+        release.store(true, ordering: .sequentiallyConsistent)
 
-        #expect(try await first == 1)
+        #expect(try await first.value == 1)
         do {
-            _ = try await second
+            _ = try await second.value
             Issue.record("the throwing body reported success")
         } catch let error as BodyError {
             #expect(error == BodyError(tag: "b"))
         }
-        #expect(try await third == 2, "the rolled-back body's seq must be reused")
+        #expect(try await third.value == 2, "the rolled-back body's seq must be reused")
 
         let (ids, outbox, verification) = try store.read { connection in
             (
@@ -92,12 +100,10 @@ struct WriterTests {
         #expect(outbox == 0)
         #expect(verification.ok && verification.entries == 2)
         #expect(store.statistics.rolledBackWrites == 1)
+        #expect(store.statistics.commits == 2, "B and C were committed (and rolled back) in one group")
     }
 
     @Test func bodyErrorReachesCallerUnchangedAndWriterGoesOn() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         try await store.write { try $0.execute("INSERT INTO items (id) VALUES ('dup')") }
         do {
             try await store.write { try $0.execute("INSERT INTO items (id) VALUES ('dup')") }
@@ -112,9 +118,6 @@ struct WriterTests {
     }
 
     @Test func journalRowsCannotBeChangedThroughTheStore() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         try await store.write { try $0.journal(draft("x")) }
         await #expect(throws: StoreError.self) {
             try await store.write { try $0.execute("UPDATE journal SET method = 'forged'") }
@@ -126,34 +129,34 @@ struct WriterTests {
     }
 
     @Test func readsDoNotWaitForTheWriter() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         try await store.write { try $0.execute("INSERT INTO items (id) VALUES ('committed')") }
 
+        // The write holds the writer (inside its transaction) until the test lets it go. Had the
+        // read to wait for the writer, the write would give up holding at the deadline, commit,
+        // and the read would see it finished.
         let inside = Atomic<Bool>(false)
+        let release = Atomic<Bool>(false)
+        let finished = Atomic<Bool>(false)
         async let slow: Void = store.write { transaction in
             try transaction.execute("INSERT INTO items (id) VALUES ('pending')")
             inside.store(true, ordering: .sequentiallyConsistent)
-            sleepMilliseconds(700)
+            Poll.until { release.load(ordering: .sequentiallyConsistent) }
+            finished.store(true, ordering: .sequentiallyConsistent)
         }
-        while !inside.load(ordering: .sequentiallyConsistent) { await Task.yield() }
+        try await eventually("the write holds the writer") { inside.load(ordering: .sequentiallyConsistent) }
 
-        let clock = ContinuousClock()
-        let start = clock.now
         let seen = try store.read { connection in
             try connection.query("SELECT id FROM items ORDER BY id").map { try $0.string(0) }
         }
-        let elapsed = clock.now - start
+        let writeFinishedFirst = finished.load(ordering: .sequentiallyConsistent)
+        #expect(!writeFinishedFirst, "the read waited for the writer")
         #expect(seen == ["committed"], "a read must not see uncommitted rows")
-        #expect(elapsed < .milliseconds(300), "read waited \(elapsed) for the writer")
+        release.store(true, ordering: .sequentiallyConsistent)
         try await slow
         #expect(try store.read { try $0.query("SELECT count(*) FROM items")[0].int(0) } == 2)
     }
 
     @Test func closedStoreRefusesWork() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
         try await store.write { try $0.execute("INSERT INTO items (id) VALUES ('x')") }
         store.close()
         do {
@@ -163,15 +166,12 @@ struct WriterTests {
             #expect(error.code == .closed)
         }
         #expect(throws: StoreError(.closed, "the store is closed")) { try store.read { _ in 1 } }
-        let reopened = try openStore(directory.file("db.sqlite3"))
+        let reopened = try openStore(temporary.path)
         defer { reopened.close() }
         #expect(try reopened.read { try $0.query("SELECT count(*) FROM items")[0].int(0) } == 1)
     }
 
     @Test func bodyThatEndsTheTransactionFailsAloneAndTheWriterRecovers() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try openStore(directory.file("db.sqlite3"))
-        defer { store.close() }
         do {
             try await store.write { transaction in
                 try transaction.execute("INSERT INTO items (id) VALUES ('rogue')")

@@ -6,8 +6,13 @@ import GatewayJSON
 final class ConcurrentLoad: @unchecked Sendable {
     // @unchecked: `acknowledged` and `failures` are only touched under `lock`.
     private let lock = NSLock()
-    private(set) var acknowledged: [String] = []
-    private(set) var failures: [String] = []
+    private var acknowledgedKeys: [String] = []
+    private var failedResponses: [String] = []
+
+    /// The keys of the calls acknowledged so far, in order.
+    var acknowledged: [String] { lock.withLock { acknowledgedKeys } }
+    /// The responses that were errors.
+    var failures: [String] { lock.withLock { failedResponses } }
 
     func run(
         socket: String, clients: Int, perClient: Int,
@@ -20,9 +25,9 @@ final class ConcurrentLoad: @unchecked Sendable {
                 guard let response = try? client.request(call.method, call.params) else { return }
                 lock.withLock {
                     if response["result"] != nil {
-                        acknowledged.append(call.key)
+                        acknowledgedKeys.append(call.key)
                     } else {
-                        failures.append(response.serialized())
+                        failedResponses.append(response.serialized())
                     }
                 }
             }

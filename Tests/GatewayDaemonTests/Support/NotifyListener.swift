@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 
 /// The test's stand-in for systemd's `NOTIFY_SOCKET`: a datagram socket the daemon's
 /// `sd_notify` messages (`READY=1`, `STOPPING=1`, `WATCHDOG=1`, ...) arrive on.
@@ -12,18 +13,11 @@ final class NotifyListener {
         self.path = path
         unlink(path)
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { throw RPCClient.Failure(description: "socket: errno \(errno)") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        guard fd >= 0 else { throw TestFailure("socket: errno \(errno)") }
+        let bound = withUnixSocketAddress(path) { bind(fd, $0, $1) }
         // No close here on failure: every stored property is set, so `deinit` runs and closes
         // `fd`; closing it twice could hit a number another test has reused meanwhile.
-        guard bound == 0 else { throw RPCClient.Failure(description: "bind \(path): errno \(errno)") }
+        guard bound == 0 else { throw TestFailure("bind \(path): errno \(errno)") }
     }
 
     deinit {

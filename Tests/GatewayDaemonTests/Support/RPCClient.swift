@@ -1,17 +1,17 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 
 /// A blocking NDJSON client over a Unix socket: what PMS, eSignet or an operator's socat does.
 final class RPCClient {
-    let fd: Int32
+    private(set) var fd: Int32
     private var buffer: [UInt8] = []
     private var nextID = 1
+    /// What must outlive this connection (the daemon it talks to, when made by ``TestDaemon/client()``).
+    private let owner: AnyObject?
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    init(path: String, timeoutSeconds: Int = 10) throws {
+    init(path: String, timeoutSeconds: Int = 10, owner: AnyObject? = nil) throws {
+        self.owner = owner
         fd = try Self.connect(path)
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -22,24 +22,25 @@ final class RPCClient {
     /// another test has reused meanwhile (all suites share this process).
     private static func connect(_ path: String) throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Foundation.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        guard fd >= 0 else { throw TestFailure("socket: \(errno)") }
+        let result = withUnixSocketAddress(path) { Foundation.connect(fd, $0, $1) }
         guard result == 0 else {
             let code = errno
-            close(fd)
-            throw Failure(description: "connect \(path): errno \(code)")
+            Foundation.close(fd)
+            throw TestFailure("connect \(path): errno \(code)")
         }
         return fd
     }
 
-    deinit { close(fd) }
+    deinit {
+        if fd >= 0 { Foundation.close(fd) }
+    }
+
+    /// Closes the connection now (a peer that vanishes); later sends and reads fail.
+    func close() {
+        if fd >= 0 { Foundation.close(fd) }
+        fd = -1
+    }
 
     func send(_ text: String) throws {
         try send(bytes: Array(text.utf8))
@@ -51,7 +52,7 @@ final class RPCClient {
             let written = bytes[offset...].withUnsafeBytes {
                 Foundation.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
             }
-            guard written > 0 else { throw Failure(description: "send: errno \(errno)") }
+            guard written > 0 else { throw TestFailure("send: errno \(errno)") }
             offset += written
         }
     }
@@ -69,13 +70,13 @@ final class RPCClient {
             // A reset is a close too: the kernel resets a connection the daemon closed while our
             // unread requests were still queued (e.g. on shutdown); queued replies come first.
             if count == 0 || (count < 0 && errno == ECONNRESET) { return nil }
-            guard count > 0 else { throw Failure(description: "recv: errno \(errno) (timeout?)") }
+            guard count > 0 else { throw TestFailure("recv: errno \(errno) (timeout?)") }
             buffer.append(contentsOf: chunk[..<count])
         }
     }
 
     func readJSON() throws -> JSONValue {
-        guard let line = try readLine() else { throw Failure(description: "connection closed") }
+        guard let line = try readLine() else { throw TestFailure("connection closed") }
         return try JSONValue.parse(line)
     }
 
@@ -93,7 +94,7 @@ final class RPCClient {
     func call(_ method: String, _ params: JSONValue? = nil) throws -> JSONValue {
         let response = try request(method, params)
         guard let result = response["result"] else {
-            throw Failure(description: "\(method) failed: \(response.serialized())")
+            throw TestFailure("\(method) failed: \(response.serialized())")
         }
         return result
     }

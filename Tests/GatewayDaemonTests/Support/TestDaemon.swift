@@ -1,9 +1,13 @@
 import Foundation
 import GatewayJSON
+import GatewayTestSupport
 
 /// A real pms-gatewayd process on a real socket and SQLite file in a temporary directory.
 final class TestDaemon {
-    let directory: String
+    /// The daemon's directory: shared with a daemon started on the same files later, removed
+    /// when the last of them is gone.
+    let scratch: TemporaryDirectory
+    var directory: String { scratch.path }
     let socketPath: String
     let databasePath: String
     let configPath: String
@@ -19,15 +23,15 @@ final class TestDaemon {
     /// its first element is the executable, the daemon's path and arguments follow the rest.
     init(
         overrides: [String: JSONValue] = [:], arguments: [String] = [], environment: [String: String] = [:],
-        directory: String? = nil, launcher: [String] = [], wait: Bool = true
+        directory: TemporaryDirectory? = nil, launcher: [String] = [], wait: Bool = true
     ) throws {
-        self.directory = try directory ?? TestPaths.temporaryDirectory()
-        socketPath = "\(self.directory)/gw.sock"
-        databasePath = "\(self.directory)/gw.sqlite3"
-        configPath = "\(self.directory)/pms-gateway.json"
-        stderrPath = "\(self.directory)/daemon.stderr"
+        scratch = try directory ?? TemporaryDirectory()
+        socketPath = scratch.file("gw.sock")
+        databasePath = scratch.file("gw.sqlite3")
+        configPath = scratch.file("pms-gateway.json")
+        stderrPath = scratch.file("daemon.stderr")
         try Self.writeConfig(
-            to: configPath, socket: socketPath, database: databasePath, directory: self.directory, overrides: overrides)
+            to: configPath, socket: socketPath, database: databasePath, directory: scratch.path, overrides: overrides)
         let daemonArguments = ["--config", configPath, "--log-level", "debug"] + arguments
         let command =
             launcher.isEmpty ? [TestPaths.daemon] + daemonArguments : launcher + [TestPaths.daemon] + daemonArguments
@@ -78,19 +82,19 @@ final class TestDaemon {
     }
 
     func waitUntilReady(timeout: Duration = .seconds(20)) throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if !process.isRunning {
-                throw RPCClient.Failure(description: "daemon exited \(process.terminationStatus): \(stderr())")
+        let ready = try Poll.until(timeout: timeout) {
+            guard process.isRunning else {
+                throw TestFailure("daemon exited \(process.terminationStatus): \(stderr())")
             }
-            if let client = try? RPCClient(path: socketPath), (try? client.call("system.health")) != nil { return }
-            usleep(10_000)
+            return (try? RPCClient(path: socketPath).call("system.health")) != nil
         }
-        throw RPCClient.Failure(description: "daemon not ready: \(stderr())")
+        guard ready else { throw TestFailure("daemon not ready: \(stderr())") }
     }
 
+    /// A new connection; it keeps this daemon running as long as it is used, so a test may
+    /// write `let client = try TestDaemon().client()`.
     func client() throws -> RPCClient {
-        try RPCClient(path: socketPath)
+        try RPCClient(path: socketPath, owner: self)
     }
 
     func signal(_ signal: Int32) {
@@ -100,11 +104,7 @@ final class TestDaemon {
     /// Waits for the process to exit and returns its status.
     @discardableResult
     func waitForExit(timeout: Duration = .seconds(20)) throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else { throw RPCClient.Failure(description: "daemon did not exit") }
-            usleep(5_000)
-        }
+        guard process.waitForExit(timeout: timeout) else { throw TestFailure("daemon did not exit") }
         return process.terminationStatus
     }
 
@@ -119,6 +119,5 @@ final class TestDaemon {
 
     deinit {
         stop()
-        try? FileManager.default.removeItem(atPath: directory)
     }
 }

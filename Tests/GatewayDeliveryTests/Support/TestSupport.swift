@@ -1,77 +1,12 @@
 import GatewayDelivery
 import GatewayJSON
 import GatewayStore
+import GatewayTestSupport
 import Logging
 import NIOPosix
-import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-/// A fresh directory under /tmp, removed with its contents when dropped.
-final class TemporaryDirectory: Sendable {
-    let path: String
-
-    init() throws {
-        var template = Array("/tmp/gateway-delivery-test-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp failed") }
-        path = String(cString: made)
-    }
-
-    func file(_ name: String) -> String { "\(path)/\(name)" }
-
-    func write(_ name: String, _ text: String) throws {
-        let path = file(name)
-        guard let handle = fopen(path, "w") else { throw TestFailure("cannot write \(path)") }
-        fputs(text, handle)
-        fclose(handle)
-    }
-
-    deinit {
-        _ = system("rm -rf '\(path)'")
-    }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Every log line the deliverer writes, message and metadata rendered, for the "no secrets" checks.
-final class LogCapture: Sendable {
-    let lines = Mutex<[String]>([])
-
-    var logger: Logger {
-        var logger = Logger(label: "delivery-test") { _ in CapturingHandler(capture: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    var all: [String] { lines.withLock { $0 } }
-}
-
-private struct CapturingHandler: LogHandler {
-    let capture: LogCapture
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let rendered = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        let line = "\(event.level) \(event.message) \(rendered.joined(separator: " "))"
-        capture.lines.withLock { $0.append(line) }
-        if getenv("DELIVERY_TEST_LOG") != nil { print(line) }
-    }
-}
 
 func openStore(_ directory: TemporaryDirectory) throws -> Store {
-    try Store.open(
-        path: directory.file("gateway.sqlite3"), logger: Logger(label: "store") { _ in SwiftLogNoOpLogHandler() })
+    try Store.open(path: directory.file("gateway.sqlite3"), logger: quietLogger)
 }
 
 /// Fast schedule for tests: retries after 10 ms, capped at 40 ms.
@@ -146,6 +81,12 @@ func enqueue(_ store: Store, _ message: OutboxMessage) async throws -> Int {
     try await store.write { transaction in try transaction.enqueue(message) }
 }
 
+/// Enqueues eSignet's `POST` for a new client, as `client.create` does.
+@discardableResult
+func enqueueCreate(_ store: Store, clientId: String) async throws -> Int {
+    try await enqueue(store, esignetCreate(clientId: clientId))
+}
+
 struct OutboxState: Sendable {
     var seq: Int
     var status: String
@@ -163,18 +104,6 @@ func outboxRows(_ store: Store) throws -> [OutboxState] {
                 lastError: try row.optionalString(3), deliveredAt: try row.optionalString(4))
         }
     }
-}
-
-/// Polls until `condition` holds, failing after `timeout`.
-func eventually(
-    _ what: String, timeout: Duration = .seconds(20), _ condition: () throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try condition() { return }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-    throw TestFailure("timed out waiting for: \(what)")
 }
 
 func allDelivered(_ store: Store) throws -> Bool {

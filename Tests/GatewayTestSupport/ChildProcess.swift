@@ -9,14 +9,14 @@ import Foundation
 /// polled by whoever asks, and nothing but the child's own descriptors reach it (fds from 3 up are
 /// closed in the child, so one test's sockets never leak into another test's daemon).
 // @unchecked Sendable: the only mutable state, `waitStatus`, is read and written under `lock`.
-final class ChildProcess: @unchecked Sendable {
-    let processIdentifier: pid_t
+public final class ChildProcess: @unchecked Sendable {
+    public let processIdentifier: pid_t
     private let lock = NSLock()
     /// The raw `waitpid` status once the child has been reaped.
     private var waitStatus: Int32?
 
     /// Where a standard descriptor of the child comes from or goes to.
-    enum Stream {
+    public enum Stream {
         case null
         /// A file opened for writing (created or truncated).
         case file(String)
@@ -24,7 +24,7 @@ final class ChildProcess: @unchecked Sendable {
         case descriptor(Int32)
     }
 
-    init(
+    public init(
         executable: String, arguments: [String], environment: [String: String],
         stdin: Stream = .null, stdout: Stream = .null, stderr: Stream = .null
     ) throws {
@@ -62,7 +62,7 @@ final class ChildProcess: @unchecked Sendable {
         }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard result == 0 else { throw RPCClient.Failure(description: "posix_spawn \(executable): error \(result)") }
+        guard result == 0 else { throw TestFailure("posix_spawn \(executable): error \(result)") }
         processIdentifier = pid
     }
 
@@ -77,7 +77,7 @@ final class ChildProcess: @unchecked Sendable {
 
     /// The environment a child gets by default: ours, without systemd's variables (a test adds
     /// those on purpose), merged with `overrides`.
-    static func environment(_ overrides: [String: String]) -> [String: String] {
+    public static func environment(_ overrides: [String: String]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         for key in [
             "NOTIFY_SOCKET", "JOURNAL_STREAM", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC",
@@ -101,36 +101,31 @@ final class ChildProcess: @unchecked Sendable {
         return waitStatus
     }
 
-    var isRunning: Bool { poll() == nil }
+    public var isRunning: Bool { poll() == nil }
 
     /// The exit code, or the signal number when a signal ended the child (like `Process`).
-    var terminationStatus: Int32 {
+    public var terminationStatus: Int32 {
         guard let status = poll() else { return -1 }
         return status & 0x7F == 0 ? (status >> 8) & 0xFF : status & 0x7F
     }
 
-    var terminationReason: Process.TerminationReason {
+    public var terminationReason: Process.TerminationReason {
         guard let status = poll() else { return .exit }
         return status & 0x7F == 0 ? .exit : .uncaughtSignal
     }
 
-    func signal(_ signal: Int32) {
+    public func signal(_ signal: Int32) {
         if isRunning { kill(processIdentifier, signal) }
     }
 
     /// Waits for the exit; false when the child is still running after `timeout`.
     @discardableResult
-    func waitForExit(timeout: Duration) -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while isRunning {
-            guard ContinuousClock.now < deadline else { return false }
-            usleep(2_000)
-        }
-        return true
+    public func waitForExit(timeout: Duration) -> Bool {
+        Poll.until(timeout: timeout) { !isRunning }
     }
 
     /// SIGKILL and reap, so no zombie is left behind.
-    func killAndReap() {
+    public func killAndReap() {
         signal(SIGKILL)
         waitForExit(timeout: .seconds(10))
     }
