@@ -48,26 +48,37 @@ package enum Daemon {
         }
         let store = try openStore(configuration, logger: logger)
         defer { store.close() }
-        let services = makeServices(configuration, store: store, mappings: CurrentMappings(mappings), logger: logger)
+        let currentMappings = CurrentMappings(mappings)
+        let delivery = OutboxDeliverer(
+            store: store,
+            configuration: DeliveryConfiguration(
+                esignetBaseURL: configuration.esignetBaseURL,
+                esignetBearerTokenFile: configuration.esignetBearerTokenFile,
+                idaWebsubHubURL: configuration.idaWebsubHubURL
+            ),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
+        )
+        let table = GatewayMethods.table(
+            configuration, store: store, mappings: currentMappings, delivery: delivery, version: version, logger: logger)
         // Signals are trapped before the socket exists: a SIGTERM or SIGHUP that arrives as soon as
         // the first call is answered must stop or reload the daemon, not kill it.
         let stopSignals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let responders = RPCResponderFactory(
-            processor: processor(services, configuration: configuration, logger: logger),
+            processor: processor(table, configuration: configuration, logger: logger),
             maxRequestBytes: configuration.server.maxRequestBytes
         )
         let listener = try await listen(configuration, adopted: adopted, responders: responders)
         let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
         let reload = ReloadService(
-            hangups: hangups, files: configuration.mappingFiles, mappings: services.mappings, store: store,
+            hangups: hangups, files: configuration.mappingFiles, mappings: currentMappings, store: store,
             notifier: notifier, logger: logger
         )
         var groupConfiguration = ServiceGroupConfiguration(
             // Delivery first, so it stops last: the server stops taking mutations, then delivery
             // records what it has on the wire.
             services: [
-                services.delivery, GatewayServer(listener: listener, logger: logger),
+                delivery, GatewayServer(listener: listener, logger: logger),
                 SystemdService(notifier: notifier),
                 reload,
             ],
@@ -81,42 +92,6 @@ package enum Daemon {
         notifier.notify("READY=1")
         try await runUntilStopped(ServiceGroup(configuration: groupConfiguration), stopSignals: stopSignals)
         logger.notice("stopped")
-    }
-
-    private static func makeServices(
-        _ configuration: GatewayConfiguration, store: Store, mappings: CurrentMappings, logger: Logger
-    ) -> GatewayServiceSet {
-        let delivery = OutboxDeliverer(
-            store: store,
-            configuration: DeliveryConfiguration(
-                esignetBaseURL: configuration.esignetBaseURL,
-                esignetBearerTokenFile: configuration.esignetBearerTokenFile,
-                idaWebsubHubURL: configuration.idaWebsubHubURL
-            ),
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
-        )
-        return GatewayServiceSet(
-            store: store, mappings: mappings, partners: PartnerRegistry(store: store, logger: logger),
-            clients: ClientRegistry(
-                store: store, mappings: mappings, rules: configuration.clients, logger: logger,
-                onEnqueue: { delivery.notifyEnqueued() }),
-            keys: KeyHashingService(rules: configuration.clients),
-            licenses: LicenseService(
-                store: store, rules: configuration.license, propertiesFile: configuration.esignetPropertiesFile,
-                exportDirectory: ConfinedDirectory(
-                    directory: configuration.esignetExportDirectory, protecting: configuration.daemonFiles,
-                    allowsSubdirectories: true),
-                logger: logger, onEnqueue: { delivery.notifyEnqueued() }
-            ),
-            delivery: delivery,
-            backups: BackupService(
-                store: store,
-                directory: ConfinedDirectory(
-                    directory: configuration.backupDirectory, protecting: configuration.daemonFiles,
-                    allowsSubdirectories: false)),
-            outbox: OutboxService(store: store, wakeDelivery: { delivery.notifyEnqueued() }),
-            startedAt: .now, version: version
-        )
     }
 
     /// Runs the group; the first SIGTERM or SIGINT starts its graceful shutdown.
@@ -197,12 +172,12 @@ package enum Daemon {
     }
 
     private static func processor(
-        _ services: GatewayServiceSet, configuration: GatewayConfiguration, logger: Logger
+        _ table: MethodTable<CallContext>, configuration: GatewayConfiguration, logger: Logger
     ) -> RPCProcessor<CallContext> {
         let access = AccessPolicy(rules: configuration.accessRules)
         let errors = ErrorMapping(logger: logger)
         return RPCProcessor(
-            table: GatewayMethods.table(services), maxBatch: configuration.server.maxBatch,
+            table: table, maxBatch: configuration.server.maxBatch,
             maxResponseBytes: configuration.server.maxResponseBytes,
             authorize: { method, context in
                 access.allows(method, peer: context.peer)

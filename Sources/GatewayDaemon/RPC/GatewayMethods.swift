@@ -1,27 +1,51 @@
+import GatewayDelivery
 import GatewayJSON
 import GatewayServices
+import GatewayStore
 import JSONRPC
+import Logging
 import Synchronization
 
-/// The router's table: every method of SPEC 4, registered in the order the spec lists them.
-/// `rpc.discover` is generated from this same table, itself included, so the two cannot drift.
+/// The router's table: every service of one daemon over its store, and every method of SPEC 4
+/// registered in the order the spec lists them. `rpc.discover` is generated from this same table,
+/// itself included, so the two cannot drift.
 enum GatewayMethods {
-    static func table(_ services: GatewayServiceSet) -> MethodTable<CallContext> {
-        var table = MethodTable<CallContext>()
+    static func table(
+        _ configuration: GatewayConfiguration, store: Store, mappings: CurrentMappings, delivery: OutboxDeliverer,
+        version: String, logger: Logger
+    ) -> MethodTable<CallContext> {
+        // Mutations that commit outbox rows wake delivery, so it starts without waiting for its scan.
+        let wakeDelivery: @Sendable () -> Void = { delivery.notifyEnqueued() }
         let document = DiscoveryDocument()
+        var table = MethodTable<CallContext>()
         table.registerSystemMethods(
-            store: services.store, backups: services.backups, version: services.version,
-            startedAt: services.startedAt, document: { document.value })
-        table.registerPartnerMethods(services.partners)
-        table.registerClientMethods(services.clients, keys: services.keys)
-        table.registerLicenseMethods(services.licenses)
-        table.registerJournalMethods(services.store)
-        table.registerOutboxMethods(services.outbox)
+            store: store,
+            backups: BackupService(
+                store: store,
+                directory: ConfinedDirectory(
+                    directory: configuration.backupDirectory, protecting: configuration.daemonFiles,
+                    allowsSubdirectories: false)),
+            version: version, startedAt: .now, document: { document.value })
+        table.registerPartnerMethods(PartnerRegistry(store: store, logger: logger))
+        table.registerClientMethods(
+            ClientRegistry(
+                store: store, mappings: mappings, rules: configuration.clients, logger: logger,
+                onEnqueue: wakeDelivery),
+            keys: KeyHashingService(rules: configuration.clients))
+        table.registerLicenseMethods(
+            LicenseService(
+                store: store, rules: configuration.license, propertiesFile: configuration.esignetPropertiesFile,
+                exportDirectory: ConfinedDirectory(
+                    directory: configuration.esignetExportDirectory, protecting: configuration.daemonFiles,
+                    allowsSubdirectories: true),
+                logger: logger, onEnqueue: wakeDelivery))
+        table.registerJournalMethods(store)
+        table.registerOutboxMethods(OutboxService(store: store, wakeDelivery: wakeDelivery))
         // IDA's license check answers `valid: false` for a key with a NUL (SPEC 2), never an error.
         table.transformMethods { method in
             method.name == LicenseValidateMethod.name ? method : method.checkingParams { try NULCheck.refuse(in: $0) }
         }
-        document.value = table.openRPCDocument(title: "pms-gateway", version: services.version)
+        document.value = table.openRPCDocument(title: "pms-gateway", version: version)
         return table
     }
 }
@@ -33,5 +57,20 @@ private final class DiscoveryDocument: Sendable {
     var value: JSONValue {
         get { stored.withLock { $0 } }
         set { stored.withLock { $0 = newValue } }
+    }
+}
+
+/// A method whose one param is a required string (an id, a key, a file name): its name and size
+/// rule are all it declares; reading it is the same for all of them.
+protocol SingleStringMethod: RPCMethod where Params == String {
+    static var field: String { get }
+    static var size: ClosedRange<Int> { get }
+}
+
+extension SingleStringMethod {
+    static var params: [ParamDescriptor] { [.string(field)] }
+
+    static func decode(_ params: JSONObject) throws -> String {
+        try ParamReader(params).string(field, size: size)
     }
 }

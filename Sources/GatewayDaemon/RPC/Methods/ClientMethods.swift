@@ -34,17 +34,15 @@ enum ClientUpdateMethod: RPCMethod {
     static func encode(_ client: ClientRecord) -> JSONValue { ClientCreateMethod.idAndStatus(client) }
 }
 
-enum ClientGetMethod: RPCMethod {
+enum ClientGetMethod: SingleStringMethod {
     static let name = "client.get"
     static let summary = "One client with its public JWK (eSignet's hot path)."
-    static let params: [ParamDescriptor] = [.string("clientId")]
+    static let field = "clientId"
+    static let size = 1...Int.max
     static let result = [
         "clientId", "name", "clientNameLangMap", "policyId", "policyName", "authPartnerId", "logoUri", "redirectUris",
         "publicKey", "claims", "acrValues", "status", "grantTypes", "clientAuthMethods", "createdAt", "updatedAt",
     ]
-    static func decode(_ params: JSONObject) throws -> String {
-        try ParamReader(params).string("clientId", size: 1...Int.max)
-    }
     static func encode(_ view: ClientView) -> JSONValue { view.json }
 }
 

@@ -3,12 +3,12 @@ import GatewayServices
 import JSONRPC
 
 /// MISP licenses (SPEC 4.5).
-enum LicenseGenerateMethod: RPCMethod {
+enum LicenseGenerateMethod: SingleStringMethod {
     static let name = "license.generate"
     static let summary = "Issue the MISP partner's license key."
-    static let params: [ParamDescriptor] = [.string("mispId")]
+    static let field = "mispId"
+    static let size = 1...36
     static let result = issuedMembers
-    static func decode(_ params: JSONObject) throws -> String { try ParamReader(params).string("mispId", size: 1...36) }
     static func encode(_ license: LicenseRecord) -> JSONValue { issued(license) }
 
     static let issuedMembers = ["providerId", "licenseKey", "licenseKeyStatus", "licenseKeyExpiry"]
@@ -37,12 +37,12 @@ enum LicenseUpdateMethod: RPCMethod {
     }
 }
 
-enum LicenseGetMethod: RPCMethod {
+enum LicenseGetMethod: SingleStringMethod {
     static let name = "license.get"
     static let summary = "The current key; an expired active key is replaced."
-    static let params: [ParamDescriptor] = [.string("mispId")]
+    static let field = "mispId"
+    static let size = 1...36
     static let result = LicenseGenerateMethod.issuedMembers
-    static func decode(_ params: JSONObject) throws -> String { try LicenseGenerateMethod.decode(params) }
     static func encode(_ license: LicenseRecord) -> JSONValue { LicenseGenerateMethod.issued(license) }
 }
 
@@ -66,14 +66,12 @@ enum LicenseListMethod: RPCMethod {
     }
 }
 
-enum LicenseValidateMethod: RPCMethod {
+enum LicenseValidateMethod: SingleStringMethod {
     static let name = "license.validate"
     static let summary = "IDA's license check (IDA-MPA-007/017/008); IDA's hot path."
-    static let params: [ParamDescriptor] = [.string("licenseKey")]
+    static let field = "licenseKey"
+    static let size = 1...Int.max
     static let result = ["valid", "mispId", "status", "expiresAt", "errorCode", "policy"]
-    static func decode(_ params: JSONObject) throws -> String {
-        try ParamReader(params).string("licenseKey", size: 1...Int.max)
-    }
     static func encode(_ verdict: LicenseVerdict) -> JSONValue {
         var result = JSONObject([("valid", .bool(verdict.isValid))])
         if let license = verdict.license {

@@ -17,14 +17,12 @@ enum PartnerPutMethod: RPCMethod {
     }
 }
 
-enum PartnerGetMethod: RPCMethod {
+enum PartnerGetMethod: SingleStringMethod {
     static let name = "partner.get"
     static let summary = "A partner as stored."
-    static let params: [ParamDescriptor] = [.string("partnerId")]
+    static let field = "partnerId"
+    static let size = 1...36
     static let result = ["partnerId", "partnerType", "name", "status", "certificateData"]
-    static func decode(_ params: JSONObject) throws -> String {
-        try ParamReader(params).string("partnerId", size: 1...36)
-    }
     static func encode(_ partner: PartnerRecord) -> JSONValue { partner.json }
 }
 
@@ -43,14 +41,12 @@ enum PolicyPutMethod: RPCMethod {
     }
 }
 
-enum PolicyGetMethod: RPCMethod {
+enum PolicyGetMethod: SingleStringMethod {
     static let name = "policy.get"
     static let summary = "A policy as stored."
-    static let params: [ParamDescriptor] = [.string("policyId")]
+    static let field = "policyId"
+    static let size = 1...36
     static let result = ["policyId", "policyType", "name", "description", "status", "validFrom", "validTo", "policy"]
-    static func decode(_ params: JSONObject) throws -> String {
-        try ParamReader(params).string("policyId", size: 1...36)
-    }
     static func encode(_ policy: PolicyRecord) -> JSONValue { policy.json }
 }
 

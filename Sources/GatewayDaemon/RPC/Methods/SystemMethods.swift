@@ -28,12 +28,12 @@ enum SystemHealthMethod: RPCMethod {
     }
 }
 
-enum SystemBackupMethod: RPCMethod {
+enum SystemBackupMethod: SingleStringMethod {
     static let name = "system.backup"
     static let summary = "A consistent online copy of the database (SQLite backup API) in the backup directory."
-    static let params: [ParamDescriptor] = [.string("path")]
+    static let field = "path"
+    static let size = 1...4096
     static let result = ["path", "bytes", "journalHead"]
-    static func decode(_ params: JSONObject) throws -> String { try ParamReader(params).string("path", size: 1...4096) }
     static func encode(_ backup: BackupService.Backup) -> JSONValue {
         ["path": .string(backup.path), "bytes": JSONValue(backup.bytes), "journalHead": JSONValue(backup.journalHead)]
     }
