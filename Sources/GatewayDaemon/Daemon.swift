@@ -59,7 +59,8 @@ package enum Daemon {
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
         )
         let table = GatewayMethods.table(
-            configuration, store: store, mappings: currentMappings, delivery: delivery, version: version, logger: logger)
+            configuration, store: store, mappings: currentMappings, delivery: delivery, version: version, logger: logger
+        )
         // Signals are trapped before the socket exists: a SIGTERM or SIGHUP that arrives as soon as
         // the first call is answered must stop or reload the daemon, not kill it.
         let stopSignals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
@@ -177,8 +178,9 @@ package enum Daemon {
         let access = AccessPolicy(rules: configuration.accessRules)
         let errors = ErrorMapping(logger: logger)
         return RPCProcessor(
-            table: table, maxBatch: configuration.server.maxBatch,
-            maxResponseBytes: configuration.server.maxResponseBytes,
+            table: table,
+            limits: .init(
+                maxBatch: configuration.server.maxBatch, maxResponseBytes: configuration.server.maxResponseBytes),
             authorize: { method, context in
                 access.allows(method, peer: context.peer)
             },

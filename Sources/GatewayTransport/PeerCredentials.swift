@@ -3,21 +3,11 @@ import NIOCore
 
 /// Who is on the other end of a Unix socket connection, as the kernel reports it: `SO_PEERCRED`
 /// for the user, primary group and pid, `SO_PEERGROUPS` for the supplementary groups the peer
-/// process holds. Both are fixed when the peer connects, so they are read once per connection.
-package struct PeerCredentials: Sendable, Equatable {
-    package let pid: Int32
-    package let uid: UInt32
-    package let gid: UInt32
-    /// The supplementary groups the peer process holds (not what `/etc/group` lists for its user).
-    package let groups: [UInt32]
+/// process holds (not what `/etc/group` lists for its user). Both are fixed when the peer
+/// connects, so they are read once per connection. The daemon turns them into its `Peer`.
+package typealias PeerCredentials = (pid: Int32, uid: UInt32, gid: UInt32, groups: [UInt32])
 
-    package init(pid: Int32, uid: UInt32, gid: UInt32, groups: [UInt32] = []) {
-        self.pid = pid
-        self.uid = uid
-        self.gid = gid
-        self.groups = groups
-    }
-
+enum PeerCredentialsReader {
     /// Reads the credentials once, when the connection is set up; they cannot change afterwards.
     static func read(from channel: any Channel) -> EventLoopFuture<PeerCredentials> {
         guard let provider = channel as? any SocketOptionProvider else {
@@ -27,7 +17,7 @@ package struct PeerCredentials: Sendable, Equatable {
             level: .socket, name: NIOBSDSocket.Option(rawValue: pmsgw_so_peercred())
         ).flatMap { (credentials: pmsgw_ucred) in
             PeerGroups.read(from: provider, eventLoop: channel.eventLoop).map { groups in
-                PeerCredentials(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid, groups: groups)
+                (pid: credentials.pid, uid: credentials.uid, gid: credentials.gid, groups: groups)
             }
         }
     }

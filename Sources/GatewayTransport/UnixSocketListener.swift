@@ -55,7 +55,7 @@ package enum UnixSocketListener {
             return channel.close().flatMapThrowing { throw ChannelError.ioOnClosedChannel }
         }
         channel.closeFuture.whenComplete { _ in connectionCount.release() }
-        return PeerCredentials.read(from: channel).flatMapThrowing { peer in
+        return PeerCredentialsReader.read(from: channel).flatMapThrowing { peer in
             try channel.pipeline.syncOperations.addHandler(
                 IdleStateHandler(allTimeout: .seconds(configuration.idleTimeoutSeconds))
             )

@@ -6,26 +6,30 @@ import GatewayJSON
 /// hands it complete lines; what a method means is the table's business; `authorize` and
 /// `mapError` are the daemon's (access rules, and the one place domain errors become codes).
 package struct RPCProcessor<Context: Sendable>: Sendable {
+    /// SPEC 2's limits on what one line may ask and what its reply may take.
+    package struct Limits: Sendable {
+        package var maxBatch: Int
+        package var maxDepth = 64
+        /// The longest batch reply line; entries past it are answered `GW_RESPONSE_TOO_LARGE`.
+        package var maxResponseBytes = 16 << 20
+
+        package init(maxBatch: Int, maxResponseBytes: Int = 16 << 20) {
+            self.maxBatch = maxBatch
+            self.maxResponseBytes = maxResponseBytes
+        }
+    }
+
     package let table: MethodTable<Context>
-    package let maxBatch: Int
-    package let maxDepth: Int
-    /// The longest batch reply line; entries past it are answered `GW_RESPONSE_TOO_LARGE`.
-    package let maxResponseBytes: Int
+    package let limits: Limits
     /// Returns false when the peer may not call the method.
     package let authorize: @Sendable (String, Context) -> Bool
     package let mapError: @Sendable (any Error) -> RPCError
 
     package init(
-        table: MethodTable<Context>, maxBatch: Int, maxDepth: Int = 64, maxResponseBytes: Int = 16 << 20,
-        authorize: @escaping @Sendable (String, Context) -> Bool,
+        table: MethodTable<Context>, limits: Limits, authorize: @escaping @Sendable (String, Context) -> Bool,
         mapError: @escaping @Sendable (any Error) -> RPCError
     ) {
-        self.table = table
-        self.maxBatch = maxBatch
-        self.maxDepth = maxDepth
-        self.maxResponseBytes = maxResponseBytes
-        self.authorize = authorize
-        self.mapError = mapError
+        (self.table, self.limits, self.authorize, self.mapError) = (table, limits, authorize, mapError)
     }
 
     /// The answer to one line: computed now when every request in it is immediate (or invalid),
@@ -35,7 +39,7 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
     {
         let message: JSONValue
         do {
-            message = try JSONValue.parse(line, maxDepth: maxDepth)
+            message = try JSONValue.parse(line, maxDepth: limits.maxDepth)
         } catch {
             return .immediate(RPCResponse.line(RPCResponse.failure(id: .null, error: .parseError(error.description))))
         }
@@ -49,12 +53,13 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
         if entries.isEmpty {
             return .immediate(RPCResponse.line(RPCResponse.failure(id: .null, error: .invalidRequest("empty batch"))))
         }
-        if entries.count > maxBatch {
-            return .immediate(RPCResponse.line(RPCResponse.failure(id: .null, error: .batchTooLarge(limit: maxBatch))))
+        if entries.count > limits.maxBatch {
+            return .immediate(
+                RPCResponse.line(RPCResponse.failure(id: .null, error: .batchTooLarge(limit: limits.maxBatch))))
         }
         let decoded = entries.map(RPCMessage.init)
         if decoded.allSatisfy(canAnswerImmediately) {
-            var line = BatchLine(maxBytes: maxResponseBytes)
+            var line = BatchLine(maxBytes: limits.maxResponseBytes)
             for entry in decoded {
                 if line.isFull {
                     line.refuse(entry)
@@ -65,7 +70,7 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
             return .immediate(line.bytes)
         }
         return .deferred {
-            var line = BatchLine(maxBytes: maxResponseBytes)
+            var line = BatchLine(maxBytes: limits.maxResponseBytes)
             for entry in decoded {
                 if line.isFull {
                     line.refuse(entry)

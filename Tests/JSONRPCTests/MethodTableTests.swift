@@ -40,7 +40,7 @@ import Testing
         }
         #expect(table.names == methods.table.names, "same methods, same order")
         let processor = RPCProcessor<Caller>(
-            table: table, maxBatch: 10, authorize: { _, _ in true },
+            table: table, limits: .init(maxBatch: 10), authorize: { _, _ in true },
             mapError: { _ in RPCError(code: .invalidParams, message: "Invalid params", errorCode: "TEST_CHECK") })
         for method in ["echo", "slow.echo"] {
             #expect(try await processor.json(request(method, params: #"{"n":13}"#)).errorName == "TEST_CHECK")

@@ -63,7 +63,7 @@ final class TestMethods: Sendable {
     /// A processor over ``table``: `secret` needs `mayCallSecrets`; a `Refusal` becomes -32003.
     func processor(maxBatch: Int = 10, maxResponseBytes: Int = 16 << 20) -> RPCProcessor<Caller> {
         RPCProcessor(
-            table: table, maxBatch: maxBatch, maxResponseBytes: maxResponseBytes,
+            table: table, limits: .init(maxBatch: maxBatch, maxResponseBytes: maxResponseBytes),
             authorize: { method, caller in method != "secret" || caller.mayCallSecrets },
             mapError: { error in
                 error is Refusal
