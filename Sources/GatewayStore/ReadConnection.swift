@@ -1,3 +1,5 @@
+
+
 /// A read connection lent to one `Store.read` body, inside one read transaction.
 ///
 /// Every query in the body sees the same snapshot, so a multi-query answer (a list and its count,
@@ -16,3 +18,12 @@ package struct ReadConnection {
         }
     }
 }
+
+/// Anything that runs a query: a read connection in its snapshot, or the writer inside its
+/// transaction. Lookups written once against it serve reads and the checks inside a mutation.
+package protocol SQLQuerying: ~Copyable {
+    func query(_ sql: String, _ bindings: [SQLValue]) throws(StoreError) -> [Row]
+}
+
+extension ReadConnection: SQLQuerying {}
+extension WriteTransaction: SQLQuerying {}
