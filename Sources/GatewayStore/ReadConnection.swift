@@ -1,5 +1,3 @@
-
-
 /// A read connection lent to one `Store.read` body, inside one read transaction.
 ///
 /// Every query in the body sees the same snapshot, so a multi-query answer (a list and its count,
