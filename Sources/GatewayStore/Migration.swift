@@ -111,12 +111,15 @@ extension Migration {
     /// eSignet's and the hub's envelopes), its `message_id` names the event for every retry, and
     /// `next_attempt_ms` is an integer the delivery loop compares without parsing text. Rows
     /// written before keep their meaning: the payload is taken out of the stored envelope.
+    ///
+    /// The old `next_attempt_at` text column stays, always NULL from here on: dropping a column
+    /// rebuilds the table, which would cost every new database a millisecond at its first start.
     static let outboxMessages = """
         DROP INDEX outbox_due;
         ALTER TABLE outbox ADD COLUMN next_attempt_ms INTEGER;
         UPDATE outbox SET next_attempt_ms = CAST(round((julianday(next_attempt_at) - 2440587.5) * 86400000.0) AS INTEGER)
         WHERE next_attempt_at IS NOT NULL;
-        ALTER TABLE outbox DROP COLUMN next_attempt_at;
+        UPDATE outbox SET next_attempt_at = NULL;
         CREATE INDEX outbox_due ON outbox (status, next_attempt_ms, seq);
 
         ALTER TABLE outbox ADD COLUMN message_id TEXT;
