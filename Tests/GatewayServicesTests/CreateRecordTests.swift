@@ -83,7 +83,8 @@ import Testing
                 "policyData": [
                     "policyId": "pol-auth", "policyName": "Sample auth policy", "policy": sample,
                     "policyStatus": "ACTIVE", "policyDescription": "desc",
-                    "policyCommenceOn": "2026-01-01T00:00:00.000Z", "policyExpiresOn": nil,
+                    "policyCommenceOn": "2026-01-01T00:00:00.000Z",
+                    "policyExpiresOn": "2027-01-01T00:00:00.000Z",
                 ],
                 "clientData": [
                     "clientId": .string(clientId), "clientName": "Resident portal", "clientStatus": "ACTIVE",

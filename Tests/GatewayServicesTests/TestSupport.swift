@@ -65,7 +65,7 @@ final class TestEnvironment: Sendable {
             INSERT INTO partners VALUES ('auth-off', 'Auth_Partner', 'Suspended', 'INACTIVE', NULL, 't', 't');
             INSERT INTO partners VALUES ('misp-1', 'MISP_Partner', 'A MISP', 'ACTIVE', NULL, 't', 't');
             INSERT INTO policies VALUES ('pol-auth', 'Auth', 'Sample auth policy', 'desc', 'ACTIVE',
-                '2026-01-01T00:00:00.000Z', NULL, '\(sample)', 't', 't');
+                '2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z', '\(sample)', 't', 't');
             INSERT INTO policies VALUES ('pol-misp', 'MISP', 'MISP policy', NULL, 'ACTIVE', NULL, NULL,
                 '{"allowAuthRequestDelegation":true}', 't', 't');
             INSERT INTO policies VALUES ('pol-mandatory', 'Auth', 'Mandatory', NULL, 'ACTIVE', NULL, NULL, '\(mandatory)', 't', 't');

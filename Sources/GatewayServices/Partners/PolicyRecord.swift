@@ -12,16 +12,24 @@ package struct PolicyRecord: Sendable, Equatable {
     package var validTo: String?
     package var policy: JSONValue
 
+    /// The policy types whose policies reach IDA in events. IDA stores a policy's description and
+    /// dates as NOT NULL and drops an event that lacks them, so for these types they are required
+    /// (SPEC 7.4).
+    static let typesInEvents: Set<String> = ["Auth", "MISP"]
+
     /// Reads `policy.put` params in the order of the method's fields.
     package init(params: JSONObject) throws(GatewayError) {
         let reader = ParamReader(params)
         policyId = try reader.string("policyId", size: 1...36)
         policyType = try reader.string("policyType", size: 1...36)
         name = try reader.string("name", size: 1...128)
-        description = try reader.optionalString("description", size: 0...256)
+        let required = Self.typesInEvents.contains(policyType)
+        description =
+            required
+            ? try reader.string("description", size: 1...256) : try reader.optionalString("description", size: 0...256)
         status = try reader.oneOf("status", ["ACTIVE", "INACTIVE"], caseInsensitive: true)
-        validFrom = try reader.optionalString("validFrom")
-        validTo = try reader.optionalString("validTo")
+        validFrom = required ? try reader.string("validFrom", size: 1...64) : try reader.optionalString("validFrom")
+        validTo = required ? try reader.string("validTo", size: 1...64) : try reader.optionalString("validTo")
         let document = try reader.object("policy", allowEmpty: true)
         try PolicyRules.check(document, type: policyType)
         policy = .object(document)

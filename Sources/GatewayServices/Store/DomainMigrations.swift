@@ -6,7 +6,9 @@ import GatewayStore
 /// so lists page with a stable cursor in creation order.
 package enum DomainMigrations {
     package static let all: [Migration] =
-        Migration.schema(domain: tables) + [Migration(version: 4, sql: clientViews)]
+        Migration.schema(domain: tables) + [
+            Migration(version: 4, sql: clientViews), Migration(version: 5, sql: policiesForIDA),
+        ]
 
     static let tables = """
         CREATE TABLE partners (
@@ -91,5 +93,19 @@ package enum DomainMigrations {
                 'status', status, 'grantTypes', json(grant_types), 'clientAuthMethods', json(client_auth_methods),
                 'createdAt', created_at, 'updatedAt', updated_at)
             END;
+        """
+
+    /// Version 5: Auth and MISP policies stored before SPEC 7.4 required a description and dates
+    /// get the ones the spec gives them: the name, the time of their first put, and 100 years
+    /// after it. IDA stores all three as NOT NULL and drops an event that lacks one.
+    static let policiesForIDA = """
+        UPDATE policies SET description = name
+        WHERE description IS NULL AND policy_type IN ('Auth', 'MISP');
+        UPDATE policies SET valid_from = created_at
+        WHERE valid_from IS NULL AND policy_type IN ('Auth', 'MISP');
+        UPDATE policies SET valid_to = coalesce(
+            strftime('%Y-%m-%dT%H:%M:%fZ', valid_from, '+100 years'),
+            strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '+100 years'))
+        WHERE valid_to IS NULL AND policy_type IN ('Auth', 'MISP');
         """
 }

@@ -33,7 +33,8 @@ enum Fixtures {
     static func policy(_ id: String, type: String = "Auth", document: JSONValue? = nil) -> JSONValue {
         [
             "policyId": .string(id), "policyType": .string(type), "name": .string("Policy \(id)"),
-            "description": "sample", "status": "ACTIVE",
+            "description": "sample", "status": "ACTIVE", "validFrom": "2026-01-01T00:00:00.000Z",
+            "validTo": "2036-01-01T00:00:00.000Z",
             "policy": document ?? (type == "MISP" ? mispPolicyDocument : authPolicyDocument),
         ]
     }
