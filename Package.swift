@@ -168,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "GatewayDeliveryTests",
             dependencies: [
-                "GatewayDelivery", "GatewayStore", "GatewayJSON", "GatewayTestSupport",
+                "GatewayDelivery", "GatewayStore", "GatewayJSON", "GatewayCrypto", "GatewayTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

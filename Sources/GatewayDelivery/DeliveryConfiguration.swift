@@ -24,6 +24,8 @@ package struct DeliveryConfiguration: Sendable {
     /// The loop also rescans this often, so rows written without `notifyEnqueued()` (or due by
     /// the wall clock after a restart) are never stranded.
     package var pollInterval: Duration
+    /// Where tokens come from; nil keeps `esignetBearerTokenFile` (or no credentials at all).
+    package var auth: AuthConfiguration?
 
     package init(
         esignetBaseURL: String?,
@@ -34,7 +36,8 @@ package struct DeliveryConfiguration: Sendable {
         maxBackoff: Duration = .seconds(300),
         maxAttempts: Int = 20,
         maxInFlight: Int = 16,
-        pollInterval: Duration = .seconds(1)
+        pollInterval: Duration = .seconds(1),
+        auth: AuthConfiguration? = nil
     ) {
         self.esignetBaseURL = esignetBaseURL
         self.esignetBearerTokenFile = esignetBearerTokenFile
@@ -45,6 +48,7 @@ package struct DeliveryConfiguration: Sendable {
         self.maxAttempts = max(1, maxAttempts)
         self.maxInFlight = max(1, maxInFlight)
         self.pollInterval = pollInterval
+        self.auth = auth
     }
 
     /// The targets that have a URL, as stored in `outbox.target`; only their rows are scanned.

@@ -2,11 +2,15 @@ import AsyncHTTPClient
 import GatewayStore
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Sends one outbox row and says whether it was delivered; no database access.
 struct HTTPDelivery: Sendable {
     let client: HTTPClient
     let configuration: DeliveryConfiguration
+    /// Tokens for eSignet and the hub when `auth.kind` is set.
+    let tokens: TokenSource?
+    let registeredTopics: RegisteredTopics
 
     /// Builds the client on the daemon's event loop group.
     ///
@@ -31,21 +35,32 @@ struct HTTPDelivery: Sendable {
     }
 
     /// One attempt; throws the reason it failed. `requestTime` and the token are taken now.
+    ///
+    /// With `auth.kind` set, a 401 means the token went stale: it is fetched again and the
+    /// request sent once more in the same attempt; a second 401 fails the attempt. Before the
+    /// first publish to a topic, the topic is registered at the hub (MOSIP's `registerTopic`).
     func send(_ row: OutboxRow) async throws(DeliveryFailure) {
-        let request = try buildRequest(row)
+        let message = try row.message()
+        var token = try await tokens?.token(client: client)
+        if message.target == .ida { try await registerTopic(message.topic, token: token) }
+        var reply = try await execute(try buildRequest(row, message, token: token))
+        if reply.status == 401, let tokens, let refused = token {
+            token = try await tokens.token(client: client, replacing: refused)
+            reply = try await execute(try buildRequest(row, message, token: token))
+        }
+        try DeliveryReply.check(target: row.target, status: reply.status, body: reply.body)
+    }
+
+    private func execute(_ request: DeliveryRequest) async throws(DeliveryFailure) -> (status: UInt, body: [UInt8]) {
         var httpRequest = HTTPClientRequest(url: request.url)
         httpRequest.method = request.method
         for (name, value) in request.headers { httpRequest.headers.add(name: name, value: value) }
         httpRequest.body = .bytes(ByteBuffer(bytes: request.body))
-
-        let status: UInt
-        let body: [UInt8]
         do {
             let deadline = NIODeadline.now() + .milliseconds(configuration.requestTimeout.milliseconds)
             let response = try await client.execute(httpRequest, deadline: deadline)
-            status = response.status.code
             var buffer = try await response.body.collect(upTo: DeliveryReply.maxBytes)
-            body = buffer.readBytes(length: buffer.readableBytes) ?? []
+            return (response.status.code, buffer.readBytes(length: buffer.readableBytes) ?? [])
         } catch let error as HTTPClientError {
             throw DeliveryFailure("\(error)")
         } catch is CancellationError {
@@ -54,21 +69,51 @@ struct HTTPDelivery: Sendable {
             // NIO's connection errors describe the address and the errno, nothing we sent.
             throw DeliveryFailure("\(error)")
         }
-        try DeliveryReply.check(target: row.target, status: status, body: body)
     }
 
-    private func buildRequest(_ row: OutboxRow) throws(DeliveryFailure) -> DeliveryRequest {
-        let message = try row.message()
+    /// `POST hubURL` with `hub.mode=register&hub.topic=TOPIC`, once per topic in the daemon's
+    /// life. A reply saying the topic exists already is a success; any other failure fails this
+    /// attempt of the row being published (it is retried like any other).
+    private func registerTopic(_ topic: OutboxMessage.Topic, token: String?) async throws(DeliveryFailure) {
+        guard !registeredTopics.contains(topic), let hubURL = configuration.idaWebsubHubURL else { return }
+        var headers = [("Content-Type", "application/x-www-form-urlencoded")]
+        if let token { headers.append(("Cookie", "Authorization=\(token)")) }
+        let form = "hub.mode=register&hub.topic=" + FormEncoding.percentEncoded(topic.rawValue)
+        let reply = try await execute(
+            DeliveryRequest(method: .POST, url: hubURL, headers: headers, body: Array(form.utf8)))
+        let text = String(decoding: reply.body, as: UTF8.self).lowercased()
+        guard (200..<300).contains(reply.status) || text.contains("already") else {
+            throw DeliveryFailure("registering topic \(topic.rawValue) at the hub: HTTP \(reply.status)")
+        }
+        registeredTopics.insert(topic)
+    }
+
+    private func buildRequest(_ row: OutboxRow, _ message: OutboxMessage, token: String?) throws(DeliveryFailure)
+        -> DeliveryRequest
+    {
         switch message.target {
         case .esignet:
             guard let baseURL = configuration.esignetBaseURL else { throw DeliveryFailure("esignet.baseURL is null") }
-            let token = try configuration.esignetBearerTokenFile.map { (path) throws(DeliveryFailure) in
-                try BearerToken.load(path: path)
+            var bearer = token
+            if bearer == nil, let path = configuration.esignetBearerTokenFile {
+                bearer = try BearerToken.load(path: path)
             }
-            return try DeliveryRequest.esignet(message, baseURL: baseURL, bearerToken: token, now: UTCTimestamp.now())
+            return try DeliveryRequest.esignet(message, baseURL: baseURL, bearerToken: bearer, now: UTCTimestamp.now())
         case .ida:
             guard let hubURL = configuration.idaWebsubHubURL else { throw DeliveryFailure("ida.websubHubURL is null") }
-            return DeliveryRequest.ida(message, eventId: row.messageId, occurredAt: row.createdAt, hubURL: hubURL)
+            var request = DeliveryRequest.ida(
+                message, eventId: row.messageId, occurredAt: row.createdAt, hubURL: hubURL)
+            // MOSIP's hub takes the auth manager's token as a cookie, as MOSIP's own publishers send it.
+            if let token { request.headers.append(("Cookie", "Authorization=\(token)")) }
+            return request
         }
     }
+}
+
+/// The topics registered at the hub in this daemon's life; shared by every attempt.
+final class RegisteredTopics: Sendable {
+    private let topics = Mutex<Set<OutboxMessage.Topic>>([])
+
+    func contains(_ topic: OutboxMessage.Topic) -> Bool { topics.withLock { $0.contains(topic) } }
+    func insert(_ topic: OutboxMessage.Topic) { _ = topics.withLock { $0.insert(topic) } }
 }

@@ -27,6 +27,8 @@ package struct OutboxDeliverer: Service {
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let signal = LoopSignal()
+    /// Tokens for eSignet and the hub, when `auth.kind` is set; shared by every attempt.
+    package let tokens: TokenSource?
 
     package init(store: Store, configuration: DeliveryConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger)
     {
@@ -34,6 +36,7 @@ package struct OutboxDeliverer: Service {
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
+        self.tokens = configuration.auth.map { TokenSource(configuration: $0) }
     }
 
     /// Wakes the loop early; call it after a write that enqueued rows has committed.
@@ -46,7 +49,8 @@ package struct OutboxDeliverer: Service {
 
     package func run() async throws {
         let client = HTTPDelivery.makeClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
-        let sender = HTTPDelivery(client: client, configuration: configuration)
+        let sender = HTTPDelivery(
+            client: client, configuration: configuration, tokens: tokens, registeredTopics: RegisteredTopics())
         logger.info(
             "outbox delivery started",
             metadata: [

@@ -35,6 +35,8 @@ struct MockReply: Sendable {
     var body: String = #"{"response":{},"errors":[]}"#
     /// Held this long before answering; models a receiver that is slow (rows in flight).
     var delay: TimeAmount = .zero
+    /// Extra response headers (an auth manager's `authorization`, a `Set-Cookie`).
+    var headers: [(String, String)] = []
 
     static let ok = MockReply()
     static let accepted = MockReply(status: .accepted, body: "")
@@ -149,6 +151,7 @@ private final class RecordingHandler: ChannelInboundHandler {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Content-Length", value: "\(reply.body.utf8.count)")
+        for (name, value) in reply.headers { headers.add(name: name, value: value) }
         context.write(
             wrapOutboundOut(.head(HTTPResponseHead(version: version, status: reply.status, headers: headers))),
             promise: nil)
