@@ -75,7 +75,14 @@ struct HTTPDelivery: Sendable {
     /// life. A reply saying the topic exists already is a success; any other failure fails this
     /// attempt of the row being published (it is retried like any other).
     private func registerTopic(_ topic: OutboxMessage.Topic, token: String?) async throws(DeliveryFailure) {
-        guard !registeredTopics.contains(topic), let hubURL = configuration.idaWebsubHubURL else { return }
+        guard let hubURL = configuration.idaWebsubHubURL else { return }
+        try await registeredTopics.ensure(topic) { () async throws(DeliveryFailure) in
+            try await register(topic, at: hubURL, token: token)
+        }
+    }
+
+    private func register(_ topic: OutboxMessage.Topic, at hubURL: String, token: String?) async throws(DeliveryFailure)
+    {
         var headers = [("Content-Type", "application/x-www-form-urlencoded")]
         if let token { headers.append(("Cookie", "Authorization=\(token)")) }
         let form = "hub.mode=register&hub.topic=" + FormEncoding.percentEncoded(topic.rawValue)
@@ -85,7 +92,6 @@ struct HTTPDelivery: Sendable {
         guard (200..<300).contains(reply.status) || text.contains("already") else {
             throw DeliveryFailure("registering topic \(topic.rawValue) at the hub: HTTP \(reply.status)")
         }
-        registeredTopics.insert(topic)
     }
 
     private func buildRequest(_ row: OutboxRow, _ message: OutboxMessage, token: String?) throws(DeliveryFailure)
@@ -110,10 +116,27 @@ struct HTTPDelivery: Sendable {
     }
 }
 
-/// The topics registered at the hub in this daemon's life; shared by every attempt.
-final class RegisteredTopics: Sendable {
-    private let topics = Mutex<Set<OutboxMessage.Topic>>([])
+/// The topics registered at the hub in this daemon's life, shared by every attempt.
+///
+/// An actor so that concurrent first publishes of a topic wait for one registration instead of
+/// each sending their own; a failed registration is forgotten, and the next attempt tries again.
+actor RegisteredTopics {
+    private var registered: Set<OutboxMessage.Topic> = []
+    private var registering: [OutboxMessage.Topic: Task<Void, any Error>] = [:]
 
-    func contains(_ topic: OutboxMessage.Topic) -> Bool { topics.withLock { $0.contains(topic) } }
-    func insert(_ topic: OutboxMessage.Topic) { _ = topics.withLock { $0.insert(topic) } }
+    func ensure(
+        _ topic: OutboxMessage.Topic, register: @escaping @Sendable () async throws(DeliveryFailure) -> Void
+    ) async throws(DeliveryFailure) {
+        guard !registered.contains(topic) else { return }
+        let task = registering[topic] ?? Task { try await register() }
+        registering[topic] = task
+        let outcome = await task.result
+        if registering[topic] == task { registering[topic] = nil }
+        switch outcome {
+        case .success:
+            registered.insert(topic)
+        case .failure(let error):
+            throw (error as? DeliveryFailure) ?? DeliveryFailure("registering topic \(topic.rawValue): \(error)")
+        }
+    }
 }

@@ -23,6 +23,12 @@ class Handler(BaseHTTPRequestHandler):
     def handle_one(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8") if length else ""
+        if body.startswith("hub.mode=register"):
+            # A topic registration before the first publish (SPEC 7.1): answered, not a delivery.
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         time.sleep(DELAY)
         entry = {"method": self.command, "path": self.path, "auth": self.headers.get("Authorization"), "body": body}
         with lock, open(LOG, "a") as log:

@@ -36,7 +36,7 @@ import Testing
 
     @Test func authManagerTokenReachesBothTargetsFetchedOnce() async throws {
         let tokenServer = try await MockReceiver.start { _, _ in Self.authManager(token: "TOKEN-am-1") }
-        let receiver = try await MockReceiver.start()
+        let receiver = try await MockReceiver.start(recordingRegistrations: true)
         let (directory, store, configuration) = try Self.setUp(
             receiver: receiver, tokenServer: tokenServer, kind: .authManager)
         _ = directory
@@ -78,7 +78,7 @@ import Testing
                     headers: [("authorization", "NOT-A-TOKEN")])
                 : MockReply(body: #"{"errors":[]}"#, headers: [("Set-Cookie", "Authorization=TOKEN-cookie; Path=/")])
         }
-        let receiver = try await MockReceiver.start()
+        let receiver = try await MockReceiver.start(recordingRegistrations: true)
         let (directory, store, configuration) = try Self.setUp(
             receiver: receiver, tokenServer: tokenServer, kind: .authManager)
         _ = directory
@@ -100,7 +100,7 @@ import Testing
         let tokenServer = try await MockReceiver.start { _, index in
             MockReply(body: #"{"access_token":"cc-\#(index)","expires_in":\#(lifetime.withLock { $0 })}"#)
         }
-        let receiver = try await MockReceiver.start()
+        let receiver = try await MockReceiver.start(recordingRegistrations: true)
         let (directory, store, configuration) = try Self.setUp(
             receiver: receiver, tokenServer: tokenServer, kind: .clientCredentials)
         _ = directory
@@ -131,7 +131,7 @@ import Testing
     @Test func a401FetchesOnceMoreAndASecond401FailsTheAttempt() async throws {
         let tokenServer = try await MockReceiver.start { _, index in Self.authManager(token: "t\(index + 1)") }
         let refuseAll = Mutex(false)
-        let receiver = try await MockReceiver.start { request, _ in
+        let receiver = try await MockReceiver.start(recordingRegistrations: true) { request, _ in
             refuseAll.withLock { $0 } || request.header("Authorization") != "Bearer t2"
                 ? MockReply(status: .unauthorized, body: "") : .ok
         }
@@ -158,7 +158,7 @@ import Testing
     @Test func aTopicAlreadyRegisteredIsFineAndAFailedRegistrationIsRetried() async throws {
         let tokenServer = try await MockReceiver.start { _, _ in Self.authManager(token: "t") }
         let registrations = Mutex(0)
-        let receiver = try await MockReceiver.start { request, _ in
+        let receiver = try await MockReceiver.start(recordingRegistrations: true) { request, _ in
             guard request.bodyText.hasPrefix("hub.mode=register") else { return .ok }
             let attempt = registrations.withLock { count in
                 count += 1

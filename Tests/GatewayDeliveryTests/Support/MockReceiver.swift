@@ -58,9 +58,13 @@ final class MockReceiver: Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    static func start(_ responder: @escaping @Sendable (RecordedRequest, Int) -> MockReply = { _, _ in .ok })
-        async throws -> MockReceiver
-    {
+    /// - Parameter recordingRegistrations: record topic registrations (`hub.mode=register`) and
+    ///   let `responder` answer them; otherwise they are answered 200 and not recorded, so a test
+    ///   about deliveries sees deliveries only.
+    static func start(
+        recordingRegistrations: Bool = false,
+        _ responder: @escaping @Sendable (RecordedRequest, Int) -> MockReply = { _, _ in .ok }
+    ) async throws -> MockReceiver {
         let box = ResponderBox()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -71,12 +75,19 @@ final class MockReceiver: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        let receiver = MockReceiver(channel: channel, responder: responder)
+        let receiver = MockReceiver(
+            channel: channel, responder: responder, recordingRegistrations: recordingRegistrations)
         box.receiver.withLock { $0 = receiver }
         return receiver
     }
 
-    private init(channel: any Channel, responder: @escaping @Sendable (RecordedRequest, Int) -> MockReply) {
+    private let recordingRegistrations: Bool
+
+    private init(
+        channel: any Channel, responder: @escaping @Sendable (RecordedRequest, Int) -> MockReply,
+        recordingRegistrations: Bool
+    ) {
+        self.recordingRegistrations = recordingRegistrations
         self.channel = channel
         self.port = channel.localAddress?.port ?? 0
         self.responder = Mutex(responder)
@@ -91,6 +102,7 @@ final class MockReceiver: Sendable {
     var count: Int { recorded.withLock { $0.count } }
 
     fileprivate func receive(_ request: RecordedRequest) -> MockReply {
+        if !recordingRegistrations, request.bodyText.hasPrefix("hub.mode=register") { return .ok }
         let index = recorded.withLock { requests in
             requests.append(request)
             return requests.count - 1
