@@ -54,7 +54,7 @@ package enum Daemon {
             configuration: DeliveryConfiguration(
                 esignetBaseURL: configuration.esignetBaseURL,
                 esignetBearerTokenFile: configuration.esignetBearerTokenFile,
-                idaWebsubHubURL: configuration.idaWebsubHubURL
+                idaWebsubHubURL: configuration.idaWebsubHubURL, auth: configuration.auth
             ),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
         )
@@ -72,7 +72,8 @@ package enum Daemon {
         let listener = try await listen(configuration, adopted: adopted, responders: responders)
         let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
         let reload = ReloadService(
-            hangups: hangups, files: configuration.mappingFiles, mappings: currentMappings, store: store,
+            hangups: hangups, files: configuration.mappingFiles, mappings: currentMappings, tokens: delivery.tokens,
+            store: store,
             notifier: notifier, logger: logger
         )
         var groupConfiguration = ServiceGroupConfiguration(

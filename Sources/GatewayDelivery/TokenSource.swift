@@ -4,6 +4,7 @@ import GatewayJSON
 import GatewayStore
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -47,11 +48,12 @@ package struct AuthConfiguration: Sendable {
 /// others await the same task. The token and the secret live in memory only; neither reaches a
 /// log line, `lastError`, the outbox or the journal.
 package actor TokenSource {
-    package let configuration: AuthConfiguration
+    package nonisolated let configuration: AuthConfiguration
     private var current: (token: String, expiresAt: ContinuousClock.Instant)?
     private var fetching: Task<(String, Duration), any Error>?
     private var secret: String?
-    private var lastError: String?
+    /// What `system.health` shows, readable from the event loop without waiting for the actor.
+    private let published = Mutex<(expiresAt: ContinuousClock.Instant?, lastError: String?)>((nil, nil))
     /// Fetches made so far (for `system.health` and tests: deliveries must not each fetch).
     private(set) var fetches = 0
 
@@ -75,7 +77,7 @@ package actor TokenSource {
                 do throws(DeliveryFailure) {
                     secret = try Self.readSecret(configuration.secretFile)
                 } catch {
-                    lastError = error.message
+                    published.withLock { $0.lastError = error.message }
                     throw error
                 }
             }
@@ -88,13 +90,14 @@ package actor TokenSource {
         do {
             let (token, lifetime) = try await task.value
             if fetching == task { fetching = nil }
-            current = (token, .now + lifetime)
-            lastError = nil
+            let expiresAt = ContinuousClock.now + lifetime
+            current = (token, expiresAt)
+            published.withLock { $0 = (expiresAt, nil) }
             return token
         } catch {
             if fetching == task { fetching = nil }
             let failure = (error as? DeliveryFailure) ?? DeliveryFailure("token fetch failed: \(error)")
-            lastError = failure.message
+            published.withLock { $0.lastError = failure.message }
             throw failure
         }
     }
@@ -106,9 +109,10 @@ package actor TokenSource {
     }
 
     /// For `system.health`: how long the current token is still good, and the last fetch error.
-    package func status() -> (validForSeconds: Int?, lastError: String?) {
-        let left = current.map { Int(($0.expiresAt - .now).components.seconds) }
-        return (left.map { max(0, $0) }, lastError)
+    package nonisolated func status() -> (validForSeconds: Int?, lastError: String?) {
+        let (expiresAt, lastError) = published.withLock { $0 }
+        let left = expiresAt.map { max(0, Int(($0 - .now).components.seconds)) }
+        return (left, lastError)
     }
 
     static func readSecret(_ path: String) throws(DeliveryFailure) -> String {

@@ -25,6 +25,7 @@ enum ConfigFlattening {
         "clients.clientAuthMethods": .stringArray(["private_key_jwt"]),
         "license.length": .int(50),
         "license.validityDays": .int(90),
+        "auth.refreshBeforeExpirySeconds": .int(60),
         "esignet.propertiesFile": .string("../var/esignet-default.properties"),
         "log.level": .string("info"),
     ]

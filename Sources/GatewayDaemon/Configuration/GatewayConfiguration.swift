@@ -1,4 +1,5 @@
 import Configuration
+import GatewayDelivery
 import GatewayJSON
 import GatewayServices
 import SystemPackage
@@ -34,6 +35,8 @@ package struct GatewayConfiguration: Sendable {
     package var esignetBaseURL: String?
     package var esignetBearerTokenFile: String?
     package var idaWebsubHubURL: String?
+    /// `auth.*` (SPEC 7.1): where eSignet's and the hub's tokens come from; nil without `auth.kind`.
+    package var auth: AuthConfiguration?
     package var accessRules: [AccessRule]
     package var logLevel: String
 }
@@ -49,7 +52,8 @@ extension GatewayConfiguration {
             InMemoryProvider(name: path, values: try ConfigFlattening.values(of: root, file: path)),
         ])
         return try GatewayConfiguration(
-            keys: TypedConfigReader(reader: reader, file: path), root: root, base: FilePath(FilePath(path).directory))
+            keys: TypedConfigReader(reader: reader, file: path), root: root, base: FilePath(FilePath(path).directory),
+            environment: environment)
     }
 
     private static func document(at path: String) throws(ConfigurationError) -> JSONObject {
@@ -71,7 +75,9 @@ extension GatewayConfiguration {
         return root
     }
 
-    private init(keys: TypedConfigReader, root: JSONObject, base: FilePath) throws(ConfigurationError) {
+    private init(keys: TypedConfigReader, root: JSONObject, base: FilePath, environment: [String: String])
+        throws(ConfigurationError)
+    {
         configFile = keys.file
         server = Server(
             socketPath: base.resolving(try keys.string("server.socketPath")),
@@ -107,6 +113,7 @@ extension GatewayConfiguration {
         let tokenFile = try keys.optionalString("esignet.bearerTokenFile")
         esignetBearerTokenFile = tokenFile.map { base.resolving($0) }
         idaWebsubHubURL = try keys.optionalString("ida.websubHubURL")
+        auth = try Self.auth(keys, base: base, environment: environment)
         accessRules = try AccessRule.parse(root["access"]?["rules"], file: keys.file)
         logLevel = try keys.logLevel("log.level")
     }
@@ -128,4 +135,34 @@ package struct ConfigurationError: Error, CustomStringConvertible {
     }
 
     package var description: String { message }
+}
+
+extension GatewayConfiguration {
+    /// `auth.kind` null means no credentials (or `esignet.bearerTokenFile`); otherwise every key
+    /// the kind needs must be there. The secret itself is never in the config or the environment:
+    /// `auth.secretFile` names a file, relative to `$CREDENTIALS_DIRECTORY` when systemd's
+    /// `LoadCredential=` set it, else to the config file's directory.
+    fileprivate static func auth(_ keys: TypedConfigReader, base: FilePath, environment: [String: String])
+        throws(ConfigurationError) -> AuthConfiguration?
+    {
+        guard let kindName = try keys.optionalString("auth.kind") else { return nil }
+        guard let kind = AuthConfiguration.Kind(rawValue: kindName) else {
+            throw ConfigurationError("config \(keys.file): auth.kind must be null, \"authmanager\" or \"client-credentials\"")
+        }
+        func required(_ key: String) throws(ConfigurationError) -> String {
+            guard let value = try keys.optionalString(key) else {
+                throw ConfigurationError("config \(keys.file): \(key) is required when auth.kind is \(kindName)")
+            }
+            return value
+        }
+        let tokenURL = try required("auth.tokenURL")
+        let clientId = try required("auth.clientId")
+        let secretFile = try required("auth.secretFile")
+        let appId = kind == .authManager ? try required("auth.appId") : try keys.optionalString("auth.appId")
+        let credentials = environment["CREDENTIALS_DIRECTORY"].map { FilePath($0) } ?? base
+        return AuthConfiguration(
+            kind: kind, tokenURL: tokenURL, clientId: clientId, secretFile: credentials.resolving(secretFile),
+            appId: appId,
+            refreshBeforeExpiry: .seconds(try keys.int("auth.refreshBeforeExpirySeconds", in: 0...86_400)))
+    }
 }

@@ -25,7 +25,7 @@ enum GatewayMethods {
                 directory: ConfinedDirectory(
                     directory: configuration.backupDirectory, protecting: configuration.daemonFiles,
                     allowsSubdirectories: false)),
-            version: version, startedAt: .now, document: { document.value })
+            version: version, startedAt: .now, tokens: delivery.tokens, document: { document.value })
         table.registerPartnerMethods(PartnerRegistry(store: store, logger: logger))
         table.registerClientMethods(
             ClientRegistry(

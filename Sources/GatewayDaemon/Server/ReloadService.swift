@@ -1,3 +1,4 @@
+import GatewayDelivery
 import GatewayJSON
 import GatewayServices
 import GatewayStore
@@ -10,12 +11,14 @@ import UnixSignals
     import Glibc
 #endif
 
-/// SIGHUP: reload the mapping files, all or nothing, and journal it as `config.reload`.
+/// SIGHUP: reload the mapping files, all or nothing, and journal it as `config.reload`; the
+/// credentials secret is read again at the next token fetch.
 struct ReloadService: Service {
     /// Trapped at start-up, before the socket exists, so an early SIGHUP is not lost.
     let hangups: UnixSignalsSequence
     let files: MappingFiles
     let mappings: CurrentMappings
+    let tokens: TokenSource?
     let store: Store
     let notifier: SystemdNotifier
     let logger: Logger
@@ -23,6 +26,7 @@ struct ReloadService: Service {
     func run() async throws {
         for await _ in hangups.cancelOnGracefulShutdown() {
             notifier.notify("RELOADING=1")
+            await tokens?.reloadSecret()
             await reload()
             notifier.notify("READY=1")
         }

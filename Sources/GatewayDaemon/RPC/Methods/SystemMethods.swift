@@ -1,3 +1,4 @@
+import GatewayDelivery
 import GatewayJSON
 import GatewayServices
 import GatewayStore
@@ -10,12 +11,16 @@ enum SystemHealthMethod: RPCMethod {
     static let summary = "Liveness and counts; always allowed."
     static let result = [
         "status", "version", "uptimeSeconds", "journalHead", "clients", "licenses", "outboxPending", "outboxFailed",
+        "auth",
     ]
 
     struct Report: Sendable {
         var version: String
         var uptimeSeconds: Int
         var counts: StoreCounts
+        /// `auth.kind`, and the current token's state (never the token).
+        var authKind: String?
+        var auth: (validForSeconds: Int?, lastError: String?)
     }
 
     static func encode(_ report: Report) -> JSONValue {
@@ -24,6 +29,11 @@ enum SystemHealthMethod: RPCMethod {
             "journalHead": JSONValue(report.counts.journalHead), "clients": JSONValue(report.counts.clients),
             "licenses": JSONValue(report.counts.licenses), "outboxPending": JSONValue(report.counts.outboxPending),
             "outboxFailed": JSONValue(report.counts.outboxFailed),
+            "auth": [
+                "kind": JSONValue(report.authKind),
+                "tokenValidForSeconds": report.auth.validForSeconds.map { JSONValue($0) } ?? .null,
+                "lastError": JSONValue(report.auth.lastError),
+            ],
         ]
     }
 }
@@ -50,7 +60,7 @@ enum DiscoverMethod: RPCMethod {
 extension MethodTable<CallContext> {
     mutating func registerSystemMethods(
         store: Store, backups: BackupService, version: String, startedAt: ContinuousClock.Instant,
-        document: @escaping @Sendable () -> JSONValue
+        tokens: TokenSource?, document: @escaping @Sendable () -> JSONValue
     ) {
         register(
             MethodDescriptor(
@@ -58,7 +68,8 @@ extension MethodTable<CallContext> {
                 immediate: { _, _ in
                     SystemHealthMethod.Report(
                         version: version, uptimeSeconds: Int((ContinuousClock.now - startedAt).components.seconds),
-                        counts: try store.read { connection in try connection.counts() })
+                        counts: try store.read { connection in try connection.counts() },
+                        authKind: tokens?.configuration.kind.rawValue, auth: tokens?.status() ?? (nil, nil))
                 }))
         register(MethodDescriptor(SystemBackupMethod.self) { path, _ in try await backups.backup(to: path) })
         register(MethodDescriptor(DiscoverMethod.self, immediate: { _, _ in document() }))
