@@ -6,19 +6,20 @@ import Testing
 /// The outbox survives a SIGKILL during delivery (issue 6): after a restart every row reaches its
 /// receiver, and the only rows received twice are the ones that were in flight at the kill.
 @Suite(.tags(.process)) struct DeliveryCrashTests {
-    /// A slow local receiver standing in for eSignet and IDA's hub.
+    /// A local receiver standing in for eSignet and IDA's hub: `recording_receiver.py` (slow by
+    /// `arguments`' delay) or another script of `Tests/Fixtures` that logs the same way.
     final class Receiver {
         let process: ChildProcess
         let log: String
         let port: Int
 
-        init(directory: TemporaryDirectory, delay: Double) throws {
+        init(directory: TemporaryDirectory, script: String = "recording_receiver.py", arguments: [String]) throws {
             log = directory.file("received.ndjson")
             let portFile = directory.file("receiver.port")
             _ = FileManager.default.createFile(atPath: log, contents: nil)
             process = try ChildProcess(
                 executable: "/usr/bin/python3",
-                arguments: [TestPaths.fixture("recording_receiver.py"), log, String(delay)],
+                arguments: [TestPaths.fixture(script), log] + arguments,
                 environment: ChildProcess.environment([:]), stdout: .file(portFile)
             )
             var port: Int?
@@ -46,7 +47,7 @@ import Testing
 
     @Test func everyRowArrivesAfterAKillAndOnlyInFlightRowsTwice() throws {
         let directory = try TemporaryDirectory()
-        let receiver = try Receiver(directory: directory, delay: 0.05)
+        let receiver = try Receiver(directory: directory, arguments: ["0.05"])
         let base = "http://127.0.0.1:\(receiver.port)"
         let overrides: [String: JSONValue] = [
             "esignet": ["baseURL": .string(base)], "ida": ["websubHubURL": .string("\(base)/hub")],
