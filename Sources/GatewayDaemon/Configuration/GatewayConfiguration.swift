@@ -147,7 +147,8 @@ extension GatewayConfiguration {
     {
         guard let kindName = try keys.optionalString("auth.kind") else { return nil }
         guard let kind = AuthConfiguration.Kind(rawValue: kindName) else {
-            throw ConfigurationError("config \(keys.file): auth.kind must be null, \"authmanager\" or \"client-credentials\"")
+            throw ConfigurationError(
+                "config \(keys.file): auth.kind must be null, \"authmanager\" or \"client-credentials\"")
         }
         func required(_ key: String) throws(ConfigurationError) -> String {
             guard let value = try keys.optionalString(key) else {
