@@ -54,7 +54,8 @@ package enum Daemon {
             configuration: DeliveryConfiguration(
                 esignetBaseURL: configuration.esignetBaseURL,
                 esignetBearerTokenFile: configuration.esignetBearerTokenFile,
-                idaWebsubHubURL: configuration.idaWebsubHubURL, auth: configuration.auth
+                idaWebsubHubURL: configuration.idaWebsubHubURL, auth: configuration.auth,
+                esignetClientAPI: configuration.esignetClientAPI
             ),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
         )

@@ -26,6 +26,8 @@ package struct DeliveryConfiguration: Sendable {
     package var pollInterval: Duration
     /// Where tokens come from; nil keeps `esignetBearerTokenFile` (or no credentials at all).
     package var auth: AuthConfiguration?
+    /// `esignet.clientAPI`: which of eSignet's client-management APIs is called.
+    package var esignetClientAPI: ESignetClientAPI
 
     package init(
         esignetBaseURL: String?,
@@ -37,7 +39,8 @@ package struct DeliveryConfiguration: Sendable {
         maxAttempts: Int = 20,
         maxInFlight: Int = 16,
         pollInterval: Duration = .seconds(1),
-        auth: AuthConfiguration? = nil
+        auth: AuthConfiguration? = nil,
+        esignetClientAPI: ESignetClientAPI = .oidcClient
     ) {
         self.esignetBaseURL = esignetBaseURL
         self.esignetBearerTokenFile = esignetBearerTokenFile
@@ -49,6 +52,7 @@ package struct DeliveryConfiguration: Sendable {
         self.maxInFlight = max(1, maxInFlight)
         self.pollInterval = pollInterval
         self.auth = auth
+        self.esignetClientAPI = esignetClientAPI
     }
 
     /// The targets that have a URL, as stored in `outbox.target`; only their rows are scanned.
@@ -57,5 +61,28 @@ package struct DeliveryConfiguration: Sendable {
         if esignetBaseURL != nil { targets.append(.esignet) }
         if idaWebsubHubURL != nil { targets.append(.ida) }
         return targets
+    }
+}
+
+/// eSignet's client-management APIs (`ClientManagementController`, SPEC 7.2): each newer one
+/// carries more of the client.
+package enum ESignetClientAPI: String, Sendable, CaseIterable {
+    /// eSignet 1.0 and later (deprecated upstream).
+    case oidcClient = "oidc-client"
+    /// eSignet 1.4 and later: adds `clientNameLangMap`.
+    case oauthClient = "oauth-client"
+    /// eSignet 1.6 and later: adds `additionalConfig`.
+    case client
+
+    /// `/v1/esignet/client-mgmt/<api>`.
+    var path: String { "/v1/esignet/client-mgmt/\(rawValue)" }
+
+    /// The request members this API has no place for.
+    var unsupportedMembers: [String] {
+        switch self {
+        case .oidcClient: ["clientNameLangMap", "additionalConfig"]
+        case .oauthClient: ["additionalConfig"]
+        case .client: []
+        }
     }
 }

@@ -11,9 +11,6 @@ struct DeliveryRequest: Sendable {
     var headers: [(String, String)]
     var body: [UInt8]
 
-    /// eSignet's client-management API.
-    static let esignetClientPath = "/v1/esignet/client-mgmt/oidc-client"
-
     /// `POST …/oidc-client` for a create, `PUT …/oidc-client/{clientId}` for an update, with
     /// eSignet's `{requestTime, request}` envelope.
     ///
@@ -22,21 +19,24 @@ struct DeliveryRequest: Sendable {
     /// away from its clock, so the time the mutation was made would make every retry after a
     /// few minutes of backoff fail for ever.
     static func esignet(
-        _ message: OutboxMessage, baseURL: String, bearerToken: String?, now: String
+        _ message: OutboxMessage, api: ESignetClientAPI = .oidcClient, baseURL: String, bearerToken: String?,
+        now: String
     ) throws(DeliveryFailure) -> DeliveryRequest {
         let method: HTTPMethod
         let path: String
         switch message.topic {
         case .oidcClientCreated:
-            (method, path) = (.POST, esignetClientPath)
+            (method, path) = (.POST, api.path)
         case .oidcClientUpdated:
-            (method, path) = (.PUT, "\(esignetClientPath)/\(message.key)")
+            (method, path) = (.PUT, "\(api.path)/\(message.key)")
         case .mispLicenseGenerated, .mispLicenseUpdated:
             throw .permanent("\(message.topic.rawValue) is not an eSignet call")
         }
         var headers = [("Content-Type", "application/json"), ("Accept", "application/json")]
         if let bearerToken { headers.append(("Authorization", "Bearer \(bearerToken)")) }
-        let envelope: JSONValue = ["requestTime": .string(now), "request": .object(message.payload)]
+        var request = message.payload
+        for member in api.unsupportedMembers { request[member] = nil }
+        let envelope: JSONValue = ["requestTime": .string(now), "request": .object(request)]
         return DeliveryRequest(
             method: method, url: baseURL.trimmingTrailingSlashes() + path, headers: headers,
             body: envelope.serializedBytes())

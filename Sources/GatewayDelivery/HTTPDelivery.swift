@@ -104,7 +104,9 @@ struct HTTPDelivery: Sendable {
             if bearer == nil, let path = configuration.esignetBearerTokenFile {
                 bearer = try BearerToken.load(path: path)
             }
-            return try DeliveryRequest.esignet(message, baseURL: baseURL, bearerToken: bearer, now: UTCTimestamp.now())
+            return try DeliveryRequest.esignet(
+                message, api: configuration.esignetClientAPI, baseURL: baseURL, bearerToken: bearer,
+                now: UTCTimestamp.now())
         case .ida:
             guard let hubURL = configuration.idaWebsubHubURL else { throw DeliveryFailure("ida.websubHubURL is null") }
             var request = DeliveryRequest.ida(

@@ -26,5 +26,8 @@ package struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
         Int(text)
     }
 
+    /// The value as a `Double`, for comparisons such as a schema's `minimum` (never for ids).
+    package var double: Double? { Double(text) }
+
     package var description: String { text }
 }

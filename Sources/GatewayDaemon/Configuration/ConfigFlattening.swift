@@ -26,6 +26,7 @@ enum ConfigFlattening {
         "license.length": .int(50),
         "license.validityDays": .int(90),
         "auth.refreshBeforeExpirySeconds": .int(60),
+        "esignet.clientAPI": .string("oidc-client"),
         "esignet.propertiesFile": .string("../var/esignet-default.properties"),
         "log.level": .string("info"),
     ]

@@ -35,6 +35,8 @@ package struct GatewayConfiguration: Sendable {
     package var esignetBaseURL: String?
     package var esignetBearerTokenFile: String?
     package var idaWebsubHubURL: String?
+    /// `esignet.clientAPI` (SPEC 7.2): which eSignet client-management API delivery calls.
+    package var esignetClientAPI: ESignetClientAPI
     /// `auth.*` (SPEC 7.1): where eSignet's and the hub's tokens come from; nil without `auth.kind`.
     package var auth: AuthConfiguration?
     package var accessRules: [AccessRule]
@@ -97,10 +99,17 @@ extension GatewayConfiguration {
             amrAcr: base.resolving(try keys.string("mappings.amrAcr")),
             openidConfiguration: base.resolving(try keys.string("mappings.openidConfiguration"))
         )
+        let clientAPIName = try keys.string("esignet.clientAPI")
+        guard let clientAPI = ESignetClientAPI(rawValue: clientAPIName) else {
+            throw ConfigurationError(
+                "config \(keys.file): esignet.clientAPI must be one of "
+                    + ESignetClientAPI.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
+        }
+        esignetClientAPI = clientAPI
         clients = ClientRules(
             minRsaBits: try keys.int("clients.minRsaBits", in: 512...16_384),
             grantTypes: try keys.strings("clients.grantTypes"),
-            clientAuthMethods: try keys.strings("clients.clientAuthMethods")
+            clientAuthMethods: try keys.strings("clients.clientAuthMethods"), clientAPI: clientAPI.rawValue
         )
         license = LicenseRules(
             length: try keys.int("license.length", in: 8...1024),

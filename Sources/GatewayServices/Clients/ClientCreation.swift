@@ -62,6 +62,6 @@ struct ClientCreation: Sendable {
             redirectUris: request.settings.redirectUris, publicKey: key.jwkObject, claims: derivation.claims.sorted(),
             acrValues: derivation.acrValues.sorted(), status: ClientStatus.active,
             grantTypes: request.settings.grantTypes, clientAuthMethods: request.settings.clientAuthMethods,
-            createdAt: now, updatedAt: now)
+            createdAt: now, updatedAt: now, additionalConfig: request.additionalConfig)
     }
 }

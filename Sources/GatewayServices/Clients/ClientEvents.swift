@@ -50,11 +50,18 @@ enum ClientEvents {
         message(.ida, .oidcClientUpdated, client, [("clientData", clientData(client))])
     }
 
+    /// eSignet's calls also carry the name map and `additionalConfig` when the client has them;
+    /// delivery drops what the configured API version cannot carry (SPEC 7.2).
     private static func message(
         _ target: OutboxMessage.Target, _ topic: OutboxMessage.Topic, _ client: ClientRecord,
         _ payload: [(String, JSONValue)]
     ) -> OutboxMessage {
-        OutboxMessage(target: target, topic: topic, key: client.clientId, payload: JSONObject(payload))
+        var object = JSONObject(payload)
+        if target == .esignet {
+            if let names = client.nameLangMap { object["clientNameLangMap"] = .object(names) }
+            if let config = client.additionalConfig { object["additionalConfig"] = .object(config) }
+        }
+        return OutboxMessage(target: target, topic: topic, key: client.clientId, payload: object)
     }
 
     private static func clientData(_ client: ClientRecord) -> JSONValue {

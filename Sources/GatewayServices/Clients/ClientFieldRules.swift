@@ -5,11 +5,22 @@ package struct ClientRules: Sendable {
     package var minRsaBits: Int
     package var grantTypes: [String]
     package var clientAuthMethods: [String]
+    /// `esignet.clientAPI`: only eSignet's `client` API (1.6 and later) carries `additionalConfig`.
+    package var clientAPI: String
 
-    package init(minRsaBits: Int, grantTypes: [String], clientAuthMethods: [String]) {
+    package init(minRsaBits: Int, grantTypes: [String], clientAuthMethods: [String], clientAPI: String = "oidc-client") {
         self.minRsaBits = minRsaBits
         self.grantTypes = grantTypes
         self.clientAuthMethods = clientAuthMethods
+        self.clientAPI = clientAPI
+    }
+
+    /// SPEC 7.2: an `additionalConfig` the configured eSignet API cannot carry is refused, not dropped.
+    func check(additionalConfig: JSONObject?) throws(GatewayError) {
+        guard additionalConfig != nil, clientAPI != "client" else { return }
+        throw AdditionalConfigRule.refusal(
+            "additionalConfig is carried only by eSignet's client API (esignet.clientAPI \"client\", eSignet 1.6 and later); "
+                + "this daemon uses \"\(clientAPI)\"")
     }
 }
 
@@ -86,5 +97,75 @@ enum ClientNameLangMap {
             }
         }
         return map
+    }
+}
+
+/// eSignet's own `additionalConfig` schema (SPEC 7.2: PAR, DPoP, PKCE, JWE userinfo, consent
+/// expiry, purpose), compiled in; a test keeps it equal to `config/esignet-additional-config-schema.json`.
+enum AdditionalConfigRule {
+    static let text = """
+        {
+          "type": "object",
+          "properties": {
+            "userinfo_response_type": { "enum": ["JWS", "JWE"] },
+            "purpose": {
+              "oneOf": [
+                { "type": "null" },
+                {
+                  "type": "object",
+                  "required": ["type"],
+                  "properties": {
+                    "type": { "enum": ["none", "verify", "link", "login"] },
+                    "title": {
+                      "oneOf": [
+                        { "type": "null" },
+                        {
+                          "type": "object", "required": ["@none"], "properties": { "@none": { "type": "string" } },
+                          "additionalProperties": { "type": "string" }
+                        }
+                      ]
+                    },
+                    "subTitle": {
+                      "oneOf": [
+                        { "type": "null" },
+                        {
+                          "type": "object", "required": ["@none"], "properties": { "@none": { "type": "string" } },
+                          "additionalProperties": { "type": "string" }
+                        }
+                      ]
+                    }
+                  },
+                  "additionalProperties": false
+                }
+              ]
+            },
+            "signup_banner_required": { "type": "boolean" },
+            "forgot_pwd_link_required": { "type": "boolean" },
+            "consent_expire_in_mins": { "type": "number", "minimum": 10 },
+            "require_pushed_authorization_requests": { "type": "boolean" },
+            "dpop_bound_access_tokens": { "type": "boolean" },
+            "require_pkce": { "type": "boolean" }
+          },
+          "additionalProperties": false
+        }
+        """
+
+    static let validator = JSONSchemaSubset(schema: try! JSONValue.parse(text))
+
+    /// Reads the optional `additionalConfig` and checks it against eSignet's schema, naming the
+    /// first failing JSON path (`additionalConfig.purpose.title.@none`).
+    static func read(_ reader: ParamReader) throws(GatewayError) -> JSONObject? {
+        guard let config = try reader.optionalObject("additionalConfig") else { return nil }
+        do {
+            try validator.validate(.object(config))
+        } catch {
+            let path = error.path.isEmpty ? "additionalConfig" : "additionalConfig.\(error.path)"
+            throw refusal("\(path) \(error.reason)")
+        }
+        return config
+    }
+
+    static func refusal(_ message: String) -> GatewayError {
+        GatewayError(.invalidParams, "invalid_additional_config", message)
     }
 }

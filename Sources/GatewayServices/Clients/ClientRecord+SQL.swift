@@ -8,7 +8,7 @@ extension ClientRecord {
     static let columns = [
         "seq", "client_id", "name", "name_lang_map", "policy_id", "auth_partner_id", "logo_uri", "redirect_uris",
         "public_key", "claims", "acr_values", "status", "grant_types", "client_auth_methods", "created_at",
-        "updated_at",
+        "updated_at", "additional_config",
     ].map { "c.\($0) AS \($0)" }.joined(separator: ", ")
 
     init(row: Row) throws(StoreError) {
@@ -27,9 +27,13 @@ extension ClientRecord {
         clientAuthMethods = try Self.strings(try row.string("client_auth_methods"))
         createdAt = try row.string("created_at")
         updatedAt = try row.string("updated_at")
+        additionalConfig = try row.optionalString("additional_config").map { text throws(StoreError) in
+            try Self.object(text)
+        }
     }
 
-    /// Bindings for `?1…?16` in column order (without `seq`, which SQLite assigns), the view last.
+    /// Bindings for `?1…?17` in column order (without `seq`, which SQLite assigns), then the view
+    /// and `additionalConfig`.
     var bindings: [SQLValue] {
         [
             SQLValue(clientId), SQLValue(name), SQLValue(nameLangMap.map { JSONValue.object($0).canonicalText() }),
@@ -37,6 +41,7 @@ extension ClientRecord {
             SQLValue(JSONValue.object(publicKey).canonicalText()), Self.text(claims), Self.text(acrValues),
             SQLValue(status), Self.text(grantTypes), Self.text(clientAuthMethods), SQLValue(createdAt),
             SQLValue(updatedAt), SQLValue(JSONValue.object(view).serialized()),
+            SQLValue(additionalConfig.map { JSONValue.object($0).canonicalText() }),
         ]
     }
 
@@ -73,8 +78,9 @@ extension WriteTransaction {
         try execute(
             """
             INSERT INTO clients (client_id, name, name_lang_map, policy_id, auth_partner_id, logo_uri, redirect_uris,
-                public_key, claims, acr_values, status, grant_types, client_auth_methods, created_at, updated_at, view)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                public_key, claims, acr_values, status, grant_types, client_auth_methods, created_at, updated_at, view,
+                additional_config)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
             """,
             client.bindings
         )
@@ -85,7 +91,7 @@ extension WriteTransaction {
         try execute(
             """
             UPDATE clients SET name = ?2, name_lang_map = ?3, logo_uri = ?6, redirect_uris = ?7, status = ?11,
-                grant_types = ?12, client_auth_methods = ?13, updated_at = ?15, view = ?16
+                grant_types = ?12, client_auth_methods = ?13, updated_at = ?15, view = ?16, additional_config = ?17
             WHERE client_id = ?1
             """,
             client.bindings

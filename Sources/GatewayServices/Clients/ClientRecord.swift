@@ -22,6 +22,8 @@ package struct ClientRecord: Sendable, Equatable {
     package var clientAuthMethods: [String]
     package var createdAt: String
     package var updatedAt: String
+    /// eSignet's `additionalConfig` (SPEC 7.2), as the caller gave it.
+    package var additionalConfig: JSONObject? = nil
 
     var isActive: Bool { status == ClientStatus.active }
 
@@ -33,6 +35,7 @@ package struct ClientRecord: Sendable, Equatable {
         object["clientNameLangMap"] = nameLangMap.map(JSONValue.object) ?? .null
         object["policyId"] = .string(policyId)
         appendState(to: &object, publicKey: .string(PublicKey.journalHash(of: publicKey)))
+        if let additionalConfig { object["additionalConfig"] = .object(additionalConfig) }
         return .object(object)
     }
 
@@ -46,6 +49,7 @@ package struct ClientRecord: Sendable, Equatable {
         if let nameLangMap { object["clientNameLangMap"] = Self.canonical(nameLangMap) }
         object["policyId"] = .string(policyId)
         appendState(to: &object, publicKey: Self.canonical(publicKey))
+        if let additionalConfig { object["additionalConfig"] = Self.canonical(additionalConfig) }
         return object
     }
 

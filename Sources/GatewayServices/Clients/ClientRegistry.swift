@@ -32,6 +32,7 @@ package struct ClientRegistry: Sendable {
 
     /// `client.create`.
     package func create(_ request: ClientCreateRequest, context: CallContext) async throws -> ClientRecord {
+        try rules.check(additionalConfig: request.additionalConfig)
         let key = try PublicKeyReader.forClient(request.publicKey, minRsaBits: rules.minRsaBits)
         // One mapping set for the whole call, even if SIGHUP swaps it meanwhile.
         let creation = ClientCreation(
@@ -46,6 +47,7 @@ package struct ClientRegistry: Sendable {
 
     /// `client.update`.
     package func update(_ request: ClientUpdateRequest, context: CallContext) async throws -> ClientRecord {
+        try rules.check(additionalConfig: request.additionalConfig)
         let update = ClientUpdate(request: request, rules: rules, context: context)
         let client = try await store.write { tx in try update.run(&tx) }
         onEnqueue()

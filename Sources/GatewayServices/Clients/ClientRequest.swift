@@ -11,6 +11,7 @@ package struct ClientCreateRequest: Sendable {
     var authPartnerId: String
     var settings: ClientSettings
     var nameLangMap: JSONObject?
+    var additionalConfig: JSONObject?
 
     package init(params: JSONObject) throws(GatewayError) {
         let reader = ParamReader(params)
@@ -20,6 +21,7 @@ package struct ClientCreateRequest: Sendable {
         authPartnerId = try reader.string("authPartnerId", size: 1...100)
         settings = try ClientSettings(reader)
         nameLangMap = try ClientNameLangMap.read(reader)
+        additionalConfig = try AdditionalConfigRule.read(reader)
     }
 }
 
@@ -31,6 +33,8 @@ package struct ClientUpdateRequest: Sendable {
     /// `ACTIVE` or `INACTIVE`, upper-cased whatever case was sent.
     var status: String
     var nameLangMap: JSONObject?
+    /// Replaces the stored one; absent clears it (eSignet's PUT replaces the whole client).
+    var additionalConfig: JSONObject?
 
     package init(params: JSONObject) throws(GatewayError) {
         let reader = ParamReader(params)
@@ -39,6 +43,7 @@ package struct ClientUpdateRequest: Sendable {
         settings = try ClientSettings(reader)
         status = try reader.oneOf("status", ClientStatus.all, caseInsensitive: true)
         nameLangMap = try ClientNameLangMap.read(reader)
+        additionalConfig = try AdditionalConfigRule.read(reader)
     }
 }
 

@@ -40,6 +40,7 @@ struct ClientUpdate: Sendable {
     private func replaceEditableFields(of client: inout ClientRecord) {
         client.name = request.clientName
         client.nameLangMap = request.nameLangMap
+        client.additionalConfig = request.additionalConfig
         client.logoUri = request.settings.logoUri
         client.redirectUris = request.settings.redirectUris
         client.grantTypes = request.settings.grantTypes

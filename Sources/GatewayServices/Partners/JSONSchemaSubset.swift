@@ -1,7 +1,8 @@
 import GatewayJSON
 
-/// The part of JSON Schema draft-04 that MOSIP's policy schemas use: `type`, `properties`,
-/// `required`, `additionalProperties: false`, `items` and `enum`.
+/// The part of JSON Schema that MOSIP's policy schemas and eSignet's `additionalConfig` schema
+/// use: `type`, `properties`, `required`, `additionalProperties` (false or a schema), `items`,
+/// `enum`, `oneOf` and `minimum`.
 ///
 /// Enough to check a policy the way PMS does, without a general validator's weight. The first
 /// violation is reported as a path below the checked value and a Hibernate-style reason.
@@ -26,6 +27,12 @@ struct JSONSchemaSubset: Sendable {
             let names = allowed.map { $0.stringValue ?? $0.serialized() }.joined(separator: ", ")
             throw Violation(path: path, reason: "must be one of \(names)")
         }
+        if let minimum = schema["minimum"]?.numberValue?.double, case .number(let number) = value,
+            let actual = number.double, actual < minimum
+        {
+            throw Violation(path: path, reason: "must be at least \(schema["minimum"]!.serialized())")
+        }
+        if let choices = schema["oneOf"]?.arrayValue { try checkOneOf(value, choices, path: path) }
         if case .object(let object) = value { try checkObject(object, against: schema, path: path) }
         if case .array(let elements) = value, let items = schema["items"] {
             for (index, element) in elements.enumerated() {
@@ -44,8 +51,29 @@ struct JSONSchemaSubset: Sendable {
                 try check(member, against: propertySchema, path: Self.join(path, name))
             } else if schema["additionalProperties"] == .bool(false) {
                 throw Violation(path: Self.join(path, name), reason: "is not a known property")
+            } else if let additional = schema["additionalProperties"], additional.objectValue != nil {
+                try check(member, against: additional, path: Self.join(path, name))
             }
         }
+    }
+
+    /// Exactly one choice must accept the value. When none does, the reason given is the one from
+    /// the choice whose `type` fits the value (it names the deepest failing path), else a general one.
+    private func checkOneOf(_ value: JSONValue, _ choices: [JSONValue], path: String) throws(Violation) {
+        var accepted = 0
+        var fitting: Violation?
+        for choice in choices {
+            do {
+                try check(value, against: choice, path: path)
+                accepted += 1
+            } catch {
+                let typeFits = choice["type"]?.stringValue.map { Self.matches(value, type: $0) } ?? true
+                if typeFits, fitting == nil { fitting = error }
+            }
+        }
+        if accepted == 1 { return }
+        if accepted == 0, let fitting { throw fitting }
+        throw Violation(path: path, reason: accepted == 0 ? "matches none of the allowed forms" : "is ambiguous")
     }
 
     private static func join(_ path: String, _ name: String) -> String {

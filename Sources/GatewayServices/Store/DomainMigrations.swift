@@ -8,6 +8,7 @@ package enum DomainMigrations {
     package static let all: [Migration] =
         Migration.schema(domain: tables) + [
             Migration(version: 4, sql: clientViews), Migration(version: 5, sql: policiesForIDA),
+            Migration(version: 6, sql: "ALTER TABLE clients ADD COLUMN additional_config TEXT;"),
         ]
 
     static let tables = """
