@@ -1,8 +1,9 @@
-import GatewayDelivery
 import GatewayJSON
 import GatewayStore
 import GatewayTestSupport
 import Testing
+
+@testable import GatewayDelivery
 
 /// What goes on the wire: eSignet's client-management calls and the WebSub publish (SPEC 5).
 @Suite struct RequestShapeTests {
@@ -127,5 +128,39 @@ import Testing
         try await eventually("delivered") { try allDelivered(store) }
         await running.stop()
         #expect(receiver.requests.first?.query == "tenant=a&hub.mode=publish&hub.topic=MISP_LICENSE_UPDATED")
+    }
+}
+
+/// SPEC 7.2: `esignet.clientAPI` picks the path, and the request carries what that API has a place
+/// for: `clientNameLangMap` from `oauth-client` on, `additionalConfig` with `client` only.
+@Suite struct ESignetClientAPITests {
+    @Test(arguments: ESignetClientAPI.allCases)
+    func pathAndMembersFollowTheAPI(api: ESignetClientAPI) async throws {
+        let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
+        let store = try openStore(directory)
+        let receiver = try await MockReceiver.start()
+        var create = esignetCreate(clientId: "c1")
+        create.payload["clientNameLangMap"] = ["eng": "Health portal"]
+        create.payload["additionalConfig"] = ["require_pkce": true]
+        var update = esignetUpdate(clientId: "c1")
+        update.payload["clientNameLangMap"] = ["eng": "Health portal"]
+        try await enqueue(store, create)
+        try await enqueue(store, update)
+        var configuration = testConfiguration(esignet: receiver.baseURL, ida: nil)
+        configuration.esignetClientAPI = api
+        let running = RunningDeliverer.start(store: store, configuration: configuration)
+        try await eventually("delivered") { try allDelivered(store) }
+        await running.stop()
+
+        let requests = receiver.requests
+        try #require(requests.count == 2)
+        #expect(requests[0].method == "POST" && requests[0].path == "/v1/esignet/client-mgmt/\(api.rawValue)")
+        #expect(requests[1].method == "PUT" && requests[1].path == "/v1/esignet/client-mgmt/\(api.rawValue)/c1")
+        let sent = try JSONValue.parse(requests[0].body)["request"]
+        #expect((sent?["clientNameLangMap"] != nil) == (api != .oidcClient))
+        #expect((sent?["additionalConfig"] != nil) == (api == .client))
+        #expect(sent?["clientId"] == "c1")
+        let updated = try JSONValue.parse(requests[1].body)["request"]
+        #expect((updated?["clientNameLangMap"] != nil) == (api != .oidcClient))
     }
 }

@@ -25,11 +25,14 @@ final class TestEnvironment: Sendable {
     let directory: TemporaryDirectory
     let store: Store
     let registry: ClientRegistry
-    let rules = ClientRules(
-        minRsaBits: 2048, grantTypes: ["authorization_code"], clientAuthMethods: ["private_key_jwt"])
+    let rules: ClientRules
     let context = CallContext(peer: Peer(uid: 1000, gid: 1000, pid: 4242), requestId: "7")
 
-    init() throws {
+    /// - Parameter clientAPI: `esignet.clientAPI`, which decides whether `additionalConfig` is accepted.
+    init(clientAPI: String = "oidc-client") throws {
+        rules = ClientRules(
+            minRsaBits: 2048, grantTypes: ["authorization_code"], clientAuthMethods: ["private_key_jwt"],
+            clientAPI: clientAPI)
         directory = try TemporaryDirectory(prefix: "clients")
         store = try Store.open(
             path: directory.file("gateway.sqlite3"), migrations: DomainMigrations.all, logger: quietLogger)
@@ -42,8 +45,10 @@ final class TestEnvironment: Sendable {
     }
 
     /// Opens an environment, seeds it, runs `body`.
-    static func with(_ body: (TestEnvironment) async throws -> Void) async throws {
-        let environment = try TestEnvironment()
+    static func with(clientAPI: String = "oidc-client", _ body: (TestEnvironment) async throws -> Void)
+        async throws
+    {
+        let environment = try TestEnvironment(clientAPI: clientAPI)
         try await environment.seed()
         try await body(environment)
     }

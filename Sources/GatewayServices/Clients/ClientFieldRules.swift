@@ -8,7 +8,8 @@ package struct ClientRules: Sendable {
     /// `esignet.clientAPI`: only eSignet's `client` API (1.6 and later) carries `additionalConfig`.
     package var clientAPI: String
 
-    package init(minRsaBits: Int, grantTypes: [String], clientAuthMethods: [String], clientAPI: String = "oidc-client") {
+    package init(minRsaBits: Int, grantTypes: [String], clientAuthMethods: [String], clientAPI: String = "oidc-client")
+    {
         self.minRsaBits = minRsaBits
         self.grantTypes = grantTypes
         self.clientAuthMethods = clientAuthMethods
