@@ -15,26 +15,23 @@ package struct Migration: Sendable {
 }
 
 extension Migration {
-    /// The schema's steps: the store's own (journal, outbox) around the domain's first step, which
-    /// shipped as version 2 before the outbox's second step existed. Later domain steps follow.
-    package static func schema(domain: String) -> [Migration] {
-        [
-            Migration(version: 1, sql: journalAndOutbox),
-            Migration(version: 2, sql: domain),
-            Migration(version: 3, sql: outboxMessages),
-        ]
+    /// The store's own steps (journal, outbox), in the order they must run. A schema interleaves
+    /// them with its domain's steps in the order they shipped (`numbered`).
+    package static let storeSteps = [journalAndOutbox, outboxMessages, outboxRejections]
+
+    /// `steps` numbered 1, 2, 3, … as `PRAGMA user_version` counts them.
+    package static func numbered(_ steps: [String]) -> [Migration] {
+        steps.enumerated().map { Migration(version: $0.offset + 1, sql: $0.element) }
     }
 
     /// The store alone, with no domain tables (its own tests, and tools that only read the journal).
-    package static let storeMigrations = schema(domain: "")
+    package static let storeMigrations = numbered(storeSteps)
 
-    /// Whether `migrations` has the store's steps (1 and 3) where `schema(domain:)` puts them.
+    /// Whether the store's steps appear in `migrations` in their order, the first one first; a
+    /// list may stop early, as an older build's did.
     static func holdsStoreSteps(_ migrations: [Migration]) -> Bool {
-        let own = [0: journalAndOutbox, 2: outboxMessages]
-        return !migrations.isEmpty
-            && own.allSatisfy { index, sql in
-                index >= migrations.count || (migrations[index].version == index + 1 && migrations[index].sql == sql)
-            }
+        let present = migrations.map(\.sql).filter(storeSteps.contains)
+        return migrations.first?.sql == journalAndOutbox && present == Array(storeSteps.prefix(present.count))
     }
 
     /// Version 1: the journal, its committed head, and the outbox.
@@ -167,4 +164,49 @@ enum Migrator {
             throw error
         }
     }
+}
+
+extension Migration {
+    /// A store step: outbox rows can be `rejected` (SPEC 7.3: the receiver refused the call, and no
+    /// retry can change that), keep the refusing `error_code` apart from `last_error`, and say
+    /// when their state last changed. A CHECK cannot be altered, so the table is rebuilt; its
+    /// AUTOINCREMENT sequence and every row carry over.
+    static let outboxRejections = """
+        CREATE TABLE outbox_next (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            target          TEXT    NOT NULL,
+            topic           TEXT    NOT NULL,
+            ordering_key    TEXT    NOT NULL,
+            body            TEXT    NOT NULL,
+            message_id      TEXT,
+            status          TEXT    NOT NULL DEFAULT 'pending'
+                            CHECK (status IN ('pending', 'delivered', 'failed', 'rejected')),
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            last_error      TEXT,
+            error_code      TEXT,
+            created_at      TEXT    NOT NULL,
+            updated_at      TEXT,
+            delivered_at    TEXT,
+            next_attempt_ms INTEGER
+        ) STRICT;
+        INSERT INTO outbox_next (seq, target, topic, ordering_key, body, message_id, status, attempts, last_error,
+                                 created_at, updated_at, delivered_at, next_attempt_ms)
+        SELECT seq, target, topic, ordering_key, body, message_id, status, attempts, last_error, created_at,
+               coalesce(delivered_at, created_at), delivered_at, next_attempt_ms FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_next RENAME TO outbox;
+        CREATE INDEX outbox_due ON outbox (status, next_attempt_ms, seq);
+        CREATE INDEX outbox_by_key ON outbox (target, ordering_key, seq);
+        INSERT INTO outbox_counts (status, n) VALUES ('rejected', 0);
+        CREATE TRIGGER outbox_count_insert AFTER INSERT ON outbox
+        BEGIN UPDATE outbox_counts SET n = n + 1 WHERE status = NEW.status; END;
+        CREATE TRIGGER outbox_count_update AFTER UPDATE OF status ON outbox
+        WHEN OLD.status <> NEW.status
+        BEGIN
+            UPDATE outbox_counts SET n = n - 1 WHERE status = OLD.status;
+            UPDATE outbox_counts SET n = n + 1 WHERE status = NEW.status;
+        END;
+        CREATE TRIGGER outbox_count_delete AFTER DELETE ON outbox
+        BEGIN UPDATE outbox_counts SET n = n - 1 WHERE status = OLD.status; END;
+        """
 }

@@ -26,8 +26,8 @@ package final class Store: Sendable {
 
     /// Opens (creating if needed) the database and brings its schema up to date.
     ///
-    /// `migrations` must hold the store's own steps at their versions (`Migration.schema(domain:)`
-    /// builds such a list); a list may stop early, as an older build's did.
+    /// `migrations` must hold the store's own steps in their order (`Migration.storeSteps`); a list
+    /// may stop early, as an older build's did.
     /// A database whose `user_version` is newer than the last step is refused with `.newerSchema`
     /// and left untouched: an older build cannot know what the newer schema means.
     package static func open(
@@ -37,7 +37,7 @@ package final class Store: Sendable {
         logger: Logger
     ) throws(StoreError) -> Store {
         guard Migration.holdsStoreSteps(migrations) else {
-            throw StoreError(.sql, "migrations must hold the store's own steps (Migration.schema(domain:))")
+            throw StoreError(.sql, "migrations must hold the store's own steps (Migration.storeSteps) in order")
         }
 
         let connection = try Connection(path: path)

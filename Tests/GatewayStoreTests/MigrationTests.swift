@@ -26,7 +26,7 @@ struct MigrationTests {
         #expect(tables.contains("store_meta"))
         #expect(tables.contains("items"))
         let version = try store.read { try $0.query("PRAGMA user_version")[0].int(0) }
-        #expect(version == 3)
+        #expect(version == 4)
         let pragmas = try SQLiteFile(path).column("PRAGMA journal_mode")
         #expect(pragmas == ["wal"])
     }
@@ -37,9 +37,9 @@ struct MigrationTests {
             _ = try Store.open(path: path, migrations: testSchema(through: 2), logger: testLogger)
             Issue.record("opening a newer schema succeeded")
         } catch {
-            #expect(error.code == .newerSchema(found: 3, supported: 2))
+            #expect(error.code == .newerSchema(found: 4, supported: 2))
         }
-        #expect(try SQLiteFile(path).column("PRAGMA user_version") == ["3"])
+        #expect(try SQLiteFile(path).column("PRAGMA user_version") == ["4"])
     }
 
     @Test func reopeningAppliesOnlyNewSteps() async throws {
@@ -49,7 +49,7 @@ struct MigrationTests {
         let second = try openStore(path)
         defer { second.close() }
         let version = try second.read { try $0.query("PRAGMA user_version")[0].int(0) }
-        #expect(version == 3)
+        #expect(version == 4)
         #expect(try second.read { try $0.query("SELECT id FROM items")[0].string(0) } == "kept")
     }
 

@@ -44,11 +44,12 @@ let testLogger: Logger = {
 let itemsTable = "CREATE TABLE items (id TEXT PRIMARY KEY NOT NULL, payload BLOB) STRICT;"
 
 /// The schema with `items` as the domain step; `through` stops at an earlier version.
-func testSchema(through version: Int = 3) -> [Migration] {
-    Array(Migration.schema(domain: itemsTable).prefix(version))
+func testSchema(through version: Int = 4) -> [Migration] {
+    let steps = Migration.storeSteps
+    return Array(Migration.numbered([steps[0], itemsTable, steps[1], steps[2]]).prefix(version))
 }
 
-func openStore(_ path: String, through version: Int = 3) throws -> Store {
+func openStore(_ path: String, through version: Int = 4) throws -> Store {
     try Store.open(path: path, migrations: testSchema(through: version), logger: testLogger)
 }
 

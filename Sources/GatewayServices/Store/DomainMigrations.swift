@@ -1,15 +1,14 @@
 import GatewayStore
 
-/// The services' tables: version 2, between the store's own steps (see `Migration.schema`).
+/// The services' tables and the store's steps, numbered in the order they shipped.
 ///
 /// JSON-valued columns hold canonical JSON text. Clients and licenses carry an integer `seq`
 /// so lists page with a stable cursor in creation order.
 package enum DomainMigrations {
-    package static let all: [Migration] =
-        Migration.schema(domain: tables) + [
-            Migration(version: 4, sql: clientViews), Migration(version: 5, sql: policiesForIDA),
-            Migration(version: 6, sql: "ALTER TABLE clients ADD COLUMN additional_config TEXT;"),
-        ]
+    package static let all: [Migration] = Migration.numbered([
+        Migration.storeSteps[0], tables, Migration.storeSteps[1], clientViews, policiesForIDA,
+        "ALTER TABLE clients ADD COLUMN additional_config TEXT;", Migration.storeSteps[2],
+    ])
 
     static let tables = """
         CREATE TABLE partners (
