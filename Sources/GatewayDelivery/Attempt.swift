@@ -11,6 +11,8 @@ struct Attempt: Sendable {
         do {
             try await sender.send(row)
             result = .delivered
+        } catch let error where error.rejection != nil {
+            result = .rejected(error)
         } catch {
             let failures = row.attempts + 1
             if error.permanent || failures >= configuration.maxAttempts {
@@ -29,6 +31,8 @@ struct Attempt: Sendable {
 struct DeliveryOutcome: Sendable {
     enum Result: Sendable {
         case delivered
+        /// The receiver refused it: not retried, held until `outbox.retry`.
+        case rejected(DeliveryFailure)
         /// `retryAt` is nil when the row has used up its attempts and becomes `failed`.
         case failed(DeliveryFailure, retryAt: Int64?)
     }
@@ -59,6 +63,17 @@ extension WriteTransaction {
                     WHERE seq = ? AND status = 'pending'
                     """,
                     [.text(outcome.finishedAt), SQLValue(outcome.row.seq)])
+            case .rejected(let failure):
+                try execute(
+                    """
+                    UPDATE outbox SET status = 'rejected', attempts = attempts + 1, last_error = ?, error_code = ?,
+                                      updated_at = ?, next_attempt_ms = NULL
+                    WHERE seq = ? AND status = 'pending'
+                    """,
+                    [
+                        .text(failure.message), SQLValue(failure.rejection), .text(outcome.finishedAt),
+                        SQLValue(outcome.row.seq),
+                    ])
             case .failed(let failure, let retryAt):
                 try execute(
                     """
@@ -83,6 +98,8 @@ struct DeliveryFailure: Error, Sendable, CustomStringConvertible {
     var message: String
     /// True when retrying cannot help (a malformed row): the row becomes `failed` at once.
     var permanent = false
+    /// The receiver refused the call (SPEC 7.3); its error code. The row becomes `rejected`.
+    var rejection: String?
 
     init(_ message: String) {
         // Keeps the column and the log line short whatever a receiver sends back.

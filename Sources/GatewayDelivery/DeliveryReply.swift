@@ -1,21 +1,35 @@
 import GatewayJSON
 import GatewayStore
 
-/// Whether a receiver's answer means "delivered" (SPEC 5).
+/// What a receiver's answer means (SPEC 7.3): delivered, rejected, or worth trying again.
 ///
 /// eSignet answers its `ResponseWrapper` (`{responseTime, response, errors}`) with HTTP 200 even
-/// when it refuses the call, so the `errors` list decides, not the status alone. Only the error
-/// codes and messages reach `lastError`: they are eSignet's own words, never our request.
+/// when it refuses the call, so a non-empty `errors` list is a rejection whatever the status, as
+/// are 400, 403, 404, 409 and 422. The hub rejects with a 4xx other than 401, 408 and 429.
+/// Everything else (5xx, 401 after a fresh token, 408, 429) is transient. Only the error codes
+/// and messages reach `lastError`: they are the receiver's own words, never our request.
 enum DeliveryReply {
     /// The largest reply read; a reply is a few hundred bytes, and reading stops here either way.
     static let maxBytes = 256 * 1024
 
     static func check(target: OutboxMessage.Target, status: UInt, body: [UInt8]) throws(DeliveryFailure) {
         let errors = target == .esignet ? errorSummary(body) : nil
-        guard (200..<300).contains(status) else {
-            throw DeliveryFailure("HTTP \(status)" + (errors.map { ": \($0)" } ?? ""))
+        let rejected: Bool
+        switch target {
+        case .esignet: rejected = errors != nil || [400, 403, 404, 409, 422].contains(status)
+        case .ida: rejected = (400..<500).contains(status) && ![401, 408, 429].contains(status)
         }
-        if let errors { throw DeliveryFailure("eSignet errors: \(errors)") }
+        if rejected {
+            var failure = DeliveryFailure(errors ?? "HTTP \(status)")
+            failure.rejection = target == .esignet ? firstErrorCode(body) ?? "HTTP \(status)" : "HTTP \(status)"
+            throw failure
+        }
+        guard (200..<300).contains(status) else { throw DeliveryFailure("HTTP \(status)") }
+    }
+
+    /// The first `errors[].errorCode`, which is what eSignet's caller shows.
+    static func firstErrorCode(_ body: [UInt8]) -> String? {
+        (try? JSONValue.parse(body, maxDepth: 64))?["errors"]?.arrayValue?.first?["errorCode"]?.stringValue
     }
 
     /// `code (message), …` for a non-empty `errors` list; nil when there is none or the body is

@@ -210,6 +210,10 @@ package struct OutboxDeliverer: Service {
         switch outcome.result {
         case .delivered:
             logger.debug("outbox row delivered", metadata: metadata)
+        case .rejected(let failure):
+            logger.error(
+                "outbox row rejected by its receiver; fix the cause, then outbox.retry",
+                metadata: metadata.merging(["error": "\(failure.message)"]) { $1 })
         case .failed(let failure, let retryAt?):
             logger.warning(
                 "outbox delivery attempt failed",

@@ -6,6 +6,8 @@ package enum OutboxStatus: String, Sendable, CaseIterable {
     case pending
     case delivered
     case failed
+    /// The receiver refused it (SPEC 7.3); held, with the receiver's error, until `outbox.retry`.
+    case rejected
 }
 
 /// One event for eSignet or IDA, as a mutation records it (SPEC 5): who it is for, what happened,
@@ -76,7 +78,7 @@ package struct OutboxEntry: Sendable, Equatable {
 package enum OutboxRetryResult: Sendable {
     case retried(OutboxEntry)
     case notFound
-    /// Only a `failed` row goes back to pending.
+    /// Only a `failed` or `rejected` row goes back to pending.
     case notFailed(OutboxEntry)
 }
 
@@ -138,11 +140,19 @@ extension WriteTransaction {
         return lastInsertRowID
     }
 
-    /// A `failed` row back to `pending`, attempts reset, due now.
-    package func retryOutbox(seq: Int) throws(StoreError) -> OutboxRetryResult {
+    /// A `failed` or `rejected` row back to `pending`, attempts reset, due now; `payload`, when
+    /// given, replaces what the row will send (a rejected call rebuilt from the current state).
+    package func retryOutbox(seq: Int, payload: JSONObject? = nil) throws(StoreError) -> OutboxRetryResult {
         let changed = try execute(
-            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = ? WHERE seq = ? AND status = 'failed'",
-            [.integer(UTCTimestamp.nowMilliseconds()), SQLValue(seq)])
+            """
+            UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = ?, error_code = NULL,
+                              body = coalesce(?, body)
+            WHERE seq = ? AND status IN ('failed', 'rejected')
+            """,
+            [
+                .integer(UTCTimestamp.nowMilliseconds()), SQLValue(payload.map { JSONValue.object($0).serialized() }),
+                SQLValue(seq),
+            ])
         guard let row = try query("SELECT \(OutboxEntry.columns) FROM outbox WHERE seq = ?", [SQLValue(seq)]).first
         else { return .notFound }
         let entry = try OutboxEntry(row)

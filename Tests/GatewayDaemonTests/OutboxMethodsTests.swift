@@ -19,7 +19,7 @@ import Testing
         #expect(entries[0]["topic"] == "MISP_LICENSE_GENERATED" && entries[0]["status"] == "pending")
 
         for (params, message) in [
-            (["status": "done"] as JSONValue, "must be one of pending, delivered, failed :request.status"),
+            (["status": "done"] as JSONValue, "must be one of pending, delivered, failed, rejected :request.status"),
             (["target": 1], "must be a string :request.target"),
             (["target": "pms"], "must be one of esignet, ida :request.target"),
             (["limit": 0], "must be between 1 and 1000 :request.limit"),

@@ -6,21 +6,57 @@ import Testing
 
 /// Failed attempts, backoff, `failed`, `outbox.retry`, null URLs and what reaches the log.
 @Suite struct FailureTests {
-    @Test func anErrorsListIsAFailureRecordedInLastErrorAndAnEmptyOneIsSuccess() async throws {
+    /// SPEC 7.3: eSignet's `errors` list (whatever the status) and 400/403/404/409/422 are
+    /// rejections: not retried, eSignet's words in `lastError`, the key held until `outbox.retry`.
+    /// 5xx, 408 and 429 are transient; the hub rejects with a 4xx other than 401, 408 and 429.
+    @Test(arguments: [
+        (MockReply.esignetErrors, OutboxMessage.Target.esignet, "rejected", "invalid_client_id (Invalid client id)"),
+        (MockReply(status: .conflict, body: ""), .esignet, "rejected", "HTTP 409"),
+        (MockReply(status: .notFound, body: ""), .esignet, "rejected", "HTTP 404"),
+        (MockReply(status: .serviceUnavailable, body: ""), .esignet, "pending", "HTTP 503"),
+        (MockReply(status: .tooManyRequests, body: ""), .esignet, "pending", "HTTP 429"),
+        (MockReply(status: .badRequest, body: ""), .ida, "rejected", "HTTP 400"),
+        (MockReply(status: .requestTimeout, body: ""), .ida, "pending", "HTTP 408"),
+        (MockReply(status: .internalServerError, body: ""), .ida, "pending", "HTTP 500"),
+    ])
+    func outcomesAreDeliveredRejectedOrTransient(
+        reply: MockReply, target: OutboxMessage.Target, status: String, lastError: String
+    ) async throws {
         let directory = try TemporaryDirectory(prefix: "gateway-delivery-test")
         let store = try openStore(directory)
-        let receiver = try await MockReceiver.start { _, index in index == 0 ? .esignetErrors : .ok }
-        try await enqueue(store, esignetCreate(clientId: "c1"))
+        let receiver = try await MockReceiver.start { _, index in index == 0 ? reply : .ok }
+        let first =
+            target == .esignet ? esignetCreate(clientId: "c1") : idaEvent(.oidcClientCreated, key: "c1", marker: "1")
+        let second =
+            target == .esignet ? esignetUpdate(clientId: "c1") : idaEvent(.oidcClientUpdated, key: "c1", marker: "2")
+        try await enqueue(store, first)
+        try await enqueue(store, second)
         let running = RunningDeliverer.start(
             store: store,
-            configuration: testConfiguration(esignet: receiver.baseURL, ida: nil, initialBackoff: .milliseconds(300)))
+            configuration: testConfiguration(
+                esignet: receiver.baseURL, ida: receiver.baseURL, initialBackoff: .milliseconds(300)))
         try await eventually("first attempt recorded") { try outboxRows(store).first?.attempts == 1 }
         let afterFirst = try #require(try outboxRows(store).first)
-        #expect(afterFirst.status == "pending")
-        #expect(afterFirst.lastError == "eSignet errors: invalid_client_id (Invalid client id)")
-        try await eventually("delivered on retry") { try allDelivered(store) }
+        #expect(afterFirst.status == status)
+        #expect(afterFirst.lastError == lastError)
+        if status == "rejected" {
+            // Held: the later row of the key waits, and nothing is sent again.
+            try await enqueue(store, esignetCreate(clientId: "probe"))
+            running.deliverer.notifyEnqueued()
+            try await eventually("probe delivered") { try outboxRows(store).last?.status == "delivered" }
+            #expect(try outboxRows(store)[1].status == "pending" && outboxRows(store)[1].attempts == 0)
+            #expect(receiver.requests.filter { marker($0) != "probe" }.count == 1)
+            let code = try store.read {
+                try $0.query("SELECT error_code FROM outbox WHERE seq = 1")[0].optionalString(0)
+            }
+            #expect(code == (reply.body.contains("invalid_client_id") ? "invalid_client_id" : lastError))
+            #expect(
+                try store.read { try $0.query("SELECT n FROM outbox_counts WHERE status = 'rejected'")[0].int(0) } == 1)
+        } else {
+            try await eventually("delivered on retry") { try allDelivered(store) }
+            #expect(try outboxRows(store).first?.attempts == 2)
+        }
         await running.stop()
-        #expect(try outboxRows(store).first?.attempts == 2)
     }
 
     @Test func backoffDoublesUpToTheCapThenTheRowFailsAndBlocksItsKeyUntilRetry() async throws {

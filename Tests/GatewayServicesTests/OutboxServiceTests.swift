@@ -81,3 +81,34 @@ import Testing
         #expect(wakes.count.load(ordering: .relaxed) == 0)
     }
 }
+
+/// SPEC 7.3: a rejected eSignet call is retried built from the client's current state, so an
+/// operator fixes the cause with `client.update` and then `outbox.retry`.
+@Suite struct RejectedRetryTests {
+    @Test func aRejectedCreateIsResentAsTheClientIsNow() async throws {
+        try await TestEnvironment.with { env throws in
+            let clientId = try await env.create(TestEnvironment.createParams(TestKeys.p256[5]))
+            let seq = try #require(
+                try env.store.read {
+                    try $0.query(
+                        "SELECT seq FROM outbox WHERE ordering_key = ? AND target = 'esignet'", [.text(clientId)])
+                }.first?.int(0))
+            try await env.sql(
+                "UPDATE outbox SET status = 'rejected', attempts = 1, error_code = 'invalid_redirect_uri' WHERE seq = \(seq)"
+            )
+            _ = try await env.registry.update(
+                TestEnvironment.updateParams(clientId, name: "Fixed portal"), context: env.context)
+            let service = OutboxService(store: env.store) {}
+            let entry = try await service.retry(seq: seq, context: env.context)
+            #expect(entry.status == "pending" && entry.attempts == 0)
+            let row = try env.store.read {
+                try $0.query("SELECT body, error_code, topic FROM outbox WHERE seq = ?", [SQLValue(seq)])[0]
+            }
+            // Still the create (eSignet never had the client), with today's name.
+            #expect(try row.string(2) == "OIDC_CLIENT_CREATED")
+            #expect(try JSONValue.parse(row.string(0))["clientName"] == "Fixed portal")
+            #expect(try JSONValue.parse(row.string(0))["clientId"] == .string(clientId))
+            #expect(try row.optionalString(1) == nil)
+        }
+    }
+}

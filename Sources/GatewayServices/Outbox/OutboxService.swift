@@ -37,17 +37,19 @@ package struct OutboxService: Sendable {
         }
     }
 
-    /// A `failed` row back to `pending`, attempts reset, due now; journalled as `outbox.retry` /
-    /// `outbox` / `"<seq>"` in the same transaction (the change names the row, never its payload).
+    /// A `failed` or `rejected` row back to `pending`, attempts reset, due now; journalled as
+    /// `outbox.retry` / `outbox` / `"<seq>"` in the same transaction (the change names the row,
+    /// never its payload). An eSignet call is rebuilt from the client's current state (SPEC 7.3),
+    /// so an operator can fix what eSignet refused with `client.update` and retry.
     package func retry(seq: Int, context: CallContext) async throws -> OutboxEntry {
         let entry = try await store.write { transaction throws -> OutboxEntry in
-            switch try transaction.retryOutbox(seq: seq) {
+            switch try transaction.retryOutbox(seq: seq, payload: try Self.currentPayload(seq, transaction)) {
             case .notFound:
                 throw GatewayError(.notFound, "GW_NOT_FOUND", "outbox entry \(seq) not found")
             case .notFailed(let entry):
                 throw GatewayError(
                     .conflict, "GW_OUTBOX_NOT_FAILED",
-                    "outbox entry \(seq) is \(entry.status); only a failed entry can be retried")
+                    "outbox entry \(seq) is \(entry.status); only a failed or rejected entry can be retried")
             case .retried(let entry):
                 let change: JSONValue = [
                     "seq": JSONValue(seq), "target": .string(entry.target), "topic": .string(entry.topic),
@@ -59,5 +61,22 @@ package struct OutboxService: Sendable {
         }
         wakeDelivery()
         return entry
+    }
+
+    /// eSignet's request for the client as it is now, for an eSignet row; nil for any other row.
+    private static func currentPayload(_ seq: Int, _ transaction: borrowing WriteTransaction) throws
+        -> JSONObject?
+    {
+        guard
+            let row = try transaction.query(
+                "SELECT topic, ordering_key FROM outbox WHERE seq = ? AND target = 'esignet'", [SQLValue(seq)]
+            ).first,
+            let client = try transaction.client(try row.string(1))
+        else { return nil }
+        switch OutboxMessage.Topic(rawValue: try row.string(0)) {
+        case .oidcClientCreated?: return ClientEvents.esignetCreate(client).payload
+        case .oidcClientUpdated?: return ClientEvents.esignetUpdate(client).payload
+        default: return nil
+        }
     }
 }

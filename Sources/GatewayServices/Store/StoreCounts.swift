@@ -7,6 +7,7 @@ package struct StoreCounts: Sendable, Equatable {
     package var licenses: Int
     package var outboxPending: Int
     package var outboxFailed: Int
+    package var outboxRejected: Int
 }
 
 extension ReadConnection {
@@ -18,10 +19,12 @@ extension ReadConnection {
             SELECT (SELECT ifnull(max(seq), 0) FROM journal), (SELECT ifnull(max(seq), 0) FROM clients),
                    (SELECT ifnull(max(seq), 0) FROM licenses),
                    (SELECT n FROM outbox_counts WHERE status = 'pending'),
-                   (SELECT n FROM outbox_counts WHERE status = 'failed')
+                   (SELECT n FROM outbox_counts WHERE status = 'failed'),
+                   (SELECT n FROM outbox_counts WHERE status = 'rejected')
             """)
         return StoreCounts(
             journalHead: try row?.int(0) ?? 0, clients: try row?.int(1) ?? 0, licenses: try row?.int(2) ?? 0,
-            outboxPending: try row?.int(3) ?? 0, outboxFailed: try row?.int(4) ?? 0)
+            outboxPending: try row?.int(3) ?? 0, outboxFailed: try row?.int(4) ?? 0,
+            outboxRejected: try row?.optionalInt(5) ?? 0)
     }
 }

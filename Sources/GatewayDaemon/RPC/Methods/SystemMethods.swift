@@ -11,7 +11,7 @@ enum SystemHealthMethod: RPCMethod {
     static let summary = "Liveness and counts; always allowed."
     static let result = [
         "status", "version", "uptimeSeconds", "journalHead", "clients", "licenses", "outboxPending", "outboxFailed",
-        "auth",
+        "outboxRejected", "auth",
     ]
 
     struct Report: Sendable {
@@ -29,6 +29,7 @@ enum SystemHealthMethod: RPCMethod {
             "journalHead": JSONValue(report.counts.journalHead), "clients": JSONValue(report.counts.clients),
             "licenses": JSONValue(report.counts.licenses), "outboxPending": JSONValue(report.counts.outboxPending),
             "outboxFailed": JSONValue(report.counts.outboxFailed),
+            "outboxRejected": JSONValue(report.counts.outboxRejected),
             "auth": [
                 "kind": JSONValue(report.authKind),
                 "tokenValidForSeconds": report.auth.validForSeconds.map { JSONValue($0) } ?? .null,
