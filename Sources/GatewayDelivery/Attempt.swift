@@ -58,9 +58,9 @@ extension WriteTransaction {
             case .delivered:
                 try execute(
                     """
-                    UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?,
-                                      next_attempt_ms = NULL
-                    WHERE seq = ? AND status = 'pending'
+                    UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?1,
+                                      updated_at = ?1, next_attempt_ms = NULL
+                    WHERE seq = ?2 AND status = 'pending'
                     """,
                     [.text(outcome.finishedAt), SQLValue(outcome.row.seq)])
             case .rejected(let failure):
@@ -77,12 +77,13 @@ extension WriteTransaction {
             case .failed(let failure, let retryAt):
                 try execute(
                     """
-                    UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_ms = ?
+                    UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_ms = ?,
+                                      updated_at = ?
                     WHERE seq = ? AND status = 'pending'
                     """,
                     [
                         .text(retryAt == nil ? "failed" : "pending"), .text(failure.message),
-                        retryAt.map(SQLValue.integer) ?? .null,
+                        retryAt.map(SQLValue.integer) ?? .null, .text(outcome.finishedAt),
                         SQLValue(outcome.row.seq),
                     ])
             }

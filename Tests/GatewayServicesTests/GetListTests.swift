@@ -21,7 +21,10 @@ import Testing
                     "clientId", "name", "policyId", "policyName", "authPartnerId", "logoUri", "redirectUris",
                     "publicKey",
                     "claims", "acrValues", "status", "grantTypes", "clientAuthMethods", "createdAt", "updatedAt",
+                    "esignet",
                 ])
+            // SPEC 7.3: the latest eSignet call's state; nothing delivers in these tests, so pending.
+            #expect(client["esignet"]?["state"] == "pending" && client["esignet"]?["attempts"] == 0)
             let stored = try env.store.read { try $0.query("SELECT public_key FROM clients")[0].string(0) }
             #expect(!stored.contains("x5t") && !stored.contains("\"d\""))
         }

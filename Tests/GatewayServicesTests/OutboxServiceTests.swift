@@ -94,8 +94,17 @@ import Testing
                         "SELECT seq FROM outbox WHERE ordering_key = ? AND target = 'esignet'", [.text(clientId)])
                 }.first?.int(0))
             try await env.sql(
-                "UPDATE outbox SET status = 'rejected', attempts = 1, error_code = 'invalid_redirect_uri' WHERE seq = \(seq)"
-            )
+                """
+                UPDATE outbox SET status = 'rejected', attempts = 1, error_code = 'invalid_redirect_uri',
+                    last_error = 'invalid_redirect_uri (Invalid redirect URI)', updated_at = 'then' WHERE seq = \(seq)
+                """)
+            // client.get and client.list show where eSignet stands.
+            let rejected: JSONValue = [
+                "state": "rejected", "errorCode": "invalid_redirect_uri",
+                "message": "invalid_redirect_uri (Invalid redirect URI)", "attempts": 1, "updatedAt": "then",
+            ]
+            #expect(try env.registry.get(["clientId": .string(clientId)])["esignet"] == rejected)
+            #expect(try env.registry.list([:])["clients"]?.arrayValue?.first?["esignet"] == rejected)
             _ = try await env.registry.update(
                 TestEnvironment.updateParams(clientId, name: "Fixed portal"), context: env.context)
             let service = OutboxService(store: env.store) {}

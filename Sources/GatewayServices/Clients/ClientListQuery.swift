@@ -25,7 +25,7 @@ package struct ClientListQuery: Sendable {
     ///
     /// Only the scalar columns a list entry shows are read: a page of 500 parses no JSON at all.
     func run(on connection: ReadConnection) throws(StoreError) -> ClientPage {
-        var sql = "SELECT \(ClientSummary.columns) FROM clients c WHERE c.seq > ?"
+        var sql = "SELECT \(ClientSummary.columns), \(ESignetState.columns) FROM clients c WHERE c.seq > ?"
         var bindings = [SQLValue(afterSeq)]
         if let authPartnerId {
             sql += " AND c.auth_partner_id = ?"
@@ -82,6 +82,7 @@ package struct ClientSummary: Sendable, Equatable {
     package var status: String
     package var createdAt: String
     package var updatedAt: String
+    package var esignet: ESignetState?
 
     static let columns =
         "c.seq, c.client_id, c.name, c.auth_partner_id, c.policy_id, c.status, c.created_at, c.updated_at"
@@ -95,5 +96,6 @@ package struct ClientSummary: Sendable, Equatable {
         status = try row.string(5)
         createdAt = try row.string(6)
         updatedAt = try row.string(7)
+        esignet = try ESignetState(row, from: 8)
     }
 }

@@ -62,7 +62,8 @@ package struct ClientRegistry: Sendable {
             guard
                 let row = try connection.queryFirst(
                     """
-                    SELECT c.view, p.name FROM clients c LEFT JOIN policies p ON p.policy_id = c.policy_id
+                    SELECT c.view, p.name, \(ESignetState.columns)
+                    FROM clients c LEFT JOIN policies p ON p.policy_id = c.policy_id
                     WHERE c.client_id = ?
                     """,
                     [SQLValue(clientId)])
@@ -70,7 +71,8 @@ package struct ClientRegistry: Sendable {
             guard case .object(let view)? = try? JSONValue.parse(try row.string(0)) else {
                 throw StoreError(.corrupt, "clients.view of \(clientId) is not a JSON object")
             }
-            return ClientView(stored: view, policyName: try row.optionalString(1) ?? "")
+            return ClientView(
+                stored: view, policyName: try row.optionalString(1) ?? "", esignet: try ESignetState(row, from: 2))
         }
         guard let found else { throw ClientErrors.clientNotFound }
         return found
@@ -116,19 +118,64 @@ package enum PolicySource: Sendable {
     }
 }
 
-/// A client as `client.get` shows it: the stored answer, and the name of its policy now.
+/// A client as `client.get` shows it: the stored answer, the name of its policy now, and where
+/// its latest eSignet call stands.
 package struct ClientView: Sendable {
     /// The client's `view` column.
     let stored: JSONObject
     let policyName: String
+    let esignet: ESignetState?
 
-    /// SPEC 4.3's member order: `policyName` right after `policyId`.
+    /// SPEC 4.3's member order: `policyName` right after `policyId`; `esignet` last (SPEC 7.3).
     package var json: JSONValue {
         var object = JSONObject()
         for (key, value) in stored {
             object[key] = value
             if key == "policyId" { object["policyName"] = .string(policyName) }
         }
+        if let esignet { object["esignet"] = esignet.json }
+        return .object(object)
+    }
+}
+
+/// Where a client's latest eSignet call stands (SPEC 7.3): `pending` (not delivered yet, also
+/// while failing), `delivered`, or `rejected` with eSignet's code and message.
+package struct ESignetState: Sendable, Equatable {
+    package var state: String
+    package var errorCode: String?
+    package var message: String?
+    package var attempts: Int
+    package var updatedAt: String
+
+    /// Five columns from the client's latest eSignet outbox row (`c` is the clients table).
+    static let columns = """
+        (SELECT o.status FROM outbox o WHERE o.target = 'esignet' AND o.ordering_key = c.client_id
+         ORDER BY o.seq DESC LIMIT 1),
+        (SELECT o.error_code FROM outbox o WHERE o.target = 'esignet' AND o.ordering_key = c.client_id
+         ORDER BY o.seq DESC LIMIT 1),
+        (SELECT o.last_error FROM outbox o WHERE o.target = 'esignet' AND o.ordering_key = c.client_id
+         ORDER BY o.seq DESC LIMIT 1),
+        (SELECT o.attempts FROM outbox o WHERE o.target = 'esignet' AND o.ordering_key = c.client_id
+         ORDER BY o.seq DESC LIMIT 1),
+        (SELECT coalesce(o.updated_at, o.created_at) FROM outbox o
+         WHERE o.target = 'esignet' AND o.ordering_key = c.client_id ORDER BY o.seq DESC LIMIT 1)
+        """
+
+    init?(_ row: Row, from index: Int) throws(StoreError) {
+        guard let status = try row.optionalString(index) else { return nil }
+        state = status == "delivered" || status == "rejected" ? status : "pending"
+        errorCode = status == "rejected" ? try row.optionalString(index + 1) : nil
+        message = status == "delivered" ? nil : try row.optionalString(index + 2)
+        attempts = try row.int(index + 3)
+        updatedAt = try row.string(index + 4)
+    }
+
+    package var json: JSONValue {
+        var object = JSONObject([("state", .string(state))])
+        if let errorCode { object["errorCode"] = .string(errorCode) }
+        if let message { object["message"] = .string(message) }
+        object["attempts"] = JSONValue(attempts)
+        object["updatedAt"] = .string(updatedAt)
         return .object(object)
     }
 }

@@ -57,12 +57,14 @@ enum ClientListMethod: RPCMethod {
     static func decode(_ params: JSONObject) throws -> ClientListQuery { try ClientListQuery(params: params) }
     static func encode(_ page: ClientPage) -> JSONValue {
         let clients: [JSONValue] = page.clients.map { client in
-            [
+            var entry: JSONObject = [
                 "clientId": .string(client.clientId), "name": .string(client.name),
                 "authPartnerId": .string(client.authPartnerId), "policyId": .string(client.policyId),
                 "status": .string(client.status), "createdAt": .string(client.createdAt),
                 "updatedAt": .string(client.updatedAt),
             ]
+            if let esignet = client.esignet { entry["esignet"] = esignet.json }
+            return .object(entry)
         }
         return ["clients": .array(clients), "nextCursor": JSONValue(page.nextCursor)]
     }
