@@ -11,6 +11,8 @@ package struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible
         package static let conflict = Kind(name: "conflict")
         package static let refused = Kind(name: "refused")
         package static let unavailable = Kind(name: "unavailable")
+        /// eSignet refused the client (SPEC 7.3): the error code and message are eSignet's.
+        package static let esignetRejected = Kind(name: "esignetRejected")
     }
 
     package let kind: Kind

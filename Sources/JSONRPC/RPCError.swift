@@ -94,4 +94,6 @@ package struct RPCErrorCode: RawRepresentable, Sendable, Hashable {
     package static let refused = RPCErrorCode(rawValue: -32003)
     package static let forbidden = RPCErrorCode(rawValue: -32010)
     package static let unavailable = RPCErrorCode(rawValue: -32011)
+    /// eSignet refused the client (SPEC 7.3); `data` carries eSignet's own code and message.
+    package static let esignetRejected = RPCErrorCode(rawValue: -32012)
 }

@@ -9,7 +9,8 @@ Listens on 127.0.0.1 (port 0) and prints the port on its first stdout line.
   margin every delivery fetches one.
 - POST /control {"secret": "..."}: changes the expected secret (a rotation).
 - Anything else (eSignet, the hub): answered like eSignet, and one JSON line per request is
-  appended to LOG: method, path, Authorization and Cookie headers, body.
+  appended to LOG: method, path, Authorization and Cookie headers, body. An eSignet call whose
+  body holds REJECT-ME is refused as eSignet refuses a bad redirect URI (HTTP 200, `errors`).
 """
 import base64
 import json
@@ -61,6 +62,9 @@ class Handler(BaseHTTPRequestHandler):
         }
         with lock, open(LOG, "a") as log:
             log.write(json.dumps(entry) + "\n")
+        if self.path.startswith("/v1/esignet/") and "REJECT-ME" in body:
+            return self.reply(200, '{"response":null,"errors":[{"errorCode":"invalid_redirect_uri",'
+                              '"errorMessage":"Invalid redirect URI"}]}')
         self.reply(200, '{"response":{},"errors":[]}')
 
     do_PUT = do_POST

@@ -23,6 +23,7 @@ enum ConfigFlattening {
         "clients.minRsaBits": .int(2048),
         "clients.grantTypes": .stringArray(["authorization_code"]),
         "clients.clientAuthMethods": .stringArray(["private_key_jwt"]),
+        "clients.waitForESignetSeconds": .int(0),
         "license.length": .int(50),
         "license.validityDays": .int(90),
         "auth.refreshBeforeExpirySeconds": .int(60),

@@ -109,7 +109,8 @@ extension GatewayConfiguration {
         clients = ClientRules(
             minRsaBits: try keys.int("clients.minRsaBits", in: 512...16_384),
             grantTypes: try keys.strings("clients.grantTypes"),
-            clientAuthMethods: try keys.strings("clients.clientAuthMethods"), clientAPI: clientAPI.rawValue
+            clientAuthMethods: try keys.strings("clients.clientAuthMethods"), clientAPI: clientAPI.rawValue,
+            waitForESignetSeconds: try keys.int("clients.waitForESignetSeconds", in: ESignetWait.range)
         )
         license = LicenseRules(
             length: try keys.int("license.length", in: 8...1024),

@@ -31,6 +31,7 @@ struct ErrorMapping: Sendable {
         case .notFound: .notFound
         case .conflict: .conflict
         case .refused: .refused
+        case .esignetRejected: .esignetRejected
         default: .unavailable
         }
     }
@@ -41,6 +42,7 @@ struct ErrorMapping: Sendable {
         case .notFound: "Not found"
         case .conflict: "Conflict"
         case .refused: "Refused"
+        case .esignetRejected: "eSignet rejected the client"
         default: "Unavailable"
         }
     }

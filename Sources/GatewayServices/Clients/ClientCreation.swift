@@ -1,10 +1,15 @@
 import GatewayCrypto
+import GatewayJSON
 import GatewayStore
 
 /// SPEC 4.3 steps 2–9 of `client.create`, run inside the write transaction.
 ///
 /// Every check that reads stored state runs here, on the single writer, so two creates of one
 /// key cannot both pass step 2: the second sees the first's row (same group or committed).
+///
+/// A client eSignet refused to create, and never created, does not hold its key (SPEC 7.3): a
+/// new create replaces it with its undelivered eSignet calls, so the fixed request goes out
+/// fresh. Its IDA events stay: IDA was told about the client and is told again.
 struct ClientCreation: Sendable {
     let request: ClientCreateRequest
     let key: PublicKey
@@ -13,7 +18,10 @@ struct ClientCreation: Sendable {
     let context: CallContext
 
     func run(_ tx: inout WriteTransaction) throws -> ClientRecord {
-        guard try !tx.clientExists(key.clientId) else { throw ClientErrors.duplicateKey }
+        let replacing = try tx.clientExists(key.clientId)
+        if replacing {
+            guard try tx.esignetRefusedCreation(of: key.clientId) else { throw ClientErrors.duplicateKey }
+        }
         let partner = try authPartner(tx)
         let policy = try authPolicy(tx)
         try checkMapping(tx)
@@ -22,10 +30,16 @@ struct ClientCreation: Sendable {
 
         let now = UTCTimestamp.now()
         let client = record(derivation, at: now)
+        var change = client.journalChange
+        if replacing, case .object(var object) = change {
+            try tx.removeRefusedClient(key.clientId)
+            object["replacedRejected"] = true
+            change = .object(object)
+        }
         try tx.insert(client)
         try tx.enqueue(ClientEvents.esignetCreate(client))
         try tx.enqueue(ClientEvents.idaCreated(client, partner: partner, policy: policy))
-        try tx.journal(context.draft("client.create", "client", client.clientId, change: client.journalChange))
+        try tx.journal(context.draft("client.create", "client", client.clientId, change: change))
         return client
     }
 

@@ -7,13 +7,19 @@ package struct ClientRules: Sendable {
     package var clientAuthMethods: [String]
     /// `esignet.clientAPI`: only eSignet's `client` API (1.6 and later) carries `additionalConfig`.
     package var clientAPI: String
+    /// `clients.waitForESignetSeconds`: how long create and update wait for eSignet's answer when
+    /// the call does not say (SPEC 7.3). Zero answers as soon as the client is committed.
+    package var waitForESignetSeconds: Int
 
-    package init(minRsaBits: Int, grantTypes: [String], clientAuthMethods: [String], clientAPI: String = "oidc-client")
-    {
+    package init(
+        minRsaBits: Int, grantTypes: [String], clientAuthMethods: [String], clientAPI: String = "oidc-client",
+        waitForESignetSeconds: Int = 0
+    ) {
         self.minRsaBits = minRsaBits
         self.grantTypes = grantTypes
         self.clientAuthMethods = clientAuthMethods
         self.clientAPI = clientAPI
+        self.waitForESignetSeconds = waitForESignetSeconds
     }
 
     /// SPEC 7.2: an `additionalConfig` the configured eSignet API cannot carry is refused, not dropped.

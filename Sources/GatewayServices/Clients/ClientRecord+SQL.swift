@@ -74,6 +74,27 @@ extension WriteTransaction {
         try !query("SELECT 1 FROM clients WHERE client_id = ?", [SQLValue(clientId)]).isEmpty
     }
 
+    /// eSignet rejected the client's create and never accepted any call for it (SPEC 7.3).
+    func esignetRefusedCreation(of clientId: String) throws(StoreError) -> Bool {
+        try !query(
+            """
+            SELECT 1 WHERE EXISTS (SELECT 1 FROM outbox WHERE target = 'esignet' AND ordering_key = ?1
+                                   AND topic = 'OIDC_CLIENT_CREATED' AND status = 'rejected')
+                AND NOT EXISTS (SELECT 1 FROM outbox WHERE target = 'esignet' AND ordering_key = ?1
+                                AND status = 'delivered')
+            """,
+            [SQLValue(clientId)]
+        ).isEmpty
+    }
+
+    /// Removes a client eSignet refused, with its undelivered eSignet calls, so they stop holding its key.
+    func removeRefusedClient(_ clientId: String) throws(StoreError) {
+        try execute(
+            "DELETE FROM outbox WHERE target = 'esignet' AND ordering_key = ? AND status <> 'delivered'",
+            [SQLValue(clientId)])
+        try execute("DELETE FROM clients WHERE client_id = ?", [SQLValue(clientId)])
+    }
+
     func insert(_ client: ClientRecord) throws(StoreError) {
         try execute(
             """

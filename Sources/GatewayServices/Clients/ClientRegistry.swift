@@ -31,7 +31,7 @@ package struct ClientRegistry: Sendable {
     }
 
     /// `client.create`.
-    package func create(_ request: ClientCreateRequest, context: CallContext) async throws -> ClientRecord {
+    package func create(_ request: ClientCreateRequest, context: CallContext) async throws -> ClientWrite {
         try rules.check(additionalConfig: request.additionalConfig)
         let key = try PublicKeyReader.forClient(request.publicKey, minRsaBits: rules.minRsaBits)
         // One mapping set for the whole call, even if SIGHUP swaps it meanwhile.
@@ -42,17 +42,43 @@ package struct ClientRegistry: Sendable {
         logger.info(
             "client created",
             metadata: ["clientId": "\(client.clientId)", "authPartnerId": "\(client.authPartnerId)"])
-        return client
+        return try await answer(client, waitSeconds: request.waitSeconds)
     }
 
     /// `client.update`.
-    package func update(_ request: ClientUpdateRequest, context: CallContext) async throws -> ClientRecord {
+    package func update(_ request: ClientUpdateRequest, context: CallContext) async throws -> ClientWrite {
         try rules.check(additionalConfig: request.additionalConfig)
         let update = ClientUpdate(request: request, rules: rules, context: context)
         let client = try await store.write { tx in try update.run(&tx) }
         onEnqueue()
         logger.info("client updated", metadata: ["clientId": "\(client.clientId)", "status": "\(client.status)"])
-        return client
+        return try await answer(client, waitSeconds: request.waitSeconds)
+    }
+
+    /// SPEC 7.3: with a wait, the reply follows eSignet's answer to the call just committed, as
+    /// PMS's own reply follows eSignet's. Polls the client's latest eSignet row on a read
+    /// connection; delivery runs on its own, so a caller that gives up loses nothing.
+    private func answer(_ client: ClientRecord, waitSeconds: Int?) async throws -> ClientWrite {
+        let seconds = waitSeconds ?? rules.waitForESignetSeconds
+        guard seconds > 0 else { return ClientWrite(client: client, esignet: nil) }
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        var state = try esignetState(client.clientId)
+        while state?.state == "pending", ContinuousClock.now < deadline {
+            try await Task.sleep(for: ESignetWait.pollInterval)
+            state = try esignetState(client.clientId)
+        }
+        if let state, state.state == "rejected" {
+            throw GatewayError(.esignetRejected, state.errorCode ?? "GW_REJECTED", state.message ?? "")
+        }
+        return ClientWrite(client: client, esignet: state)
+    }
+
+    private func esignetState(_ clientId: String) throws -> ESignetState? {
+        try store.read { connection in
+            try connection.queryFirst(
+                "SELECT \(ESignetState.columns) FROM clients c WHERE c.client_id = ?", [SQLValue(clientId)]
+            ).flatMap { row throws(StoreError) in try ESignetState(row, from: 0) }
+        }
     }
 
     /// `client.get`: one indexed query on a read connection and one stored document; the key
@@ -134,48 +160,6 @@ package struct ClientView: Sendable {
             if key == "policyId" { object["policyName"] = .string(policyName) }
         }
         if let esignet { object["esignet"] = esignet.json }
-        return .object(object)
-    }
-}
-
-/// Where a client's latest eSignet call stands (SPEC 7.3): `pending` (not delivered yet, also
-/// while failing), `delivered`, or `rejected` with eSignet's code and message.
-package struct ESignetState: Sendable, Equatable {
-    package var state: String
-    package var errorCode: String?
-    package var message: String?
-    package var attempts: Int
-    package var updatedAt: String
-
-    /// Five columns from the client's latest eSignet outbox row (`c` is the clients table).
-    static let columns = """
-        (SELECT o.status FROM outbox o WHERE o.target = 'esignet' AND o.ordering_key = c.client_id
-         ORDER BY o.seq DESC LIMIT 1),
-        (SELECT o.error_code FROM outbox o WHERE o.target = 'esignet' AND o.ordering_key = c.client_id
-         ORDER BY o.seq DESC LIMIT 1),
-        (SELECT o.last_error FROM outbox o WHERE o.target = 'esignet' AND o.ordering_key = c.client_id
-         ORDER BY o.seq DESC LIMIT 1),
-        (SELECT o.attempts FROM outbox o WHERE o.target = 'esignet' AND o.ordering_key = c.client_id
-         ORDER BY o.seq DESC LIMIT 1),
-        (SELECT coalesce(o.updated_at, o.created_at) FROM outbox o
-         WHERE o.target = 'esignet' AND o.ordering_key = c.client_id ORDER BY o.seq DESC LIMIT 1)
-        """
-
-    init?(_ row: Row, from index: Int) throws(StoreError) {
-        guard let status = try row.optionalString(index) else { return nil }
-        state = status == "delivered" || status == "rejected" ? status : "pending"
-        errorCode = status == "rejected" ? try row.optionalString(index + 1) : nil
-        message = status == "delivered" ? nil : try row.optionalString(index + 2)
-        attempts = try row.int(index + 3)
-        updatedAt = try row.string(index + 4)
-    }
-
-    package var json: JSONValue {
-        var object = JSONObject([("state", .string(state))])
-        if let errorCode { object["errorCode"] = .string(errorCode) }
-        if let message { object["message"] = .string(message) }
-        object["attempts"] = JSONValue(attempts)
-        object["updatedAt"] = .string(updatedAt)
         return .object(object)
     }
 }

@@ -12,6 +12,8 @@ package struct ClientCreateRequest: Sendable {
     var settings: ClientSettings
     var nameLangMap: JSONObject?
     var additionalConfig: JSONObject?
+    /// SPEC 7.3: seconds to wait for eSignet's answer; nil takes `clients.waitForESignetSeconds`.
+    var waitSeconds: Int?
 
     package init(params: JSONObject) throws(GatewayError) {
         let reader = ParamReader(params)
@@ -22,6 +24,7 @@ package struct ClientCreateRequest: Sendable {
         settings = try ClientSettings(reader)
         nameLangMap = try ClientNameLangMap.read(reader)
         additionalConfig = try AdditionalConfigRule.read(reader)
+        waitSeconds = try reader.optionalInt("waitSeconds", range: ESignetWait.range)
     }
 }
 
@@ -35,6 +38,7 @@ package struct ClientUpdateRequest: Sendable {
     var nameLangMap: JSONObject?
     /// Replaces the stored one; absent clears it (eSignet's PUT replaces the whole client).
     var additionalConfig: JSONObject?
+    var waitSeconds: Int?
 
     package init(params: JSONObject) throws(GatewayError) {
         let reader = ParamReader(params)
@@ -44,6 +48,7 @@ package struct ClientUpdateRequest: Sendable {
         status = try reader.oneOf("status", ClientStatus.all, caseInsensitive: true)
         nameLangMap = try ClientNameLangMap.read(reader)
         additionalConfig = try AdditionalConfigRule.read(reader)
+        waitSeconds = try reader.optionalInt("waitSeconds", range: ESignetWait.range)
     }
 }
 

@@ -11,16 +11,22 @@ enum ClientCreateMethod: RPCMethod {
         [.string("name"), .string("policyId"), .object("publicKey"), .string("authPartnerId")] + clientFields
     static let result = ["clientId", "status"]
     static func decode(_ params: JSONObject) throws -> ClientCreateRequest { try ClientCreateRequest(params: params) }
-    static func encode(_ client: ClientRecord) -> JSONValue { idAndStatus(client) }
+    static func encode(_ write: ClientWrite) -> JSONValue { idAndStatus(write) }
 
     /// The fields create and update share.
     static let clientFields: [ParamDescriptor] = [
         .string("logoUri"), .strings("redirectUris"), .strings("grantTypes"), .strings("clientAuthMethods"),
-        .object("clientNameLangMap", required: false),
+        .object("clientNameLangMap", required: false), .object("additionalConfig", required: false),
+        .integer("waitSeconds", required: false),
     ]
 
-    static func idAndStatus(_ client: ClientRecord) -> JSONValue {
-        ["clientId": .string(client.clientId), "status": .string(client.status)]
+    /// `{clientId, status}`, plus `esignet` when the caller waited for eSignet (SPEC 7.3).
+    static func idAndStatus(_ write: ClientWrite) -> JSONValue {
+        var result = JSONObject([
+            ("clientId", .string(write.client.clientId)), ("status", .string(write.client.status)),
+        ])
+        if let esignet = write.esignet { result["esignet"] = esignet.json }
+        return .object(result)
     }
 }
 
@@ -31,7 +37,7 @@ enum ClientUpdateMethod: RPCMethod {
         [.string("clientId"), .string("clientName"), .string("status")] + ClientCreateMethod.clientFields
     static let result = ["clientId", "status"]
     static func decode(_ params: JSONObject) throws -> ClientUpdateRequest { try ClientUpdateRequest(params: params) }
-    static func encode(_ client: ClientRecord) -> JSONValue { ClientCreateMethod.idAndStatus(client) }
+    static func encode(_ write: ClientWrite) -> JSONValue { ClientCreateMethod.idAndStatus(write) }
 }
 
 enum ClientGetMethod: SingleStringMethod {
