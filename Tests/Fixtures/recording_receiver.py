@@ -4,8 +4,11 @@
 Listens on 127.0.0.1 (port 0), prints the port on its first stdout line, and appends one JSON
 line per request to LOG: method, path with query, the bearer header and the body. Each reply
 waits DELAY seconds, so a test can kill the daemon while deliveries are in flight. Answers
-eSignet-style `{"response": {}, "errors": []}` with 200.
+eSignet-style `{"response": {}, "errors": []}` with 200. An auth manager login
+(`/v1/authmanager/...`) is answered at once with an hour-long JWT in the `authorization` header
+and is not logged, so a test with tokens on counts the same deliveries as one without.
 """
+import base64
 import json
 import sys
 import threading
@@ -23,6 +26,15 @@ class Handler(BaseHTTPRequestHandler):
     def handle_one(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8") if length else ""
+        if self.path.startswith("/v1/authmanager/"):
+            claims = base64.urlsafe_b64encode(json.dumps({"exp": int(time.time()) + 3600}).encode())
+            token = "eyJhbGciOiJub25lIn0.%s.c2ln" % claims.decode().rstrip("=")
+            self.send_response(200)
+            self.send_header("authorization", token)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+            return
         if body.startswith("hub.mode=register"):
             # A topic registration before the first publish (SPEC 7.1): answered, not a delivery.
             self.send_response(200)
@@ -30,7 +42,8 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         time.sleep(DELAY)
-        entry = {"method": self.command, "path": self.path, "auth": self.headers.get("Authorization"), "body": body}
+        entry = {"method": self.command, "path": self.path, "auth": self.headers.get("Authorization"),
+                 "cookie": self.headers.get("Cookie"), "body": body}
         with lock, open(LOG, "a") as log:
             log.write(json.dumps(entry) + "\n")
         reply = b'{"response":{},"errors":[]}'

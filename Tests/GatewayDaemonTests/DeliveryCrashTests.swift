@@ -3,8 +3,9 @@ import GatewayJSON
 import GatewayTestSupport
 import Testing
 
-/// The outbox survives a SIGKILL during delivery (issue 6): after a restart every row reaches its
-/// receiver, and the only rows received twice are the ones that were in flight at the kill.
+/// The outbox survives a SIGKILL during delivery (issue 6), with MOSIP's tokens in use or not
+/// (issue 11): after a restart every row reaches its receiver, and the only rows received twice
+/// are the ones that were in flight at the kill.
 @Suite(.tags(.process)) struct DeliveryCrashTests {
     /// A local receiver standing in for eSignet and IDA's hub: `recording_receiver.py` (slow by
     /// `arguments`' delay) or another script of `Tests/Fixtures` that logs the same way.
@@ -45,13 +46,20 @@ import Testing
         }
     }
 
-    @Test func everyRowArrivesAfterAKillAndOnlyInFlightRowsTwice() throws {
+    @Test(arguments: [false, true]) func everyRowArrivesAfterAKillAndOnlyInFlightRowsTwice(tokens: Bool) throws {
         let directory = try TemporaryDirectory()
         let receiver = try Receiver(directory: directory, arguments: ["0.05"])
         let base = "http://127.0.0.1:\(receiver.port)"
-        let overrides: [String: JSONValue] = [
+        var overrides: [String: JSONValue] = [
             "esignet": ["baseURL": .string(base)], "ida": ["websubHubURL": .string("\(base)/hub")],
         ]
+        if tokens {
+            try "pms-secret\n".write(toFile: directory.file("pms-secret"), atomically: true, encoding: .utf8)
+            overrides["auth"] = [
+                "kind": "authmanager", "tokenURL": .string("\(base)/v1/authmanager/authenticate/clientidsecretkey"),
+                "clientId": "mosip-pms-client", "secretFile": "pms-secret", "appId": "partner",
+            ]
+        }
         let daemon = try TestDaemon(overrides: overrides, directory: directory)
         let client = try daemon.client()
         try ClientFlowTests.seed(client)
@@ -76,6 +84,10 @@ import Testing
         var esignetCreates: [String: Int] = [:]
         var idaEvents: [String: Int] = [:]
         for request in requests {
+            if tokens {
+                let credential = request["path"]?.stringValue?.hasPrefix("/hub") == true ? "cookie" : "auth"
+                #expect(request[credential]?.stringValue?.contains("eyJhbGciOiJub25lIn0.") == true)
+            }
             let body = try JSONValue.parse(request["body"]?.stringValue ?? "")
             if request["path"]?.stringValue == "/v1/esignet/client-mgmt/oidc-client" {
                 #expect(request["method"] == "POST")
