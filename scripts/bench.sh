@@ -337,7 +337,8 @@ if ((ISSUES)); then
             "{\"partnerId\":\"$AUTH_PARTNER\",\"partnerType\":\"Auth_Partner\",\"name\":\"bench\",\"status\":\"ACTIVE\"}" >/dev/null
         rpc "$1" policy.put "$(python3 -c 'import json, sys
 print(json.dumps({"policyId": sys.argv[1], "policyType": "Auth", "name": "bench auth policy",
-                  "status": "ACTIVE", "policy": json.load(open(sys.argv[2]))}))' \
+                  "description": "bench", "validFrom": "2026-01-01T00:00:00.000Z",
+                  "validTo": "2126-01-01T00:00:00.000Z", "status": "ACTIVE", "policy": json.load(open(sys.argv[2]))}))' \
             "$AUTH_POLICY" "$CONFIG_DIR/sample-auth-policy.json")" >/dev/null
         rpc "$1" partner.mapPolicy \
             "{\"partnerId\":\"$AUTH_PARTNER\",\"policyId\":\"$AUTH_POLICY\",\"status\":\"approved\"}" >/dev/null
@@ -374,7 +375,8 @@ print(base64.urlsafe_b64encode(bytes.fromhex(sys.stdin.read().strip())).rstrip(b
         '{"partnerId":"bench-misp","partnerType":"MISP_Partner","name":"bench misp","status":"ACTIVE"}' >/dev/null
     rpc "$GW_SOCK" policy.put "$(python3 -c 'import json, sys
 print(json.dumps({"policyId": "bench-misp-policy", "policyType": "MISP", "name": "bench misp policy",
-                  "status": "ACTIVE", "policy": json.load(open(sys.argv[1]))}))' \
+                  "description": "bench", "validFrom": "2026-01-01T00:00:00.000Z",
+                  "validTo": "2126-01-01T00:00:00.000Z", "status": "ACTIVE", "policy": json.load(open(sys.argv[1]))}))' \
         "$CONFIG_DIR/sample-misp-policy.json")" >/dev/null
     rpc "$GW_SOCK" partner.mapPolicy \
         '{"partnerId":"bench-misp","policyId":"bench-misp-policy","status":"approved"}' >/dev/null
@@ -390,36 +392,57 @@ print(json.dumps({"policyId": "bench-misp-policy", "policyType": "MISP", "name":
     # eSignet and IDA URLs point at a local sink that answers at once, timed from the first
     # create until the outbox is empty (two rows per create: the eSignet call and the IDA event).
     # =========================================================================================
-    DELIVERY_RATE=""
-    if ((DELIVERY_CREATES > 0)); then
-        python3 "$ROOT/scripts/http_sink.py" >"$WORK/sink.port" 2>"$WORK/sink.log" &
-        PIDS+=("$!")
-        for _ in $(seq 200); do [[ -s "$WORK/sink.port" ]] && break; sleep 0.05; done
-        SINK="http://127.0.0.1:$(head -n 1 "$WORK/sink.port")"
+    # delivery_run NAME [tokens]: sets NAME_RATE (empty when rows were left), NAME_CREATES_S,
+    # NAME_S, NAME_PENDING, NAME_FAILED and NAME_STATS (the sink's counts). With `tokens`, the
+    # daemon logs in to the sink's auth manager (issue 11, SPEC 7.1) and registers each topic.
+    delivery_run() {
+        local name="$1" tokens="${2:-}" sink_pid sink t0 out pending failed
+        python3 "$ROOT/scripts/http_sink.py" >"$WORK/$name-sink.port" 2>"$WORK/$name-sink.log" &
+        sink_pid="$!"
+        PIDS+=("$sink_pid")
+        for _ in $(seq 200); do [[ -s "$WORK/$name-sink.port" ]] && break; sleep 0.05; done
+        sink="http://127.0.0.1:$(head -n 1 "$WORK/$name-sink.port")"
         # The URLs come from the environment, swift-configuration style (SPEC 1.1).
-        export ESIGNET_BASEURL="$SINK" IDA_WEBSUBHUBURL="$SINK/hub"
-        start_daemon "$WORK/delivery.sock" "$WORK/delivery.sqlite3" "$WORK/delivery.log"
-        unset ESIGNET_BASEURL IDA_WEBSUBHUBURL
-        DL_PID="$PID"
-        seed_auth "$WORK/delivery.sock"
+        export ESIGNET_BASEURL="$sink" IDA_WEBSUBHUBURL="$sink/hub"
+        if [[ -n "$tokens" ]]; then
+            echo "bench-secret" >"$WORK/$name-secret"
+            export AUTH_KIND=authmanager AUTH_TOKENURL="$sink/v1/authmanager/authenticate/clientidsecretkey" \
+                AUTH_CLIENTID=mosip-pms-client AUTH_APPID=partner AUTH_SECRETFILE="$WORK/$name-secret"
+        fi
+        start_daemon "$WORK/$name.sock" "$WORK/$name.sqlite3" "$WORK/$name.log"
+        unset ESIGNET_BASEURL IDA_WEBSUBHUBURL AUTH_KIND AUTH_TOKENURL AUTH_CLIENTID AUTH_APPID AUTH_SECRETFILE
+        local daemon_pid="$PID"
+        seed_auth "$WORK/$name.sock"
         t0="$(now_s)"
-        out="$("${CREATE_LOAD[@]}" "$WORK/delivery.sock" --partner "$AUTH_PARTNER" --policy "$AUTH_POLICY" \
+        out="$("${CREATE_LOAD[@]}" "$WORK/$name.sock" --partner "$AUTH_PARTNER" --policy "$AUTH_POLICY" \
                 -c 16 -k 1 -n "$DELIVERY_CREATES" --json 2>&1)" \
-            || { sed 's/^/  /' <<<"$out" >&2; die "client.create with delivery failed"; }
-        CREATES_S="$(since "$t0")"
+            || { sed 's/^/  /' <<<"$out" >&2; die "client.create with delivery ($name) failed"; }
+        printf -v "${name}_CREATES_S" '%s' "$(since "$t0")"
         for _ in $(seq 2400); do
-            [[ "$(rpc "$WORK/delivery.sock" system.health '{}' -f outboxPending)" == 0 ]] && break
+            [[ "$(rpc "$WORK/$name.sock" system.health '{}' -f outboxPending)" == 0 ]] && break
             sleep 0.05
         done
-        DELIVERY_S="$(since "$t0")"
-        DELIVERY_PENDING="$(rpc "$WORK/delivery.sock" system.health '{}' -f outboxPending)"
-        DELIVERY_FAILED="$(rpc "$WORK/delivery.sock" system.health '{}' -f outboxFailed)"
-        if [[ "$DELIVERY_PENDING" == 0 && "$DELIVERY_FAILED" == 0 ]]; then
-            DELIVERY_RATE="$(awk -v n="$DELIVERY_CREATES" -v s="$DELIVERY_S" 'BEGIN { printf "%.0f", n / s }')"
+        printf -v "${name}_S" '%s' "$(since "$t0")"
+        pending="$(rpc "$WORK/$name.sock" system.health '{}' -f outboxPending)"
+        failed="$(rpc "$WORK/$name.sock" system.health '{}' -f outboxFailed)"
+        printf -v "${name}_PENDING" '%s' "$pending"
+        printf -v "${name}_FAILED" '%s' "$failed"
+        printf -v "${name}_STATS" '%s' "$(python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())' "$sink/stats")"
+        local seconds_var="${name}_S"
+        if [[ "$pending" == 0 && "$failed" == 0 ]]; then
+            printf -v "${name}_RATE" '%s' "$(awk -v n="$DELIVERY_CREATES" -v s="${!seconds_var}" 'BEGIN { printf "%.0f", n / s }')"
         else
+            printf -v "${name}_RATE" '%s' ""
             FAILED=1
         fi
-        stop_daemon "$DL_PID"
+        stop_daemon "$daemon_pid"
+        kill "$sink_pid" 2>/dev/null || true
+    }
+    DELIVERY_RATE=""
+    TOKENS_RATE=""
+    if ((DELIVERY_CREATES > 0)); then
+        delivery_run DELIVERY
+        delivery_run TOKENS tokens
     fi
 
     # =========================================================================================
@@ -630,10 +653,19 @@ if ((ISSUES)); then
     echo
     if ((DELIVERY_CREATES > 0)); then
         echo "$DELIVERY_CREATES client.create calls from 16 connections, delivery on, to a local sink" \
-             "(scripts/http_sink.py): creates acknowledged in $CREATES_S s, every row delivered after" \
+             "(scripts/http_sink.py): creates acknowledged in $DELIVERY_CREATES_S s, every row delivered after" \
              "$DELIVERY_S s (pending ${DELIVERY_PENDING:-?}, failed ${DELIVERY_FAILED:-?})."
         targets_header
         check "client.create/s end to end, all delivered" "$DELIVERY_RATE" ">=" "$TARGET_DELIVERY_RATE" "/s"
+        echo
+        echo "With MOSIP's credentials on (issue 11): the same load, the daemon logging in to the sink's" \
+             "auth manager and registering each topic before its first publish: creates acknowledged in" \
+             "$TOKENS_CREATES_S s, every row delivered after $TOKENS_S s (pending ${TOKENS_PENDING:-?}," \
+             "failed ${TOKENS_FAILED:-?}); the sink counted $TOKENS_STATS."
+        targets_header
+        check "client.create/s end to end with tokens and topic registration" "$TOKENS_RATE" ">=" \
+            "$TARGET_DELIVERY_RATE" "/s"
+        check "token fetches for the whole run" "$(json_num tokens "$TOKENS_STATS")" "<" 3 ""
     else
         echo "Skipped (DELIVERY_CREATES=0)."
     fi

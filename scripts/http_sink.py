@@ -3,14 +3,27 @@
 
 Used by `make bench` for the end-to-end delivery rate. Listens on 127.0.0.1 (port 0), prints the
 port on its first stdout line, keeps connections alive (HTTP/1.1), and answers eSignet's shape
-`{"response": {}, "errors": []}` with 200. Counts requests; prints the count on SIGTERM.
+`{"response": {}, "errors": []}` with 200. Stands in for MOSIP's auth manager too: a POST to
+`/v1/authmanager/...` gets an hour-long JWT in the `authorization` header. Counts deliveries, token
+fetches and topic registrations (`hub.mode=register`); `GET /stats` answers the counts as JSON
+and SIGTERM prints them.
 """
+import base64
+import json
 import signal
+import threading
+import time
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 REPLY = b'{"response":{},"errors":[]}'
-count = 0
+counts = {"requests": 0, "tokens": 0, "registrations": 0}
+lock = threading.Lock()
+
+
+def token():
+    claims = base64.urlsafe_b64encode(json.dumps({"exp": int(time.time()) + 3600}).encode()).decode()
+    return "eyJhbGciOiJub25lIn0.%s.c2ln" % claims.rstrip("=")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -20,16 +33,32 @@ class Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def answer(self):
-        global count
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-        count += 1
+        body = self.rfile.read(length) if length else b""
+        headers = []
+        if self.path.startswith("/v1/authmanager/"):
+            kind = "tokens"
+            headers.append(("authorization", token()))
+        elif body.startswith(b"hub.mode=register"):
+            kind = "registrations"
+        else:
+            kind = "requests"
+        with lock:
+            counts[kind] += 1
+        self.reply(REPLY, headers)
+
+    def reply(self, data, headers=()):
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(REPLY)))
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers:
+            self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(REPLY)
+        self.wfile.write(data)
+
+    def do_GET(self):
+        with lock:
+            self.reply(json.dumps(counts, separators=(",", ":")).encode())
 
     do_POST = answer
     do_PUT = answer
@@ -39,7 +68,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def stop(*_):
-    print(f"requests {count}", file=sys.stderr, flush=True)
+    print(json.dumps(counts), file=sys.stderr, flush=True)
     sys.exit(0)
 
 
