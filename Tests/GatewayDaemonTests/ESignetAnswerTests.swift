@@ -55,4 +55,15 @@ import Testing
         noWait["waitSeconds"] = 31
         #expect(try client.errorCode("client.update", .object(noWait)) == "PMS_COR_001")
     }
+
+    @Test func whenTimeIsUpTheClientIsAnsweredAsPending() throws {
+        // No eSignet configured: the row waits, so the one-second wait runs out.
+        let client = try TestDaemon().client()
+        try ClientFlowTests.seed(client)
+        var params = try #require(ClientFlowTests.create(key: FakeKeys.rsa(3)).objectValue)
+        params["waitSeconds"] = 1
+        let created = try client.call("client.create", .object(params))
+        #expect(created["status"] == "ACTIVE")
+        #expect(created["esignet"]?["state"] == "pending" && created["esignet"]?["attempts"] == 0)
+    }
 }

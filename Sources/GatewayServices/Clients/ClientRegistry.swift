@@ -63,8 +63,9 @@ package struct ClientRegistry: Sendable {
         guard seconds > 0 else { return ClientWrite(client: client, esignet: nil) }
         let deadline = ContinuousClock.now + .seconds(seconds)
         var state = try esignetState(client.clientId)
-        while state?.state == "pending", ContinuousClock.now < deadline {
-            try await Task.sleep(for: ESignetWait.pollInterval)
+        // A cancelled wait (the daemon stopping) still answers: the client is committed either way.
+        while state?.state == "pending", ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: ESignetWait.pollInterval)
             state = try esignetState(client.clientId)
         }
         if let state, state.state == "rejected" {
