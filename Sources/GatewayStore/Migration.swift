@@ -92,16 +92,7 @@ extension Migration {
         -- system.health reads two numbers instead of counting a growing backlog.
         CREATE TABLE outbox_counts (status TEXT PRIMARY KEY, n INTEGER NOT NULL) STRICT;
         INSERT INTO outbox_counts (status, n) VALUES ('pending', 0), ('delivered', 0), ('failed', 0);
-        CREATE TRIGGER outbox_count_insert AFTER INSERT ON outbox
-        BEGIN UPDATE outbox_counts SET n = n + 1 WHERE status = NEW.status; END;
-        CREATE TRIGGER outbox_count_update AFTER UPDATE OF status ON outbox
-        WHEN OLD.status <> NEW.status
-        BEGIN
-            UPDATE outbox_counts SET n = n - 1 WHERE status = OLD.status;
-            UPDATE outbox_counts SET n = n + 1 WHERE status = NEW.status;
-        END;
-        CREATE TRIGGER outbox_count_delete AFTER DELETE ON outbox
-        BEGIN UPDATE outbox_counts SET n = n - 1 WHERE status = OLD.status; END;
+        \(outboxCountTriggers)
         """
 
     /// Version 3: typed outbox messages. A row's body is the domain payload alone (delivery builds
@@ -198,6 +189,12 @@ extension Migration {
         CREATE INDEX outbox_due ON outbox (status, next_attempt_ms, seq);
         CREATE INDEX outbox_by_key ON outbox (target, ordering_key, seq);
         INSERT INTO outbox_counts (status, n) VALUES ('rejected', 0);
+        \(outboxCountTriggers)
+        """
+
+    /// The triggers that keep `outbox_counts` in the same transaction as the rows; created with
+    /// the table, and again whenever a step rebuilds it (dropping a table drops its triggers).
+    static let outboxCountTriggers = """
         CREATE TRIGGER outbox_count_insert AFTER INSERT ON outbox
         BEGIN UPDATE outbox_counts SET n = n + 1 WHERE status = NEW.status; END;
         CREATE TRIGGER outbox_count_update AFTER UPDATE OF status ON outbox
