@@ -112,7 +112,7 @@ import Testing
         (#"{"server": {"socketPath": ""}}"#, "server.socketPath must be a non-empty string"),
         (#"{"database": {"backupDirectory": ""}}"#, "database.backupDirectory must be null or a non-empty string"),
         (#"{"clients": {"grantTypes": []}}"#, "clients.grantTypes must be a non-empty list of strings"),
-        (#"{"license": {"validityDays": 0}}"#, "license.validityDays must be between 1 and 36500"),
+        (#"{"license": {"validityDays": 0}}"#, "license.validityDays must be between 1 and 999999"),
         (#"{"log": {"level": "loud"}}"#, "log.level must be one of"),
         (#"{"server": 5}"#, "server must be an object"),
         (#"{"access": {"rules": [{"allow": ["a"]}]}}"#, "access.rules[0] needs one of"),

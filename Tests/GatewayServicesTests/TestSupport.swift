@@ -29,10 +29,11 @@ final class TestEnvironment: Sendable {
     let context = CallContext(peer: Peer(uid: 1000, gid: 1000, pid: 4242), requestId: "7")
 
     /// - Parameter clientAPI: `esignet.clientAPI`, which decides whether `additionalConfig` is accepted.
-    init(clientAPI: String = "oidc-client") throws {
+    /// - Parameter refusesMissingAuthTypes: `clients.prerequisites` `"refuse"` (SPEC 7.5).
+    init(clientAPI: String = "oidc-client", refusesMissingAuthTypes: Bool = false) throws {
         rules = ClientRules(
             minRsaBits: 2048, grantTypes: ["authorization_code"], clientAuthMethods: ["private_key_jwt"],
-            clientAPI: clientAPI)
+            clientAPI: clientAPI, refusesMissingAuthTypes: refusesMissingAuthTypes)
         directory = try TemporaryDirectory(prefix: "clients")
         store = try Store.open(
             path: directory.file("gateway.sqlite3"), migrations: DomainMigrations.all, logger: quietLogger)
@@ -45,10 +46,11 @@ final class TestEnvironment: Sendable {
     }
 
     /// Opens an environment, seeds it, runs `body`.
-    static func with(clientAPI: String = "oidc-client", _ body: (TestEnvironment) async throws -> Void)
-        async throws
-    {
-        let environment = try TestEnvironment(clientAPI: clientAPI)
+    static func with(
+        clientAPI: String = "oidc-client", refusesMissingAuthTypes: Bool = false,
+        _ body: (TestEnvironment) async throws -> Void
+    ) async throws {
+        let environment = try TestEnvironment(clientAPI: clientAPI, refusesMissingAuthTypes: refusesMissingAuthTypes)
         try await environment.seed()
         try await body(environment)
     }

@@ -106,15 +106,22 @@ extension GatewayConfiguration {
                     + ESignetClientAPI.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
         }
         esignetClientAPI = clientAPI
+        let prerequisites = try keys.string("clients.prerequisites")
+        guard ["warn", "refuse"].contains(prerequisites) else {
+            throw ConfigurationError("config \(keys.file): clients.prerequisites must be \"warn\" or \"refuse\"")
+        }
         clients = ClientRules(
             minRsaBits: try keys.int("clients.minRsaBits", in: 512...16_384),
             grantTypes: try keys.strings("clients.grantTypes"),
             clientAuthMethods: try keys.strings("clients.clientAuthMethods"), clientAPI: clientAPI.rawValue,
-            waitForESignetSeconds: try keys.int("clients.waitForESignetSeconds", in: ESignetWait.range)
+            waitForESignetSeconds: try keys.int("clients.waitForESignetSeconds", in: ESignetWait.range),
+            requiredAuthTypes: try keys.strings("clients.requiredAuthTypes"),
+            refusesMissingAuthTypes: prerequisites == "refuse"
         )
         license = LicenseRules(
             length: try keys.int("license.length", in: 8...1024),
-            validityDays: try keys.int("license.validityDays", in: 1...36_500)
+            validityDays: try keys.int("license.validityDays", in: LicenseRules.validityRange),
+            requiredPolicyFlags: try keys.strings("license.requiredPolicyFlags")
         )
         esignetPropertiesFile = base.resolving(try keys.string("esignet.propertiesFile"))
         esignetExportDirectory = base.resolving(

@@ -17,7 +17,7 @@ struct ClientCreation: Sendable {
     let rules: ClientRules
     let context: CallContext
 
-    func run(_ tx: inout WriteTransaction) throws -> ClientRecord {
+    func run(_ tx: inout WriteTransaction) throws -> ClientWrite {
         let replacing = try tx.clientExists(key.clientId)
         if replacing {
             guard try tx.esignetRefusedCreation(of: key.clientId) else { throw ClientErrors.duplicateKey }
@@ -27,6 +27,10 @@ struct ClientCreation: Sendable {
         try checkMapping(tx)
         let derivation = try mappings.derive(policy: policy.policy)
         try request.settings.check(rules)
+        let warnings = AuthTypePrerequisite.warnings(for: policy.policy, rules: rules)
+        if rules.refusesMissingAuthTypes, let missing = warnings.first {
+            throw AuthTypePrerequisite.refusal(missing.value, policyId: policy.policyId)
+        }
 
         let now = UTCTimestamp.now()
         let client = record(derivation, at: now)
@@ -40,7 +44,7 @@ struct ClientCreation: Sendable {
         try tx.enqueue(ClientEvents.esignetCreate(client))
         try tx.enqueue(ClientEvents.idaCreated(client, partner: partner, policy: policy))
         try tx.journal(context.draft("client.create", "client", client.clientId, change: change))
-        return client
+        return ClientWrite(client: client, warnings: warnings)
     }
 
     /// Step 3: the partner exists, is an Auth partner (any case, as PMS compares) and is active.

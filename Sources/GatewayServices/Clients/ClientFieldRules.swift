@@ -10,16 +10,23 @@ package struct ClientRules: Sendable {
     /// `clients.waitForESignetSeconds`: how long create and update wait for eSignet's answer when
     /// the call does not say (SPEC 7.3). Zero answers as soon as the client is committed.
     package var waitForESignetSeconds: Int
+    /// `clients.requiredAuthTypes` (SPEC 7.5): what every client's policy must allow.
+    package var requiredAuthTypes: [String]
+    /// `clients.prerequisites` `"refuse"`: a missing auth type fails `client.create` instead of warning.
+    package var refusesMissingAuthTypes: Bool
 
     package init(
         minRsaBits: Int, grantTypes: [String], clientAuthMethods: [String], clientAPI: String = "oidc-client",
-        waitForESignetSeconds: Int = 0
+        waitForESignetSeconds: Int = 0, requiredAuthTypes: [String] = AuthTypePrerequisite.seedAuthTypes,
+        refusesMissingAuthTypes: Bool = false
     ) {
         self.minRsaBits = minRsaBits
         self.grantTypes = grantTypes
         self.clientAuthMethods = clientAuthMethods
         self.clientAPI = clientAPI
         self.waitForESignetSeconds = waitForESignetSeconds
+        self.requiredAuthTypes = requiredAuthTypes
+        self.refusesMissingAuthTypes = refusesMissingAuthTypes
     }
 
     /// SPEC 7.2: an `additionalConfig` the configured eSignet API cannot carry is refused, not dropped.
@@ -35,10 +42,16 @@ package struct ClientRules: Sendable {
 package struct LicenseRules: Sendable {
     package var length: Int
     package var validityDays: Int
+    /// `license.requiredPolicyFlags` (SPEC 7.5): what eSignet's MISP policy must set to true.
+    package var requiredPolicyFlags: [String]
 
-    package init(length: Int, validityDays: Int) {
+    /// `license.validityDays`: up to mosip-config's own default of 999999 days.
+    package static let validityRange = 1...999_999
+
+    package init(length: Int, validityDays: Int, requiredPolicyFlags: [String] = PolicyFlagPrerequisite.seedFlags) {
         self.length = length
         self.validityDays = validityDays
+        self.requiredPolicyFlags = requiredPolicyFlags
     }
 }
 

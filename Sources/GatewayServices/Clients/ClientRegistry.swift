@@ -37,30 +37,33 @@ package struct ClientRegistry: Sendable {
         // One mapping set for the whole call, even if SIGHUP swaps it meanwhile.
         let creation = ClientCreation(
             request: request, key: key, mappings: mappings.mappings, rules: rules, context: context)
-        let client = try await store.write { tx in try creation.run(&tx) }
+        let write = try await store.write { tx in try creation.run(&tx) }
+        let client = write.client
         onEnqueue()
         logger.info(
             "client created",
             metadata: ["clientId": "\(client.clientId)", "authPartnerId": "\(client.authPartnerId)"])
-        return try await answer(client, waitSeconds: request.waitSeconds)
+        return try await answer(write, waitSeconds: request.waitSeconds)
     }
 
     /// `client.update`.
     package func update(_ request: ClientUpdateRequest, context: CallContext) async throws -> ClientWrite {
         try rules.check(additionalConfig: request.additionalConfig)
         let update = ClientUpdate(request: request, rules: rules, context: context)
-        let client = try await store.write { tx in try update.run(&tx) }
+        let write = try await store.write { tx in try update.run(&tx) }
+        let client = write.client
         onEnqueue()
         logger.info("client updated", metadata: ["clientId": "\(client.clientId)", "status": "\(client.status)"])
-        return try await answer(client, waitSeconds: request.waitSeconds)
+        return try await answer(write, waitSeconds: request.waitSeconds)
     }
 
     /// SPEC 7.3: with a wait, the reply follows eSignet's answer to the call just committed, as
     /// PMS's own reply follows eSignet's. Polls the client's latest eSignet row on a read
     /// connection; delivery runs on its own, so a caller that gives up loses nothing.
-    private func answer(_ client: ClientRecord, waitSeconds: Int?) async throws -> ClientWrite {
+    private func answer(_ write: ClientWrite, waitSeconds: Int?) async throws -> ClientWrite {
         let seconds = waitSeconds ?? rules.waitForESignetSeconds
-        guard seconds > 0 else { return ClientWrite(client: client, esignet: nil) }
+        guard seconds > 0 else { return write }
+        let client = write.client
         let deadline = ContinuousClock.now + .seconds(seconds)
         var state = try esignetState(client.clientId)
         // A cancelled wait (the daemon stopping) still answers: the client is committed either way.
@@ -71,7 +74,9 @@ package struct ClientRegistry: Sendable {
         if let state, state.state == "rejected" {
             throw GatewayError(.esignetRejected, state.errorCode ?? "GW_REJECTED", state.message ?? "")
         }
-        return ClientWrite(client: client, esignet: state)
+        var answered = write
+        answered.esignet = state
+        return answered
     }
 
     private func esignetState(_ clientId: String) throws -> ESignetState? {
@@ -124,7 +129,9 @@ package struct ClientRegistry: Sendable {
             guard policy.policyType == "Auth" else { throw ClientErrors.policyTypeMismatch }
             document = policy.policy
         }
-        return try mappings.mappings.derive(policy: document)
+        var derivation = try mappings.mappings.derive(policy: document)
+        derivation.warnings = AuthTypePrerequisite.warnings(for: document, rules: rules)
+        return derivation
     }
 }
 

@@ -11,7 +11,7 @@ struct ClientUpdate: Sendable {
     let rules: ClientRules
     let context: CallContext
 
-    func run(_ tx: inout WriteTransaction) throws -> ClientRecord {
+    func run(_ tx: inout WriteTransaction) throws -> ClientWrite {
         guard var client = try tx.client(request.clientId) else { throw ClientErrors.clientNotFound }
         guard client.isActive else { throw ClientErrors.alreadyDeactivated }
         guard let partner = try tx.partner(client.authPartnerId) else {
@@ -34,7 +34,10 @@ struct ClientUpdate: Sendable {
         try tx.enqueue(ClientEvents.esignetUpdate(client))
         try tx.enqueue(ClientEvents.idaUpdated(client))
         try tx.journal(context.draft("client.update", "client", client.clientId, change: client.journalChange))
-        return client
+        // A deactivated client makes no more logins, so its policy's auth types no longer matter.
+        let policy = deactivates ? nil : try tx.policy(client.policyId)
+        return ClientWrite(
+            client: client, warnings: policy.map { AuthTypePrerequisite.warnings(for: $0.policy, rules: rules) } ?? [])
     }
 
     private func replaceEditableFields(of client: inout ClientRecord) {

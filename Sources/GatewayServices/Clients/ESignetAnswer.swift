@@ -1,11 +1,13 @@
 import GatewayJSON
 import GatewayStore
 
-/// What `client.create` and `client.update` answer: the client as committed, and, when the
-/// caller waited (SPEC 7.3), where eSignet's call stood when the reply was sent.
+/// What `client.create` and `client.update` answer: the client as committed, what its policy
+/// lacks for eSignet's logins (SPEC 7.5), and, when the caller waited (SPEC 7.3), where eSignet's
+/// call stood when the reply was sent.
 package struct ClientWrite: Sendable {
     package let client: ClientRecord
-    package let esignet: ESignetState?
+    package let warnings: [PrerequisiteWarning]
+    package var esignet: ESignetState? = nil
 }
 
 /// The bounds of `waitSeconds` (SPEC 7.3).

@@ -32,15 +32,20 @@ package struct LicenseService: Sendable {
         self.onEnqueue = onEnqueue
     }
 
-    /// `license.generate`: issues the MISP partner's key.
-    package func generate(mispId: String, context: CallContext) async throws -> LicenseRecord {
+    /// `license.generate`: issues the MISP partner's key, warning about policy flags IDA will need.
+    package func generate(mispId: String, context: CallContext) async throws -> IssuedLicense {
         let rules = self.rules
         let license = try await store.write { tx throws in
             try LicenseMutations.generate(&tx, mispId: mispId, rules: rules, context: context)
         }
         onEnqueue()
         logger.info("license generated", metadata: ["mispId": "\(mispId)", "expiresAt": "\(license.expiresAt)"])
-        return license
+        let policy = try store.read { connection in
+            try license.policyId.flatMap { id throws(StoreError) in try connection.policy(id) }
+        }
+        return IssuedLicense(
+            license: license,
+            warnings: PolicyFlagPrerequisite.warnings(for: policy?.policy, required: rules.requiredPolicyFlags))
     }
 
     /// `license.update`: activates or de-activates a key.
@@ -75,7 +80,13 @@ package struct LicenseService: Sendable {
     /// `license.validate`: IDA's check; an unknown key is an answer, not an error.
     package func validate(key: String) throws -> LicenseVerdict {
         let now = UTCTimestamp.nowMilliseconds()
-        return try store.read { connection in try LicenseValidation.validate(key: key, on: connection, now: now) }
+        var verdict = try store.read { connection in
+            try LicenseValidation.validate(key: key, on: connection, now: now)
+        }
+        if verdict.isValid {
+            verdict.warnings = PolicyFlagPrerequisite.warnings(for: verdict.policy, required: rules.requiredPolicyFlags)
+        }
+        return verdict
     }
 
     /// The usable license of `mispId`, checked as `license.get` checks it.
@@ -97,6 +108,12 @@ package struct LicenseService: Sendable {
             "expired license key replaced", metadata: ["mispId": "\(mispId)", "expiresAt": "\(renewed.expiresAt)"])
         return renewed
     }
+}
+
+/// A key `license.generate` issued, and what its MISP policy lacks for IDA (SPEC 7.5).
+package struct IssuedLicense: Sendable {
+    package let license: LicenseRecord
+    package let warnings: [PrerequisiteWarning]
 }
 
 /// `license.update` params: which key of which partner, and its new status.

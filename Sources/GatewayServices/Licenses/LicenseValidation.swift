@@ -39,6 +39,8 @@ package struct LicenseVerdict: Sendable {
     package var errorCode: String?
     /// The MISP policy document, for a valid key.
     package var policy: JSONValue?
+    /// Required policy flags the valid key's policy does not set (SPEC 7.5).
+    package var warnings: [PrerequisiteWarning] = []
 
     package var isValid: Bool { errorCode == nil }
 }

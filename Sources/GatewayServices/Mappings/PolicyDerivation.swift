@@ -4,6 +4,8 @@ import GatewayJSON
 package struct PolicyDerivation: Sendable, Equatable {
     package let claims: [String]
     package let acrValues: [String]
+    /// What the policy lacks for eSignet's logins (SPEC 7.5); set by the registry, which knows the rules.
+    package var warnings: [PrerequisiteWarning] = []
 }
 
 extension MappingSet {

@@ -20,11 +20,13 @@ enum ClientCreateMethod: RPCMethod {
         .integer("waitSeconds", required: false),
     ]
 
-    /// `{clientId, status}`, plus `esignet` when the caller waited for eSignet (SPEC 7.3).
+    /// `{clientId, status}`, plus `warnings` when the policy lacks a required auth type (SPEC 7.5)
+    /// and `esignet` when the caller waited for eSignet (SPEC 7.3).
     static func idAndStatus(_ write: ClientWrite) -> JSONValue {
         var result = JSONObject([
             ("clientId", .string(write.client.clientId)), ("status", .string(write.client.status)),
         ])
+        if !write.warnings.isEmpty { result["warnings"] = .array(write.warnings.map(\.json)) }
         if let esignet = write.esignet { result["esignet"] = esignet.json }
         return .object(result)
     }
@@ -83,7 +85,9 @@ enum PolicyDeriveMethod: RPCMethod {
     static let result = ["claims", "acrValues"]
     static func decode(_ params: JSONObject) throws -> PolicySource { try PolicySource(params: params) }
     static func encode(_ derivation: PolicyDerivation) -> JSONValue {
-        ["claims": JSONValue(derivation.claims), "acrValues": JSONValue(derivation.acrValues)]
+        var result: JSONObject = ["claims": JSONValue(derivation.claims), "acrValues": JSONValue(derivation.acrValues)]
+        if !derivation.warnings.isEmpty { result["warnings"] = .array(derivation.warnings.map(\.json)) }
+        return .object(result)
     }
 }
 

@@ -9,7 +9,13 @@ enum LicenseGenerateMethod: SingleStringMethod {
     static let field = "mispId"
     static let size = 1...36
     static let result = issuedMembers
-    static func encode(_ license: LicenseRecord) -> JSONValue { issued(license) }
+    static func encode(_ issue: IssuedLicense) -> JSONValue {
+        guard !issue.warnings.isEmpty, case .object(var result) = issued(issue.license) else {
+            return issued(issue.license)
+        }
+        result["warnings"] = .array(issue.warnings.map(\.json))
+        return .object(result)
+    }
 
     static let issuedMembers = ["providerId", "licenseKey", "licenseKeyStatus", "licenseKeyExpiry"]
 
@@ -81,6 +87,7 @@ enum LicenseValidateMethod: SingleStringMethod {
         }
         if let errorCode = verdict.errorCode { result["errorCode"] = .string(errorCode) }
         if let policy = verdict.policy { result["policy"] = policy }
+        if !verdict.warnings.isEmpty { result["warnings"] = .array(verdict.warnings.map(\.json)) }
         return .object(result)
     }
 }
