@@ -19,7 +19,11 @@ final class LicenseFixture: Sendable {
     var directory: String { scratch.path }
     var propertiesPath: String { "\(directory)/esignet/esignet-default.properties" }
 
-    init(rules: LicenseRules = LicenseRules(length: 50, validityDays: 90)) throws {
+    /// - Parameter export: where keys go (SPEC 7.6); the default exports only on request.
+    init(
+        rules: LicenseRules = LicenseRules(length: 50, validityDays: 90),
+        export: LicenseExportSettings = LicenseExportSettings()
+    ) throws {
         scratch = try TemporaryDirectory(prefix: "license-tests")
         let directory = scratch.path
         try scratch.subdirectory("esignet")
@@ -34,7 +38,7 @@ final class LicenseFixture: Sendable {
                     database: "\(directory)/gateway.sqlite3", socket: "\(directory)/gw.sock",
                     config: "\(directory)/pms-gateway.json"),
                 allowsSubdirectories: true),
-            logger: logs.logger)
+            logger: logs.logger, export: export)
     }
 
     deinit {

@@ -60,6 +60,7 @@ import Testing
         #expect(
             exported == [
                 "changed": true, "path": .string(fixture.propertiesPath), "property": "mosip.esignet.misp.license.key",
+                "properties": ["mosip.esignet.misp.license.key"],
             ])
     }
 

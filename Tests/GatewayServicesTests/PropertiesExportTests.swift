@@ -69,8 +69,13 @@ import Testing
         let before = try fileInfo(path)
 
         let result = try await export(fixture)
-        #expect(result == JSONObject([("path", .string(path)), ("property", .string(property)), ("changed", true)]))
-        #expect(result.keys == ["path", "property", "changed"])
+        #expect(
+            result
+                == JSONObject([
+                    ("path", .string(path)), ("property", .string(property)), ("properties", [.string(property)]),
+                    ("changed", true),
+                ]))
+        #expect(result.keys == ["path", "property", "properties", "changed"])
 
         let lines = try fileText(path).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var expected = SampleProperties.lines
@@ -118,12 +123,13 @@ import Testing
         #expect(try fileInfo(path).st_mode & 0o7777 == 0o644)
     }
 
-    @Test func createsAMissingFileReadableOnlyByItsOwner() async throws {
+    /// 0640 (SPEC 7.6): eSignet's group may read it; nobody else, for it holds a secret.
+    @Test func createsAMissingFileReadableOnlyByItsOwnerAndGroup() async throws {
         let (fixture, key) = try await fixtureWithLicense()
         let path = fixture.propertiesPath
         #expect(try await export(fixture)["changed"] == true)
         #expect(try fileText(path) == "\(property)=\(key)\n")
-        #expect(try fileInfo(path).st_mode & 0o7777 == 0o600)
+        #expect(try fileInfo(path).st_mode & 0o7777 == 0o640)
         #expect(listing(FilePath(path).directory) == ["esignet-default.properties"])
     }
 

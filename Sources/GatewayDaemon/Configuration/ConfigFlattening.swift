@@ -35,6 +35,8 @@ enum ConfigFlattening {
         "auth.refreshBeforeExpirySeconds": .int(60),
         "esignet.clientAPI": .string("oidc-client"),
         "esignet.propertiesFile": .string("../var/esignet-default.properties"),
+        "esignet.licenseProperties": .stringArray(["mosip.esignet.misp.license.key"]),
+        "esignet.autoExportLicense": .bool(true),
         "log.level": .string("info"),
     ]
 

@@ -30,6 +30,8 @@ package struct GatewayConfiguration: Sendable {
     package var clients: ClientRules
     package var license: LicenseRules
     package var esignetPropertiesFile: String
+    /// `esignet.licenseProperties`, `.licenseEnvFile`, `.autoExportLicense` (SPEC 7.6).
+    package var licenseExport: LicenseExportSettings
     /// Where `license.exportProperties` may write besides the properties file (SPEC 4.5).
     package var esignetExportDirectory: String
     package var esignetBaseURL: String?
@@ -124,6 +126,10 @@ extension GatewayConfiguration {
             requiredPolicyFlags: try keys.strings("license.requiredPolicyFlags")
         )
         esignetPropertiesFile = base.resolving(try keys.string("esignet.propertiesFile"))
+        licenseExport = LicenseExportSettings(
+            properties: try keys.strings("esignet.licenseProperties"),
+            envFile: try keys.optionalString("esignet.licenseEnvFile").map { base.resolving($0) },
+            autoExport: try keys.bool("esignet.autoExportLicense"))
         esignetExportDirectory = base.resolving(
             try keys.optionalString("esignet.exportDirectory") ?? FilePath(esignetPropertiesFile).directory)
         esignetBaseURL = try keys.optionalString("esignet.baseURL")

@@ -32,6 +32,13 @@ struct TypedConfigReader {
         return value
     }
 
+    func bool(_ key: String) throws(ConfigurationError) -> Bool {
+        guard let value = reader.bool(forKey: ConfigFlattening.key(key).configKey) else {
+            throw problem(key, "must be true or false")
+        }
+        return value
+    }
+
     func strings(_ key: String) throws(ConfigurationError) -> [String] {
         guard let value = reader.stringArray(forKey: ConfigFlattening.key(key).configKey), !value.isEmpty else {
             throw problem(key, "must be a non-empty list of strings")

@@ -38,7 +38,7 @@ enum GatewayMethods {
                 exportDirectory: ConfinedDirectory(
                     directory: configuration.esignetExportDirectory, protecting: configuration.daemonFiles,
                     allowsSubdirectories: true),
-                logger: logger, onEnqueue: wakeDelivery))
+                logger: logger, export: configuration.licenseExport, onEnqueue: wakeDelivery))
         table.registerJournalMethods(store)
         table.registerOutboxMethods(OutboxService(store: store, wakeDelivery: wakeDelivery))
         // IDA's license check answers `valid: false` for a key with a NUL (SPEC 2), never an error.

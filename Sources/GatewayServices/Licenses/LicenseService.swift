@@ -23,11 +23,12 @@ package struct LicenseService: Sendable {
 
     package init(
         store: Store, rules: LicenseRules, propertiesFile: String, exportDirectory: ConfinedDirectory, logger: Logger,
-        onEnqueue: @escaping @Sendable () -> Void = {}
+        export: LicenseExportSettings = LicenseExportSettings(), onEnqueue: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store
         self.rules = rules
-        self.exporter = PropertiesExporter(propertiesFile: propertiesFile, exportDirectory: exportDirectory)
+        self.exporter = PropertiesExporter(
+            propertiesFile: propertiesFile, exportDirectory: exportDirectory, settings: export)
         self.logger = logger
         self.onEnqueue = onEnqueue
     }
@@ -45,11 +46,12 @@ package struct LicenseService: Sendable {
         }
         return IssuedLicense(
             license: license,
-            warnings: PolicyFlagPrerequisite.warnings(for: policy?.policy, required: rules.requiredPolicyFlags))
+            warnings: PolicyFlagPrerequisite.warnings(for: policy?.policy, required: rules.requiredPolicyFlags),
+            exported: await autoExport(license, context: context))
     }
 
     /// `license.update`: activates or de-activates a key.
-    package func update(_ request: LicenseStatusChange, context: CallContext) async throws -> LicenseRecord {
+    package func update(_ request: LicenseStatusChange, context: CallContext) async throws -> IssuedLicense {
         let license = try await store.write { tx throws in
             try LicenseMutations.update(
                 &tx, mispId: request.mispId, key: request.licenseKey, status: request.status, context: context)
@@ -57,12 +59,14 @@ package struct LicenseService: Sendable {
         onEnqueue()
         logger.info(
             "license status set", metadata: ["mispId": "\(request.mispId)", "status": "\(request.status.rawValue)"])
-        return license
+        return IssuedLicense(license: license, warnings: [], exported: await autoExport(license, context: context))
     }
 
-    /// `license.get`: the partner's current key, replaced first if it has expired.
-    package func get(mispId: String, context: CallContext) async throws -> LicenseRecord {
-        try await currentLicense(mispId, method: "license.get", context: context)
+    /// `license.get`: the partner's current key, replaced (and exported) first if it has expired.
+    package func get(mispId: String, context: CallContext) async throws -> IssuedLicense {
+        let current = try await currentLicense(mispId, method: "license.get", context: context)
+        let exported = current.renewed ? await autoExport(current.license, context: context) : nil
+        return IssuedLicense(license: current.license, warnings: [], exported: exported)
     }
 
     /// `license.list`: a page of licenses, oldest first (keys are shown only as `keyHint`).
@@ -93,12 +97,14 @@ package struct LicenseService: Sendable {
     ///
     /// The common case (a live key) is answered from a read connection; only an expired key goes
     /// to the writer, which checks again and replaces it (journalled as `method`).
-    func currentLicense(_ mispId: String, method: String, context: CallContext) async throws -> LicenseRecord {
+    func currentLicense(_ mispId: String, method: String, context: CallContext) async throws
+        -> (license: LicenseRecord, renewed: Bool)
+    {
         let seen = try store.read { connection in
             try LicenseChecks.usable(
                 partner: try connection.partner(mispId), license: try connection.license(mispId: mispId))
         }
-        guard seen.isExpired(at: UTCTimestamp.nowMilliseconds()) else { return seen }
+        guard seen.isExpired(at: UTCTimestamp.nowMilliseconds()) else { return (seen, false) }
         let rules = self.rules
         let renewed = try await store.write { tx throws in
             try LicenseMutations.renewIfExpired(&tx, mispId: mispId, rules: rules, method: method, context: context)
@@ -106,14 +112,16 @@ package struct LicenseService: Sendable {
         onEnqueue()
         logger.info(
             "expired license key replaced", metadata: ["mispId": "\(mispId)", "expiresAt": "\(renewed.expiresAt)"])
-        return renewed
+        return (renewed, true)
     }
 }
 
-/// A key `license.generate` issued, and what its MISP policy lacks for IDA (SPEC 7.5).
+/// A license as generate, update and get answer it: what its MISP policy lacks for IDA (SPEC 7.5),
+/// and whether the call exported the new current key to eSignet (SPEC 7.6; nil when it had none to).
 package struct IssuedLicense: Sendable {
     package let license: LicenseRecord
     package let warnings: [PrerequisiteWarning]
+    package var exported: Bool? = nil
 }
 
 /// `license.update` params: which key of which partner, and its new status.

@@ -9,11 +9,13 @@ enum LicenseGenerateMethod: SingleStringMethod {
     static let field = "mispId"
     static let size = 1...36
     static let result = issuedMembers
-    static func encode(_ issue: IssuedLicense) -> JSONValue {
-        guard !issue.warnings.isEmpty, case .object(var result) = issued(issue.license) else {
-            return issued(issue.license)
-        }
-        result["warnings"] = .array(issue.warnings.map(\.json))
+    static func encode(_ issue: IssuedLicense) -> JSONValue { adding(issue, to: issued(issue.license)) }
+
+    /// PMS's members, then `warnings` (SPEC 7.5) and `exported` (SPEC 7.6) when there are any.
+    static func adding(_ issue: IssuedLicense, to members: JSONValue) -> JSONValue {
+        guard case .object(var result) = members else { return members }
+        if !issue.warnings.isEmpty { result["warnings"] = .array(issue.warnings.map(\.json)) }
+        if let exported = issue.exported { result["exported"] = .bool(exported) }
         return .object(result)
     }
 
@@ -35,11 +37,14 @@ enum LicenseUpdateMethod: RPCMethod {
     static let result = LicenseGenerateMethod.issuedMembers
     static func decode(_ params: JSONObject) throws -> LicenseStatusChange { try LicenseStatusChange(params: params) }
     /// PMS echoes the status lower-cased (`active` / `de-active`).
-    static func encode(_ license: LicenseRecord) -> JSONValue {
-        [
-            "providerId": .string(license.mispId), "licenseKey": .string(license.licenseKey),
-            "licenseKeyStatus": .string(license.status.rawValue), "licenseKeyExpiry": .string(license.expiresAt),
-        ]
+    static func encode(_ issue: IssuedLicense) -> JSONValue {
+        let license = issue.license
+        return LicenseGenerateMethod.adding(
+            issue,
+            to: [
+                "providerId": .string(license.mispId), "licenseKey": .string(license.licenseKey),
+                "licenseKeyStatus": .string(license.status.rawValue), "licenseKeyExpiry": .string(license.expiresAt),
+            ])
     }
 }
 
@@ -49,7 +54,7 @@ enum LicenseGetMethod: SingleStringMethod {
     static let field = "mispId"
     static let size = 1...36
     static let result = LicenseGenerateMethod.issuedMembers
-    static func encode(_ license: LicenseRecord) -> JSONValue { LicenseGenerateMethod.issued(license) }
+    static func encode(_ issue: IssuedLicense) -> JSONValue { LicenseGenerateMethod.encode(issue) }
 }
 
 enum LicenseListMethod: RPCMethod {
@@ -96,7 +101,7 @@ enum LicenseExportPropertiesMethod: RPCMethod {
     static let name = "license.exportProperties"
     static let summary = "Write the key into esignet-default.properties (mosip.esignet.misp.license.key), atomically."
     static let params: [ParamDescriptor] = [.string("mispId"), .string("path", required: false)]
-    static let result = ["path", "property", "changed"]
+    static let result = ["path", "property", "properties", "envFile", "changed"]
     static func decode(_ params: JSONObject) throws -> (mispId: String, path: String?) {
         let reader = ParamReader(params)
         return (try reader.string("mispId", size: 1...36), try reader.optionalString("path", size: 1...4096))
