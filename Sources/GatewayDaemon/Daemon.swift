@@ -84,6 +84,7 @@ package enum Daemon {
                 delivery, GatewayServer(listener: listener, logger: logger),
                 SystemdService(notifier: notifier),
                 reload,
+                LicenseExpiryService(store: store, warningDays: configuration.licenseExpiryWarningDays, logger: logger),
             ],
             logger: logger
         )

@@ -28,6 +28,7 @@ enum ConfigFlattening {
         "clients.prerequisites": .string("warn"),
         "license.length": .int(50),
         "license.validityDays": .int(90),
+        "license.expiryWarningDays": .int(14),
         "license.requiredPolicyFlags": .stringArray([
             "allowAuthRequestDelegation", "allowKycRequestDelegation", "trustBindedAuthVerificationToken",
             "allowKeyBindingDelegation",

@@ -32,6 +32,8 @@ package struct GatewayConfiguration: Sendable {
     package var esignetPropertiesFile: String
     /// `esignet.licenseProperties`, `.licenseEnvFile`, `.autoExportLicense` (SPEC 7.6).
     package var licenseExport: LicenseExportSettings
+    /// `license.expiryWarningDays` (SPEC 7.6).
+    package var licenseExpiryWarningDays: Int
     /// Where `license.exportProperties` may write besides the properties file (SPEC 4.5).
     package var esignetExportDirectory: String
     package var esignetBaseURL: String?
@@ -130,6 +132,7 @@ extension GatewayConfiguration {
             properties: try keys.strings("esignet.licenseProperties"),
             envFile: try keys.optionalString("esignet.licenseEnvFile").map { base.resolving($0) },
             autoExport: try keys.bool("esignet.autoExportLicense"))
+        licenseExpiryWarningDays = try keys.int("license.expiryWarningDays", in: 0...36_500)
         esignetExportDirectory = base.resolving(
             try keys.optionalString("esignet.exportDirectory") ?? FilePath(esignetPropertiesFile).directory)
         esignetBaseURL = try keys.optionalString("esignet.baseURL")

@@ -11,7 +11,7 @@ enum SystemHealthMethod: RPCMethod {
     static let summary = "Liveness and counts; always allowed."
     static let result = [
         "status", "version", "uptimeSeconds", "journalHead", "clients", "licenses", "outboxPending", "outboxFailed",
-        "outboxRejected", "auth",
+        "outboxRejected", "auth", "licenseExpiresInDays",
     ]
 
     struct Report: Sendable {
@@ -21,6 +21,8 @@ enum SystemHealthMethod: RPCMethod {
         /// `auth.kind`, and the current token's state (never the token).
         var authKind: String?
         var auth: (validForSeconds: Int?, lastError: String?)
+        /// Days until the soonest active license expires (SPEC 7.6); nil without one.
+        var licenseExpiresInDays: Int?
     }
 
     static func encode(_ report: Report) -> JSONValue {
@@ -35,6 +37,7 @@ enum SystemHealthMethod: RPCMethod {
                 "tokenValidForSeconds": report.auth.validForSeconds.map { JSONValue($0) } ?? .null,
                 "lastError": JSONValue(report.auth.lastError),
             ],
+            "licenseExpiresInDays": report.licenseExpiresInDays.map { JSONValue($0) } ?? .null,
         ]
     }
 }
@@ -67,10 +70,17 @@ extension MethodTable<CallContext> {
             MethodDescriptor(
                 SystemHealthMethod.self,
                 immediate: { _, _ in
-                    SystemHealthMethod.Report(
+                    let (counts, soonest) = try store.read { connection in
+                        (try connection.counts(), try connection.soonestActiveLicense())
+                    }
+                    let now = UTCTimestamp.nowMilliseconds()
+                    return SystemHealthMethod.Report(
                         version: version, uptimeSeconds: Int((ContinuousClock.now - startedAt).components.seconds),
-                        counts: try store.read { connection in try connection.counts() },
-                        authKind: tokens?.configuration.kind.rawValue, auth: tokens?.status() ?? (nil, nil))
+                        counts: counts, authKind: tokens?.configuration.kind.rawValue,
+                        auth: tokens?.status() ?? (nil, nil),
+                        licenseExpiresInDays: soonest.map {
+                            LicenseExpiryWatch.days(until: $0.expiresAtMilliseconds, now: now)
+                        })
                 }))
         register(MethodDescriptor(SystemBackupMethod.self) { path, _ in try await backups.backup(to: path) })
         register(MethodDescriptor(DiscoverMethod.self, immediate: { _, _ in document() }))
