@@ -47,6 +47,21 @@ package struct OutboxDeliverer: Service {
         signal.wake()
     }
 
+    /// For `system.preflight`: whether a token can be had now (a held one counts). The error's
+    /// words, or nil; never the token.
+    package func tokenProblem() async -> String? {
+        guard let tokens else { return nil }
+        let client = HTTPDelivery.makeClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
+        var problem: String?
+        do throws(DeliveryFailure) {
+            _ = try await tokens.token(client: client)
+        } catch {
+            problem = error.message
+        }
+        try? await client.shutdown()
+        return problem
+    }
+
     package func run() async throws {
         let client = HTTPDelivery.makeClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
         let sender = HTTPDelivery(

@@ -18,6 +18,12 @@ enum GatewayMethods {
         let wakeDelivery: @Sendable () -> Void = { delivery.notifyEnqueued() }
         let document = DiscoveryDocument()
         var table = MethodTable<CallContext>()
+        let tokenCheck: (@Sendable () async -> String?)? =
+            delivery.tokens == nil ? nil : { @Sendable in await delivery.tokenProblem() }
+        let preflight = Preflight(
+            store: store, mappings: mappings, clientRules: configuration.clients, licenseRules: configuration.license,
+            propertiesFile: configuration.esignetPropertiesFile, export: configuration.licenseExport,
+            expiryWarningDays: configuration.licenseExpiryWarningDays, tokenCheck: tokenCheck)
         table.registerSystemMethods(
             store: store,
             backups: BackupService(
@@ -25,6 +31,7 @@ enum GatewayMethods {
                 directory: ConfinedDirectory(
                     directory: configuration.backupDirectory, protecting: configuration.daemonFiles,
                     allowsSubdirectories: false)),
+            preflight: preflight,
             version: version, startedAt: .now, tokens: delivery.tokens, document: { document.value })
         table.registerPartnerMethods(PartnerRegistry(store: store, logger: logger))
         table.registerClientMethods(

@@ -31,6 +31,13 @@ struct EnvironmentFile {
         return true
     }
 
+    /// The value of the last `NAME=` line, as a shell sourcing the file would leave it.
+    func value(of name: String) -> String? {
+        guard let line = lines.last(where: { Self.assigns(name, $0) }) else { return nil }
+        let text = String(decoding: line, as: UTF8.self)
+        return text.firstIndex(of: "=").map { String(text[text.index(after: $0)...]) }
+    }
+
     private static func assigns(_ name: String, _ line: [UInt8]) -> Bool {
         var text = Substring(decoding: line, as: UTF8.self).drop { $0 == " " || $0 == "\t" }
         if text.hasPrefix("export ") { text = text.dropFirst("export ".count).drop { $0 == " " } }

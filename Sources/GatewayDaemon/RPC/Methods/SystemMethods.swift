@@ -42,6 +42,14 @@ enum SystemHealthMethod: RPCMethod {
     }
 }
 
+enum SystemPreflightMethod: RPCMethod {
+    typealias Params = Void
+    static let name = "system.preflight"
+    static let summary = "Whether a login through eSignet can work now: each prerequisite, with what to do about it."
+    static let result = ["ok", "checks"]
+    static func encode(_ report: PreflightReport) -> JSONValue { report.json }
+}
+
 enum SystemBackupMethod: SingleStringMethod {
     static let name = "system.backup"
     static let summary = "A consistent online copy of the database (SQLite backup API) in the backup directory."
@@ -63,7 +71,7 @@ enum DiscoverMethod: RPCMethod {
 
 extension MethodTable<CallContext> {
     mutating func registerSystemMethods(
-        store: Store, backups: BackupService, version: String, startedAt: ContinuousClock.Instant,
+        store: Store, backups: BackupService, preflight: Preflight, version: String, startedAt: ContinuousClock.Instant,
         tokens: TokenSource?, document: @escaping @Sendable () -> JSONValue
     ) {
         register(
@@ -82,6 +90,7 @@ extension MethodTable<CallContext> {
                             LicenseExpiryWatch.days(until: $0.expiresAtMilliseconds, now: now)
                         })
                 }))
+        register(MethodDescriptor(SystemPreflightMethod.self) { _, _ in try await preflight.run() })
         register(MethodDescriptor(SystemBackupMethod.self) { path, _ in try await backups.backup(to: path) })
         register(MethodDescriptor(DiscoverMethod.self, immediate: { _, _ in document() }))
     }
