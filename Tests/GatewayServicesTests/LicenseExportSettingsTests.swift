@@ -58,9 +58,11 @@ import Testing
 
         try "# eSignet\nOTHER=1\nexport MOSIP_ESIGNET_MISP_KEY=old\nLAST=2".write(
             toFile: envFile, atomically: false, encoding: .utf8)
+        chmod(envFile, 0o644)
         let result = try await fixture.service.exportProperties(mispId: "misp-1", path: nil, context: fixture.context)
         #expect(result.envFile == envFile && result.changed)
         #expect(try Self.text(envFile) == "# eSignet\nOTHER=1\nMOSIP_ESIGNET_MISP_KEY=\(key)\nLAST=2\n")
+        #expect(Self.mode(envFile) == 0o600, "the env file holds a secret, whatever its mode was")
         #expect(!fixture.logs.text.contains(key))
         withExtendedLifetime(envDirectory) {}
     }

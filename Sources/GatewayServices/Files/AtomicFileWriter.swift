@@ -21,15 +21,18 @@ enum AtomicFileWriter {
 
     /// - Parameter followLinks: write through a symbolic link at `path` (the configured file)
     ///   rather than replace the link (a caller's path, already checked not to be one).
+    /// - Parameter keepsMode: false gives the file `newFileMode` even when it existed with another.
     static func write(
-        _ bytes: [UInt8], to path: String, newFileMode: mode_t = 0o600, followLinks: Bool = true
+        _ bytes: [UInt8], to path: String, newFileMode: mode_t = 0o600, keepsMode: Bool = true,
+        followLinks: Bool = true
     ) throws(WriteError) {
         let target = followLinks ? resolvedTarget(path) : path
         let existing = try attributes(of: target)
         let directory = FilePath(target).directory
         let (fd, temporary) = try createTemporary(besides: target)
         do throws(WriteError) {
-            try prepare(fd, mode: existing?.mode ?? newFileMode, owner: existing, path: temporary)
+            let mode = keepsMode ? existing?.mode ?? newFileMode : newFileMode
+            try prepare(fd, mode: mode, owner: existing, path: temporary)
             try writeAll(bytes, to: fd, path: temporary)
             guard fsync(fd) == 0 else { throw WriteError(path: temporary, operation: "fsync", errno: errno) }
             guard close(fd) == 0 else { throw WriteError(path: temporary, operation: "close", errno: errno) }

@@ -144,18 +144,18 @@ package actor PropertiesExporter {
         var changed = existing == nil
         for property in properties { changed = file.set(property, to: value) || changed }
         guard changed else { return false }
-        try write(file.bytes, to: target, newFileMode: 0o640)
+        try write(file.bytes, to: target, newFileMode: 0o640, keepsMode: true)
         return true
     }
 
-    /// Sets `MOSIP_ESIGNET_MISP_KEY=<value>` in the env file (creating it 0600), keeping every
-    /// other line; untouched when already current.
+    /// Sets `MOSIP_ESIGNET_MISP_KEY=<value>` in the env file, keeping every other line; the file
+    /// is 0600 afterwards whatever it was (SPEC 7.6), and untouched when already current.
     func setEnv(to value: String, in path: String) throws(GatewayError) -> Bool {
         let target = Target(path: path, isConfigured: true)
         let existing = try read(target)
         var file = EnvironmentFile(bytes: existing ?? [])
         guard file.set(LicenseExportSettings.envVariable, to: value) || existing == nil else { return false }
-        try write(file.bytes, to: target, newFileMode: 0o600)
+        try write(file.bytes, to: target, newFileMode: 0o600, keepsMode: false)
         return true
     }
 
@@ -170,10 +170,13 @@ package actor PropertiesExporter {
         }
     }
 
-    private func write(_ bytes: [UInt8], to target: Target, newFileMode: mode_t) throws(GatewayError) {
+    private func write(_ bytes: [UInt8], to target: Target, newFileMode: mode_t, keepsMode: Bool)
+        throws(GatewayError)
+    {
         do {
             try AtomicFileWriter.write(
-                bytes, to: target.path, newFileMode: newFileMode, followLinks: target.isConfigured)
+                bytes, to: target.path, newFileMode: newFileMode, keepsMode: keepsMode,
+                followLinks: target.isConfigured)
         } catch {
             throw Self.unavailable(error.description)
         }
