@@ -9,7 +9,7 @@ enum ClientCreateMethod: RPCMethod {
     static let summary = "Register an OIDC client for an auth partner (PMS POST /oidc/client)."
     static let params: [ParamDescriptor] =
         [.string("name"), .string("policyId"), .object("publicKey"), .string("authPartnerId")] + clientFields
-    static let result = ["clientId", "status"]
+    static let result = ["clientId", "status", "warnings", "esignet"]
     static func decode(_ params: JSONObject) throws -> ClientCreateRequest { try ClientCreateRequest(params: params) }
     static func encode(_ write: ClientWrite) -> JSONValue { idAndStatus(write) }
 
@@ -37,7 +37,7 @@ enum ClientUpdateMethod: RPCMethod {
     static let summary = "Update or deactivate an OIDC client (PMS PUT /oidc/client/{id})."
     static let params: [ParamDescriptor] =
         [.string("clientId"), .string("clientName"), .string("status")] + ClientCreateMethod.clientFields
-    static let result = ["clientId", "status"]
+    static let result = ["clientId", "status", "warnings", "esignet"]
     static func decode(_ params: JSONObject) throws -> ClientUpdateRequest { try ClientUpdateRequest(params: params) }
     static func encode(_ write: ClientWrite) -> JSONValue { ClientCreateMethod.idAndStatus(write) }
 }
@@ -50,6 +50,7 @@ enum ClientGetMethod: SingleStringMethod {
     static let result = [
         "clientId", "name", "clientNameLangMap", "policyId", "policyName", "authPartnerId", "logoUri", "redirectUris",
         "publicKey", "claims", "acrValues", "status", "grantTypes", "clientAuthMethods", "createdAt", "updatedAt",
+        "additionalConfig", "esignet",
     ]
     static func encode(_ view: ClientView) -> JSONValue { view.json }
 }
@@ -82,7 +83,7 @@ enum PolicyDeriveMethod: RPCMethod {
     static let name = "policy.derive"
     static let summary = "The claims and ACRs a policy yields (a dry run of client.create)."
     static let params: [ParamDescriptor] = [.string("policyId", required: false), .object("policy", required: false)]
-    static let result = ["claims", "acrValues"]
+    static let result = ["claims", "acrValues", "warnings"]
     static func decode(_ params: JSONObject) throws -> PolicySource { try PolicySource(params: params) }
     static func encode(_ derivation: PolicyDerivation) -> JSONValue {
         var result: JSONObject = ["claims": JSONValue(derivation.claims), "acrValues": JSONValue(derivation.acrValues)]

@@ -8,7 +8,7 @@ enum LicenseGenerateMethod: SingleStringMethod {
     static let summary = "Issue the MISP partner's license key."
     static let field = "mispId"
     static let size = 1...36
-    static let result = issuedMembers
+    static let result = issuedMembers + ["warnings", "exported"]
     static func encode(_ issue: IssuedLicense) -> JSONValue { adding(issue, to: issued(issue.license)) }
 
     /// PMS's members, then `warnings` (SPEC 7.5) and `exported` (SPEC 7.6) when there are any.
@@ -34,7 +34,7 @@ enum LicenseUpdateMethod: RPCMethod {
     static let name = "license.update"
     static let summary = "Activate or de-activate a license key."
     static let params: [ParamDescriptor] = [.string("providerId"), .string("licenseKey"), .string("licenseKeyStatus")]
-    static let result = LicenseGenerateMethod.issuedMembers
+    static let result = LicenseGenerateMethod.issuedMembers + ["exported"]
     static func decode(_ params: JSONObject) throws -> LicenseStatusChange { try LicenseStatusChange(params: params) }
     /// PMS echoes the status lower-cased (`active` / `de-active`).
     static func encode(_ issue: IssuedLicense) -> JSONValue {
@@ -53,7 +53,7 @@ enum LicenseGetMethod: SingleStringMethod {
     static let summary = "The current key; an expired active key is replaced."
     static let field = "mispId"
     static let size = 1...36
-    static let result = LicenseGenerateMethod.issuedMembers
+    static let result = LicenseGenerateMethod.issuedMembers + ["exported"]
     static func encode(_ issue: IssuedLicense) -> JSONValue { LicenseGenerateMethod.encode(issue) }
 }
 
@@ -82,7 +82,7 @@ enum LicenseValidateMethod: SingleStringMethod {
     static let summary = "IDA's license check (IDA-MPA-007/017/008); IDA's hot path."
     static let field = "licenseKey"
     static let size = 1...Int.max
-    static let result = ["valid", "mispId", "status", "expiresAt", "errorCode", "policy"]
+    static let result = ["valid", "mispId", "status", "expiresAt", "errorCode", "policy", "warnings"]
     static func encode(_ verdict: LicenseVerdict) -> JSONValue {
         var result = JSONObject([("valid", .bool(verdict.isValid))])
         if let license = verdict.license {
