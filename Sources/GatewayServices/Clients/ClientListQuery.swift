@@ -25,7 +25,10 @@ package struct ClientListQuery: Sendable {
     ///
     /// Only the scalar columns a list entry shows are read: a page of 500 parses no JSON at all.
     func run(on connection: ReadConnection) throws(StoreError) -> ClientPage {
-        var sql = "SELECT \(ClientSummary.columns), \(ESignetState.columns) FROM clients c WHERE c.seq > ?"
+        var sql = """
+            SELECT \(ClientSummary.columns), \(ESignetState.columns) FROM clients c \(ESignetState.latestRowJoin)
+            WHERE c.seq > ?
+            """
         var bindings = [SQLValue(afterSeq)]
         if let authPartnerId {
             sql += " AND c.auth_partner_id = ?"

@@ -82,7 +82,8 @@ package struct ClientRegistry: Sendable {
     private func esignetState(_ clientId: String) throws -> ESignetState? {
         try store.read { connection in
             try connection.queryFirst(
-                "SELECT \(ESignetState.columns) FROM clients c WHERE c.client_id = ?", [SQLValue(clientId)]
+                "SELECT \(ESignetState.columns) FROM clients c \(ESignetState.latestRowJoin) WHERE c.client_id = ?",
+                [SQLValue(clientId)]
             ).flatMap { row throws(StoreError) in try ESignetState(row, from: 0) }
         }
     }
@@ -95,7 +96,7 @@ package struct ClientRegistry: Sendable {
                 let row = try connection.queryFirst(
                     """
                     SELECT c.view, p.name, \(ESignetState.columns)
-                    FROM clients c LEFT JOIN policies p ON p.policy_id = c.policy_id
+                    FROM clients c LEFT JOIN policies p ON p.policy_id = c.policy_id \(ESignetState.latestRowJoin)
                     WHERE c.client_id = ?
                     """,
                     [SQLValue(clientId)])

@@ -27,19 +27,15 @@ package struct ESignetState: Sendable, Equatable {
     package var attempts: Int
     package var updatedAt: String
 
-    /// Five columns from the client's latest eSignet outbox row (`c` is the clients table).
-    static let columns = """
-        (SELECT o.status FROM outbox o WHERE o.target = 'esignet' AND o.ordering_key = c.client_id
-         ORDER BY o.seq DESC LIMIT 1),
-        (SELECT o.error_code FROM outbox o WHERE o.target = 'esignet' AND o.ordering_key = c.client_id
-         ORDER BY o.seq DESC LIMIT 1),
-        (SELECT o.last_error FROM outbox o WHERE o.target = 'esignet' AND o.ordering_key = c.client_id
-         ORDER BY o.seq DESC LIMIT 1),
-        (SELECT o.attempts FROM outbox o WHERE o.target = 'esignet' AND o.ordering_key = c.client_id
-         ORDER BY o.seq DESC LIMIT 1),
-        (SELECT coalesce(o.updated_at, o.created_at) FROM outbox o
-         WHERE o.target = 'esignet' AND o.ordering_key = c.client_id ORDER BY o.seq DESC LIMIT 1)
+    /// Joins the client's latest eSignet outbox row as `o` to `clients c`: one seek on
+    /// `outbox_by_key` (target, ordering_key, seq), however many rows the client has.
+    static let latestRowJoin = """
+        LEFT JOIN outbox o ON o.seq = (SELECT max(l.seq) FROM outbox l
+                                       WHERE l.target = 'esignet' AND l.ordering_key = c.client_id)
         """
+
+    /// Five columns of the row `latestRowJoin` joins.
+    static let columns = "o.status, o.error_code, o.last_error, o.attempts, coalesce(o.updated_at, o.created_at)"
 
     init?(_ row: Row, from index: Int) throws(StoreError) {
         guard let status = try row.optionalString(index) else { return nil }
