@@ -5,10 +5,11 @@ import GatewayStore
 /// The write-transaction bodies of the license methods: checks, row change, journal entry and
 /// IDA event, all in one transaction so none of them exists without the others.
 enum LicenseMutations {
-    /// `license.generate` after its parameters were read.
+    /// `license.generate` after its parameters were read. Also answers the license's MISP policy,
+    /// which the IDA event already read, for the policy-flag warnings (SPEC 7.5).
     static func generate(
         _ tx: inout WriteTransaction, mispId: String, rules: LicenseRules, context: CallContext
-    ) throws -> LicenseRecord {
+    ) throws -> (license: LicenseRecord, policy: PolicyRecord?) {
         let policyId = try LicenseChecks.forGenerate(mispId, in: tx)
         let license = LicenseRecord.issued(
             mispId: mispId, key: try freshKey(in: tx, length: rules.length), policyId: policyId,
@@ -24,8 +25,8 @@ enum LicenseMutations {
                 SQLValue(license.policyId), SQLValue(license.createdAt), SQLValue(license.issuedAt),
                 SQLValue(license.expiresAt), .integer(license.expiresAtMilliseconds), SQLValue(license.updatedAt),
             ])
-        try record(&tx, "license.generate", .mispLicenseGenerated, license, context)
-        return license
+        let policy = try record(&tx, "license.generate", .mispLicenseGenerated, license, context)
+        return (license, policy)
     }
 
     /// `license.update`: a status change only; the key and its expiry stay as they are.
@@ -70,13 +71,14 @@ enum LicenseMutations {
         return license
     }
 
-    /// The journal entry and the IDA event every license mutation writes.
+    /// The journal entry and the IDA event every license mutation writes; answers the event's policy.
+    @discardableResult
     private static func record(
         _ tx: inout WriteTransaction, _ method: String, _ topic: OutboxMessage.Topic, _ license: LicenseRecord,
         _ context: CallContext
-    ) throws {
+    ) throws -> PolicyRecord? {
         try tx.journal(context.draft(method, "license", license.mispId, change: license.journalChange))
-        try tx.enqueueLicenseEvent(topic, license)
+        return try tx.enqueueLicenseEvent(topic, license)
     }
 
     /// A key no other license holds. With the default 50 characters a collision never happens; the
@@ -131,12 +133,13 @@ enum LicenseEvents {
 }
 
 extension WriteTransaction {
-    /// Queues `topic` for IDA about `license`, ordered per MISP so IDA sees a partner's keys in order.
-    func enqueueLicenseEvent(_ topic: OutboxMessage.Topic, _ license: LicenseRecord) throws {
+    /// Queues `topic` for IDA about `license`, ordered per MISP so IDA sees a partner's keys in
+    /// order; answers the policy it put in the event.
+    func enqueueLicenseEvent(_ topic: OutboxMessage.Topic, _ license: LicenseRecord) throws -> PolicyRecord? {
         var data = JSONObject([("mispLicenseData", LicenseEvents.mispLicenseData(license))])
-        if let policy = try license.policyId.flatMap({ id throws(StoreError) in try self.policy(id) }) {
-            data["policyData"] = policy.eventData
-        }
+        let policy = try license.policyId.flatMap { id throws(StoreError) in try self.policy(id) }
+        if let policy { data["policyData"] = policy.eventData }
         try enqueue(OutboxMessage(target: .ida, topic: topic, key: license.mispId, payload: data))
+        return policy
     }
 }

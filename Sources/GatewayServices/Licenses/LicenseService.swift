@@ -36,14 +36,11 @@ package struct LicenseService: Sendable {
     /// `license.generate`: issues the MISP partner's key, warning about policy flags IDA will need.
     package func generate(mispId: String, context: CallContext) async throws -> IssuedLicense {
         let rules = self.rules
-        let license = try await store.write { tx throws in
+        let (license, policy) = try await store.write { tx throws in
             try LicenseMutations.generate(&tx, mispId: mispId, rules: rules, context: context)
         }
         onEnqueue()
         logger.info("license generated", metadata: ["mispId": "\(mispId)", "expiresAt": "\(license.expiresAt)"])
-        let policy = try store.read { connection in
-            try license.policyId.flatMap { id throws(StoreError) in try connection.policy(id) }
-        }
         return IssuedLicense(
             license: license,
             warnings: PolicyFlagPrerequisite.warnings(for: policy?.policy, required: rules.requiredPolicyFlags),
