@@ -16,11 +16,12 @@ import Testing
     final class Host: Sendable {
         let license: LicenseFixture
         let envDirectory: TemporaryDirectory
+        let export: LicenseExportSettings
         let key: String
 
         init() async throws {
             let envDirectory = try TemporaryDirectory(prefix: "preflight-env")
-            let export = LicenseExportSettings(
+            export = LicenseExportSettings(
                 properties: [PreflightTests.legacy, PreflightTests.current],
                 envFile: envDirectory.file("esignet.env"), autoExport: true)
             license = try LicenseFixture(export: export)
@@ -49,9 +50,7 @@ import Testing
             Preflight(
                 store: license.store, mappings: CurrentMappings(try mappings ?? Reference.mappings()),
                 clientRules: Self.clientRules, licenseRules: license.rules, propertiesFile: license.propertiesPath,
-                export: LicenseExportSettings(
-                    properties: [PreflightTests.legacy, PreflightTests.current],
-                    envFile: envDirectory.file("esignet.env")),
+                export: export,
                 expiryWarningDays: 14, tokenCheck: tokenCheck)
         }
 

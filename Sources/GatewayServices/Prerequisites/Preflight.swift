@@ -114,12 +114,12 @@ package struct Preflight: Sendable {
         }
         let key = license.licenseKey
         var stale: [String] = []
-        let properties = (try? FileContents.read(propertiesFile)).map(PropertiesFile.init(bytes:))
+        let properties = Self.configuredFile(propertiesFile).map(PropertiesFile.init(bytes:))
         for property in export.properties where properties?.value(of: property) != key {
             stale.append("\(property) in \(propertiesFile)")
         }
         if let envFile = export.envFile {
-            let env = (try? FileContents.read(envFile)).map(EnvironmentFile.init(bytes:))
+            let env = Self.configuredFile(envFile).map(EnvironmentFile.init(bytes:))
             if env?.value(of: LicenseExportSettings.envVariable) != key {
                 stale.append("\(LicenseExportSettings.envVariable) in \(envFile)")
             }
@@ -186,6 +186,12 @@ package struct Preflight: Sendable {
                     + "pms-gateway")
         }
         return PreflightCheck("token", true, "a token is held", fix: "")
+    }
+
+    /// A file the export writes, read as the exporter reads it (regular, bounded, through a link);
+    /// nil when it cannot be read, which the check reports as not holding the key.
+    private static func configuredFile(_ path: String) -> [UInt8]? {
+        try? FileContents.readRegularFile(path, maxBytes: PropertiesExporter.maxBytes, followLinks: true)
     }
 
     private static func policiesOfActiveClients(_ connection: ReadConnection) throws
