@@ -24,8 +24,8 @@ extension Store {
     package func backup(to path: String) async throws -> (bytes: Int, journalHead: Int) {
         let readers = self.readers
         let result = try await Threads.run {
-            try readers.withConnection { source in
-                try Self.copy(from: source, to: path)
+            try readers.withReader { source in
+                try Self.copy(from: source.connection, to: path)
             }
         }
         logger.info("backup written", metadata: ["path": "\(path)", "bytes": "\(result.bytes)"])

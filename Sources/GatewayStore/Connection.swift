@@ -1,6 +1,12 @@
 import CSQLite
 import Logging
 
+/// Process-wide SQLite settings, applied once before the first connection opens (a global's
+/// initialiser runs exactly once, on first use).
+private let sqliteConfigured: Void = {
+    _ = pmsgw_sqlite_disable_memory_statistics()
+}()
+
 /// One SQLite connection and its prepared-statement cache.
 ///
 /// Not thread-safe by design: it is opened with `SQLITE_OPEN_NOMUTEX` and always has exactly one
@@ -15,6 +21,7 @@ final class Connection {
     private static let statementCacheLimit = 128
 
     init(path: String, readOnly: Bool = false, create: Bool = true) throws(StoreError) {
+        _ = sqliteConfigured
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         if readOnly {
             flags |= SQLITE_OPEN_READONLY

@@ -1,6 +1,14 @@
 import Logging
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The daemon's database: one writer with group commit, a pool of readers, the journal, the outbox.
 ///
 /// Every mutation goes through `write`, which returns only once its transaction is durable
@@ -33,7 +41,7 @@ package final class Store: Sendable {
     package static func open(
         path: String,
         migrations: [Migration] = Migration.storeMigrations,
-        readConnections: Int = 4,
+        readConnections: Int = Store.defaultReadConnections,
         logger: Logger
     ) throws(StoreError) -> Store {
         guard Migration.holdsStoreSteps(migrations) else {
@@ -65,7 +73,7 @@ package final class Store: Sendable {
             head = .genesis
         }
 
-        let readers = try ReadPool(path: path, idleLimit: readConnections)
+        let readers = try ReadPool(path: path, slots: readConnections)
         let writer = try Writer.start(connection: connection, head: head, logger: logger)
         logger.info(
             "store opened",
@@ -107,19 +115,48 @@ package final class Store: Sendable {
         }
     }
 
+    /// Read connections kept open: one for each thread that may read at once (the event loops
+    /// answer reads themselves, and the cooperative pool runs the deferred methods), so no read
+    /// waits for a connection or opens one.
+    package static var defaultReadConnections: Int {
+        max(4, 2 * sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
+
     /// Runs `body` on a read connection inside one read transaction (one consistent snapshot), on
     /// the caller's thread. It never waits for the writer.
     package func read<T>(_ body: (ReadConnection) throws -> T) throws -> T {
-        try readers.withConnection { connection in
-            try connection.execute("BEGIN")
-            do {
-                let result = try body(ReadConnection(connection: connection))
-                try connection.execute("COMMIT")
-                return result
-            } catch {
-                if !connection.isAutocommit { _ = try? connection.execute("ROLLBACK") }
-                throw error
-            }
+        try readers.withReader { reader in try Self.inTransaction(reader.connection, body) }
+    }
+
+    /// Like ``read(_:)``, for the hot lookups (`client.get`, `license.validate`, `system.health`):
+    /// the answer is kept beside the read connection and served again, without touching SQLite,
+    /// until the next commit. `key` must name everything `body` depends on besides the database.
+    ///
+    /// An acknowledged write is always seen: the writer moves the generation on after its COMMIT
+    /// and before it resumes the writers, and cached answers belong to one generation
+    /// (``ReadCache``).
+    package func read<T: Sendable>(cachedAs key: String, _ body: (ReadConnection) throws -> T) throws -> T {
+        // Read before the snapshot is taken, so the answer is filed under a generation no newer
+        // than the data it was read from.
+        let generation = writer.generation
+        return try readers.withReader { reader in
+            // Unwrapped before the cast: a miss (nil) cast to an Optional `T` would pass for a hit.
+            if let cached = reader.cache.value(for: key, generation: generation), let hit = cached as? T { return hit }
+            let value = try Self.inTransaction(reader.connection, body)
+            reader.cache.store(value, for: key, generation: generation)
+            return value
+        }
+    }
+
+    private static func inTransaction<T>(_ connection: Connection, _ body: (ReadConnection) throws -> T) throws -> T {
+        try connection.execute("BEGIN")
+        do {
+            let result = try body(ReadConnection(connection: connection))
+            try connection.execute("COMMIT")
+            return result
+        } catch {
+            if !connection.isAutocommit { _ = try? connection.execute("ROLLBACK") }
+            throw error
         }
     }
 

@@ -51,6 +51,9 @@ final class Writer: Sendable {
     private let thread = Mutex<pthread_t?>(nil)
     private let stats = Mutex(WriteStatistics())
     private let committedHead: Mutex<JournalHead>
+    /// Moves on after every COMMIT (and every failed one), before any writer is resumed: cached
+    /// read answers belong to one generation (``ReadCache``).
+    private let commitGeneration = Atomic<UInt64>(1)
     /// The most bodies put in one transaction, so one group's latency stays bounded.
     static let maximumGroupSize = 1024
 
@@ -75,6 +78,7 @@ final class Writer: Sendable {
 
     var statistics: WriteStatistics { stats.withLock { $0 } }
     var journalHead: JournalHead { committedHead.withLock { $0 } }
+    var generation: UInt64 { commitGeneration.load(ordering: .acquiring) }
 
     /// False once the store is closed; the caller then fails the job itself.
     func submit(_ job: WriteJob) -> Bool {
@@ -121,6 +125,12 @@ final class Writer: Sendable {
 
     fileprivate func committed(head: JournalHead) {
         committedHead.withLock { $0 = head }
+    }
+
+    /// After a COMMIT returned, whether or not it succeeded: what readers cached before it may be
+    /// out of date now.
+    fileprivate func retireCachedReads() {
+        commitGeneration.add(1, ordering: .releasing)
     }
 }
 
@@ -238,7 +248,9 @@ private final class WriterLoop {
                     [.text(transaction.journalHead.hash)])
             }
             try connection.execute("COMMIT")
+            writer.retireCachedReads()
         } catch {
+            writer.retireCachedReads()
             abandon(done, plus: nil, error: error, phase: "commit")
             writer.record { $0.rolledBackWrites += rolledBack }
             return

@@ -88,10 +88,10 @@ package struct ClientRegistry: Sendable {
         }
     }
 
-    /// `client.get`: one indexed query on a read connection and one stored document; the key
-    /// comes back public members only.
+    /// `client.get`: one indexed query on a read connection and one stored document, served from
+    /// the reader's cache until the next commit; the key comes back public members only.
     package func client(_ clientId: String) throws -> ClientView {
-        let found = try store.read { connection throws -> ClientView? in
+        let found = try store.read(cachedAs: "client:" + clientId) { connection throws -> ClientView? in
             guard
                 let row = try connection.queryFirst(
                     """

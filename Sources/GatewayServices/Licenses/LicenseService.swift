@@ -81,9 +81,10 @@ package struct LicenseService: Sendable {
     /// `license.validate`: IDA's check; an unknown key is an answer, not an error.
     package func validate(key: String) throws -> LicenseVerdict {
         let now = UTCTimestamp.nowMilliseconds()
-        var verdict = try store.read { connection in
-            try LicenseValidation.validate(key: key, on: connection, now: now)
+        let lookup = try store.read(cachedAs: "license:" + key) { connection in
+            try LicenseValidation.lookup(key: key, on: connection)
         }
+        var verdict = LicenseValidation.verdict(lookup, now: now)
         if verdict.isValid {
             verdict.warnings = PolicyFlagPrerequisite.warnings(for: verdict.policy, required: rules.requiredPolicyFlags)
         }

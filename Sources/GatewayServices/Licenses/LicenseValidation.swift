@@ -11,17 +11,31 @@ enum LicenseValidation {
     static let expiredKey = "IDA-MPA-008"
     static let inactiveKey = "IDA-MPA-017"
 
-    /// Runs on a read connection: one indexed lookup by key, plus the policy row for a valid key.
-    static func validate(key: String, on connection: ReadConnection, now: Int64) throws -> LicenseVerdict {
+    /// What the database says of a key: its license and that license's policy. Independent of
+    /// the clock, so it can be cached until the next commit; the verdict is made at each call.
+    struct Lookup: Sendable {
+        var license: LicenseRecord?
+        var policy: JSONValue?
+    }
+
+    /// One indexed lookup by key, plus the policy row when the key has a license.
+    static func lookup(key: String, on connection: ReadConnection) throws -> Lookup {
         // A key is `[0-9a-zA-Z]`: one with a NUL is nobody's, whatever a C string would make of it.
         guard !key.utf8.contains(0), let license = try connection.license(key: key) else {
+            return Lookup(license: nil, policy: nil)
+        }
+        let policy = try license.policyId.flatMap { id throws(StoreError) in try connection.policy(id) }
+        return Lookup(license: license, policy: policy?.policy)
+    }
+
+    static func verdict(_ lookup: Lookup, now: Int64) -> LicenseVerdict {
+        guard let license = lookup.license else {
             return LicenseVerdict(license: nil, errorCode: unknownKey, policy: nil)
         }
         if let failure = failureCode(license, now: now) {
             return LicenseVerdict(license: license, errorCode: failure, policy: nil)
         }
-        let policy = try license.policyId.flatMap { id throws(StoreError) in try connection.policy(id) }
-        return LicenseVerdict(license: license, errorCode: nil, policy: policy?.policy)
+        return LicenseVerdict(license: license, errorCode: nil, policy: lookup.policy)
     }
 
     static func failureCode(_ license: LicenseRecord, now: Int64) -> String? {

@@ -78,7 +78,7 @@ extension MethodTable<CallContext> {
             MethodDescriptor(
                 SystemHealthMethod.self,
                 immediate: { _, _ in
-                    let (counts, soonest) = try store.read { connection in
+                    let (counts, soonest) = try store.read(cachedAs: "health") { connection in
                         (try connection.counts(), try connection.soonestActiveLicense())
                     }
                     let now = UTCTimestamp.nowMilliseconds()
