@@ -26,12 +26,12 @@ enum ECCurve: CaseIterable {
         }
     }
 
-    /// OpenSSL's group name, from the shim so the pointer outlives the parameter builder.
-    var groupName: UnsafePointer<CChar> {
+    /// OpenSSL's identifier of the curve.
+    var nid: Int32 {
         switch self {
-        case .p256: pmsgw_group_p256()
-        case .p384: pmsgw_group_p384()
-        case .p521: pmsgw_group_p521()
+        case .p256: NID_X9_62_prime256v1
+        case .p384: NID_secp384r1
+        case .p521: NID_secp521r1
         }
     }
 }
@@ -46,27 +46,73 @@ enum ECKeyBuilder {
     }
 
     /// Short coordinates are left-padded and over-long ones accepted only if the excess is
-    /// leading zeros (PMS reads them as unsigned integers); the point must lie on the curve, which
-    /// OpenSSL checks both when importing it and again in `EVP_PKEY_public_check`.
+    /// leading zeros (PMS reads them as unsigned integers); each coordinate must be a field
+    /// element and the point must lie on the curve (`ECGroup.contains`).
     static func build(curve: ECCurve, x rawX: [UInt8], y rawY: [UInt8]) throws(PublicKeyError) -> Built {
         guard let x = fixedWidth(rawX, curve.coordinateBytes), let y = fixedWidth(rawY, curve.coordinateBytes) else {
             throw .invalid("EC coordinate is longer than the \(curve.jwkName) field")
         }
         let point = [0x04] + x + y
-        let der = point.withUnsafeBytes { buffer in
-            EVPPublicKey.subjectPublicKeyInfo(keyType: pmsgw_keytype_ec(), checkPublicKey: true) { builder in
-                OSSL_PARAM_BLD_push_utf8_string(builder, pmsgw_param_group_name(), curve.groupName, 0) == 1
-                    && OSSL_PARAM_BLD_push_octet_string(
-                        builder, pmsgw_param_pub_key(), buffer.baseAddress, buffer.count) == 1
-            }
+        guard ECGroup.of(curve).contains(x: x, y: y, point: point) else {
+            throw .invalid("EC point is not on curve \(curve.jwkName)")
         }
-        guard let der else { throw .invalid("EC point is not on curve \(curve.jwkName)") }
-        return Built(der: der, x: x, y: y)
+        return Built(der: SubjectPublicKeyInfo.ec(curve: curve, point: point), x: x, y: y)
     }
 
     private static func fixedWidth(_ bytes: [UInt8], _ width: Int) -> [UInt8]? {
         let significant = bytes.drop { $0 == 0 }
         guard significant.count <= width else { return nil }
         return [UInt8](repeating: 0, count: width - significant.count) + significant
+    }
+}
+
+/// One curve's OpenSSL group, built once and shared by every thread.
+///
+/// Checks what OpenSSL's public-key check checks for these curves: both coordinates below the
+/// field prime, and the point on the curve. The check that `n·Q` is the identity is left out:
+/// the NIST curves have cofactor 1, so every point on the curve is in the prime-order group.
+final class ECGroup: Sendable {
+    /// `nonisolated(unsafe)`: the group is created in `init`, never changed and freed only in
+    /// `deinit`; OpenSSL allows concurrent use of a `const EC_GROUP` (every call here takes one).
+    nonisolated(unsafe) private let group: OpaquePointer
+    /// The field prime, big-endian, as wide as a coordinate.
+    private let prime: [UInt8]
+
+    private static let groups = ECCurve.allCases.map { ECGroup(curve: $0) }
+
+    static func of(_ curve: ECCurve) -> ECGroup {
+        groups[ECCurve.allCases.firstIndex(of: curve)!]
+    }
+
+    private init(curve: ECCurve) {
+        guard let group = EC_GROUP_new_by_curve_name(curve.nid) else {
+            fatalError("libcrypto lacks curve \(curve.jwkName)")
+        }
+        self.group = group
+        var prime = [UInt8](repeating: 0, count: curve.coordinateBytes)
+        let p = BN_new()
+        defer { BN_free(p) }
+        guard EC_GROUP_get_curve(group, p, nil, nil, nil) == 1,
+            prime.withUnsafeMutableBufferPointer({ BN_bn2binpad(p, $0.baseAddress, Int32($0.count)) }) == prime.count
+        else {
+            fatalError("libcrypto cannot read the field of curve \(curve.jwkName)")
+        }
+        self.prime = prime
+    }
+
+    deinit {
+        EC_GROUP_free(group)
+    }
+
+    /// `x` and `y` are as wide as the field; `point` is `04 || x || y`.
+    func contains(x: [UInt8], y: [UInt8], point: [UInt8]) -> Bool {
+        // Failures leave entries on this thread's OpenSSL error queue; drop them so they neither
+        // pile up nor surface in some later, unrelated call.
+        defer { ERR_clear_error() }
+        guard x.lexicographicallyPrecedes(prime), y.lexicographicallyPrecedes(prime) else { return false }
+        guard let decoded = EC_POINT_new(group) else { return false }
+        defer { EC_POINT_free(decoded) }
+        let read = point.withUnsafeBufferPointer { EC_POINT_oct2point(group, decoded, $0.baseAddress, $0.count, nil) }
+        return read == 1 && EC_POINT_is_on_curve(group, decoded, nil) == 1
     }
 }
