@@ -24,7 +24,10 @@
 #                   without a daemon (the issue sections need the real one and are skipped)
 #   CONFIG_DIR      copied to a temp dir and passed as --config (default config/)
 #   BENCH_SECONDS   seconds of load per scenario and target (default 3)
-#   BENCH_THREADS   rpcload threads (default 1: on 2 cores the daemon gets the other one)
+#   BENCH_THREADS   rpcload threads (default 1: on 2 cores the daemon gets the other one; use 8
+#                   on 16 cores), also the number of create_load.py processes (at most 4)
+#   BASELINE_DAEMON an older daemon binary: the scaling rows (issue 13) are driven against it
+#                   too, in the same run, for a before/after table
 #   READY_RUNS      start-ups to time, fresh and loaded (default 5; medians are compared)
 #   SQLITE_SECONDS  seconds per sqlite_limit configuration (default 1; 0 skips it, and the
 #                   checks against the raw commit rate then read n/a)
@@ -78,6 +81,15 @@ TARGET_LIC_RATIO=0.5      # license.validate 16x1 daemon ÷ echo
 TARGET_LIC_P99_MS=1       # license.validate p99 at 16x1
 
 TARGET_DELIVERY_RATE=1000 # client.create/s end to end, every row delivered, delivery enabled
+# Issue 13 (cores): 16-core targets apply on 16 or more cores, the 2-core ones below that.
+TARGET_CS_PER_REQ=1.0     # context switches per request, all daemon threads, reads at 16x1
+TARGET_READ_64_RATIO_16C=1.0   # reads at 64x1 ÷ the single-threaded echo server
+TARGET_READ_P99_16_MS_16C=1    # reads p99 at 16x1
+TARGET_READ_P99_256_MS_16C=2   # reads p99 at 256x1
+TARGET_PUT64_X_RAW16_16C=0.25  # partner.put 64x1 ÷ raw FULL batch=16
+TARGET_KEYHASH_64_16C=50000    # key.clientId req/s at 64x1
+TARGET_KEYHASH_X_BASE=3        # key.clientId at 64x1 ÷ BASELINE_DAEMON's, same run (2 cores)
+TARGET_CREATE_16C=10000        # client.create req/s at 16x1
 # Issue 9 (hardening): a well-behaved peer while 4 peers flood pipelined lines and close
 TARGET_FLOOD_P99_MS=10    # the victim's p99 during the flood
 TARGET_FLOOD_AFTER_MS=100 # the victim's first round trip once the flood has ended
@@ -93,7 +105,6 @@ if [[ -z "$DAEMON_CMD" ]]; then
     [[ -x "$DAEMON" ]] || die "$DAEMON missing: run 'swift build -c release --product pms-gatewayd --scratch-path .build-release'"
     [[ -f "$CONFIG_DIR/pms-gateway.json" ]] || die "$CONFIG_DIR/pms-gateway.json missing"
     command -v python3 >/dev/null || die "python3 missing (scripts/rpc.py, scripts/create_load.py)"
-    command -v openssl >/dev/null || die "openssl missing (the client.get client's RSA key)"
 fi
 BENCH_START="$(now_s)"
 
@@ -179,6 +190,11 @@ stop_daemon() {
 # rpc SOCKET METHOD PARAMS [-f FIELD]: one set-up call; its result (or field) on stdout.
 rpc() { "${RPC[@]}" "$@" || die "set-up call $2 failed (see above)"; }
 
+# ctxt PID: voluntary + involuntary context switches so far, summed over all its threads.
+ctxt() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s + 0 }'; }
+# cs_per PID BEFORE SUMMARY_JSON: context switches per answered request since BEFORE.
+cs_per() { awk -v a="$2" -v b="$(ctxt "$1")" -v n="$(json_num ok "$3")" 'BEGIN { if (n > 0) printf "%.2f", (b - a) / n }'; }
+
 proc_kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
@@ -236,23 +252,32 @@ declare -A RESULT   # "NAME.field" → number, for the target checks
 declare -A ROWS     # section → its table rows, one per line
 FAILED=0
 
-# row SECTION NAME METHOD PARAMS CLIENTS PIPELINE: echo vs daemon, same load.
+# row SECTION NAME METHOD PARAMS CLIENTS PIPELINE [SOCKET PID]: echo vs daemon (the main one
+# unless given), same load; also the daemon's context switches per request.
 row() {
-    local section="$1" name="$2" method="$3" params="$4" clients="$5" pipeline="$6" e g
-    if ! e="$(load "$ECHO_SOCK" "$method" "$params" "$clients" "$pipeline")" \
-        || ! g="$(load "$GW_SOCK" "$method" "$params" "$clients" "$pipeline")"; then
-        ROWS[$section]+="| $name | ${clients}x$pipeline | $method | FAILED | | | | |"$'\n'
+    local section="$1" name="$2" method="$3" params="$4" clients="$5" pipeline="$6" e g cs0 cs
+    local sock="${7:-$GW_SOCK}" pid="${8:-$GW_PID}"
+    if e="$(load "$ECHO_SOCK" "$method" "$params" "$clients" "$pipeline")"; then
+        cs0="$(ctxt "$pid")"
+        g="$(load "$sock" "$method" "$params" "$clients" "$pipeline")" || e=""
+    fi
+    if [[ -z "$e" ]]; then
+        ROWS[$section]+="| $name | ${clients}x$pipeline | $method | FAILED | | | | | |"$'\n'
         FAILED=1
         return 0
     fi
+    cs="$(cs_per "$pid" "$cs0" "$g")"
     local e_rps e_p50 e_p99 g_rps g_p50 g_p99 ratio
     e_rps="$(json_num rps "$e")"; e_p50="$(json_num p50_ms "$e")"; e_p99="$(json_num p99_ms "$e")"
     g_rps="$(json_num rps "$g")"; g_p50="$(json_num p50_ms "$g")"; g_p99="$(json_num p99_ms "$g")"
     ratio="$(awk -v g="$g_rps" -v e="$e_rps" 'BEGIN { printf "%.2f", (e > 0) ? g / e : 0 }')"
     RESULT[$name.ratio]="$ratio"
     RESULT[$name.p99]="$g_p99"
-    ROWS[$section]+="$(printf '| %s | %sx%s | %s | %s | %s | %s | %.3f / %.3f | %.3f / %.3f |' \
-        "$name" "$clients" "$pipeline" "$method" "$e_rps" "$g_rps" "$ratio" "$e_p50" "$e_p99" "$g_p50" "$g_p99")"$'\n'
+    RESULT[$name.rps]="$g_rps"
+    RESULT[$name.cs]="$cs"
+    ROWS[$section]+="$(printf '| %s | %sx%s | %s | %s | %s | %s | %.3f / %.3f | %.3f / %.3f | %s |' \
+        "$name" "$clients" "$pipeline" "$method" "$e_rps" "$g_rps" "$ratio" "$e_p50" "$e_p99" "$g_p50" "$g_p99" \
+        "${cs:-?}")"$'\n'
 }
 
 # store_row SECTION NAME METHOD CLIENTS PIPELINE SUMMARY_JSON: a write scenario, daemon only,
@@ -344,24 +369,28 @@ print(json.dumps({"policyId": sys.argv[1], "policyType": "Auth", "name": "bench 
             "{\"partnerId\":\"$AUTH_PARTNER\",\"policyId\":\"$AUTH_POLICY\",\"status\":\"approved\"}" >/dev/null
     }
     seed_auth "$GW_SOCK"
-    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/client.pem" 2>/dev/null \
-        || die "openssl genpkey failed"
-    # The exponent openssl picks is 65537 ("AQAB"); n is base64url of the big-endian modulus.
-    RSA_N="$(openssl rsa -in "$WORK/client.pem" -noout -modulus | sed 's/^Modulus=//' | python3 -c '
-import base64, sys
-print(base64.urlsafe_b64encode(bytes.fromhex(sys.stdin.read().strip())).rstrip(b"=").decode())')"
-    CLIENT_ID="$(rpc "$GW_SOCK" client.create "{\"name\":\"bench client\",\"policyId\":\"$AUTH_POLICY\",
-        \"publicKey\":{\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"$RSA_N\"},\"authPartnerId\":\"$AUTH_PARTNER\",
-        \"logoUri\":\"https://rp.example.org/logo.png\",\"redirectUris\":[\"https://rp.example.org/cb\"],
-        \"grantTypes\":[\"authorization_code\"],\"clientAuthMethods\":[\"private_key_jwt\"]}" -f clientId)"
+    # The client.get client's key: the daemon checks an RSA key's shape only (odd, 2048 bits with
+    # the top bit set), so a random one does, as in scripts/create_load.py.
+    RSA_N="$(python3 -c 'import base64, secrets
+n = secrets.randbits(2048) | (1 << 2047) | 1
+print(base64.urlsafe_b64encode(n.to_bytes(256, "big")).rstrip(b"=").decode())')"
+    # seed_client SOCKET: the client.get client (the same key, so the same id, on any daemon).
+    seed_client() {
+        rpc "$1" client.create "{\"name\":\"bench client\",\"policyId\":\"$AUTH_POLICY\",
+            \"publicKey\":{\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"$RSA_N\"},\"authPartnerId\":\"$AUTH_PARTNER\",
+            \"logoUri\":\"https://rp.example.org/logo.png\",\"redirectUris\":[\"https://rp.example.org/cb\"],
+            \"grantTypes\":[\"authorization_code\"],\"clientAuthMethods\":[\"private_key_jwt\"]}" -f clientId
+    }
+    CLIENT_ID="$(seed_client "$GW_SOCK")"
     GET_PARAMS="{\"clientId\":\"$CLIENT_ID\"}"
 
     row clients get-16x1  client.get "$GET_PARAMS" 16 1
     row clients get-16x16 client.get "$GET_PARAMS" 16 16
 
     # client.create, a fresh RSA key per request (scripts/create_load.py).
+    CREATE_PROCS=$(( BENCH_THREADS < 4 ? BENCH_THREADS : 4 ))
     if s="$("${CREATE_LOAD[@]}" "$GW_SOCK" --partner "$AUTH_PARTNER" --policy "$AUTH_POLICY" \
-            -c 16 -k 1 -d "$BENCH_SECONDS" --json 2>&1)"; then
+            -c 16 -k 1 -d "$BENCH_SECONDS" -j "$CREATE_PROCS" --json 2>&1)"; then
         store_row clients create-16x1 client.create 16 1 "$(grep '^{' <<<"$s" | tail -n 1)"
     else
         echo "bench: create_load failed:" >&2; sed 's/^/  /' <<<"$s" >&2
@@ -371,21 +400,57 @@ print(base64.urlsafe_b64encode(bytes.fromhex(sys.stdin.read().strip())).rstrip(b
     # =========================================================================================
     # Issue 5 (licenses): a MISP partner, MISP policy, approved mapping, one license key.
     # =========================================================================================
-    rpc "$GW_SOCK" partner.put \
-        '{"partnerId":"bench-misp","partnerType":"MISP_Partner","name":"bench misp","status":"ACTIVE"}' >/dev/null
-    rpc "$GW_SOCK" policy.put "$(python3 -c 'import json, sys
+    # seed_license SOCKET: a MISP partner, its policy and mapping; prints a fresh license key.
+    seed_license() {
+        rpc "$1" partner.put \
+            '{"partnerId":"bench-misp","partnerType":"MISP_Partner","name":"bench misp","status":"ACTIVE"}' >/dev/null
+        rpc "$1" policy.put "$(python3 -c 'import json, sys
 print(json.dumps({"policyId": "bench-misp-policy", "policyType": "MISP", "name": "bench misp policy",
                   "description": "bench", "validFrom": "2026-01-01T00:00:00.000Z",
                   "validTo": "2126-01-01T00:00:00.000Z", "status": "ACTIVE", "policy": json.load(open(sys.argv[1]))}))' \
-        "$CONFIG_DIR/sample-misp-policy.json")" >/dev/null
-    rpc "$GW_SOCK" partner.mapPolicy \
-        '{"partnerId":"bench-misp","policyId":"bench-misp-policy","status":"approved"}' >/dev/null
-    LICENSE_KEY="$(rpc "$GW_SOCK" license.generate '{"mispId":"bench-misp"}' -f licenseKey)"
+            "$CONFIG_DIR/sample-misp-policy.json")" >/dev/null
+        rpc "$1" partner.mapPolicy \
+            '{"partnerId":"bench-misp","policyId":"bench-misp-policy","status":"approved"}' >/dev/null
+        rpc "$1" license.generate '{"mispId":"bench-misp"}' -f licenseKey
+    }
+    LICENSE_KEY="$(seed_license "$GW_SOCK")"
     [[ "$(rpc "$GW_SOCK" license.validate "{\"licenseKey\":\"$LICENSE_KEY\"}" -f valid)" == true ]] \
         || die "license.validate of the fresh key is not valid"
 
     row licenses validate-16x1  license.validate "{\"licenseKey\":\"$LICENSE_KEY\"}" 16 1
     row licenses validate-16x16 license.validate "{\"licenseKey\":\"$LICENSE_KEY\"}" 16 16
+
+    # =========================================================================================
+    # Issue 13 (cores): the read rows at 64 and 256 connections, key hashing, each with the
+    # daemon's context switches per request; with BASELINE_DAEMON, the same rows against it.
+    # =========================================================================================
+    KEY_PARAMS="{\"publicKey\":{\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"$RSA_N\"}}"
+    # scale_rows SECTION PREFIX SOCKET PID LICENSE_KEY [16]: the scaling scenarios on one daemon;
+    # with 16, also the 16x1 read rows (the main daemon ran those in its own sections).
+    scale_rows() {
+        local section="$1" prefix="$2" sock="$3" pid="$4" lic="$5" c
+        local clients=(64 256)
+        [[ "${6:-}" == 16 ]] && clients=(16 64 256)
+        for c in "${clients[@]}"; do
+            row "$section" "${prefix}health-${c}x1" system.health '{}' "$c" 1 "$sock" "$pid"
+            row "$section" "${prefix}get-${c}x1" client.get "$GET_PARAMS" "$c" 1 "$sock" "$pid"
+            row "$section" "${prefix}validate-${c}x1" license.validate "{\"licenseKey\":\"$lic\"}" "$c" 1 "$sock" "$pid"
+        done
+        row "$section" "${prefix}keyhash-16x1" key.clientId "$KEY_PARAMS" 16 1 "$sock" "$pid"
+        row "$section" "${prefix}keyhash-64x1" key.clientId "$KEY_PARAMS" 64 1 "$sock" "$pid"
+    }
+    scale_rows scale "" "$GW_SOCK" "$GW_PID" "$LICENSE_KEY"
+    if [[ -n "${BASELINE_DAEMON:-}" ]]; then
+        saved_daemon="$DAEMON"
+        DAEMON="$BASELINE_DAEMON"
+        start_daemon "$WORK/base.sock" "$WORK/base.sqlite3" "$WORK/base.log"
+        BASE_PID="$PID"
+        DAEMON="$saved_daemon"
+        seed_auth "$WORK/base.sock"
+        [[ "$(seed_client "$WORK/base.sock")" == "$CLIENT_ID" ]] || die "the baseline daemon gave another client id"
+        scale_rows baseline "base-" "$WORK/base.sock" "$BASE_PID" "$(seed_license "$WORK/base.sock")" 16
+        stop_daemon "$BASE_PID"
+    fi
 
     # =========================================================================================
     # Issue 6 (delivery): DELIVERY_CREATES client.create calls (16 connections) on a daemon whose
@@ -539,7 +604,7 @@ check() {
         verdict="n/a"
         MISSED=1
     elif awk -v v="$value" -v b="$bound" -v op="$op" \
-            'BEGIN { exit !((op == "<" && v + 0 < b + 0) || (op == ">=" && v + 0 >= b + 0)) }'; then
+            'BEGIN { exit !((op == "<" && v + 0 < b + 0) || (op == "<=" && v + 0 <= b + 0) || (op == ">=" && v + 0 >= b + 0)) }'; then
         verdict="ok"
     else
         verdict="MISSED"
@@ -549,8 +614,8 @@ check() {
 }
 targets_header() { echo; echo "| target | measured | bound | |"; echo "|---|---:|---:|---|"; }
 rt_header() {
-    echo "| scenario | clients x pipeline | method | echo req/s | daemon req/s | ratio | echo p50 / p99 ms | daemon p50 / p99 ms |"
-    echo "|---|---|---|---:|---:|---:|---:|---:|"
+    echo "| scenario | clients x pipeline | method | echo req/s | daemon req/s | ratio | echo p50 / p99 ms | daemon p50 / p99 ms | daemon cs/req |"
+    echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
 }
 store_header() {
     echo "| scenario | clients x pipeline | method | raw FULL batch=1 rows/s | daemon req/s | x raw | daemon p50 / p99 ms |"
@@ -648,6 +713,45 @@ if ((ISSUES)); then
     check "license.validate ratio at 16x1" "${RESULT[validate-16x1.ratio]:-}" ">=" "$TARGET_LIC_RATIO" ""
     check "license.validate p99 at 16x1" "${RESULT[validate-16x1.p99]:-}" "<" "$TARGET_LIC_P99_MS" "ms"
 
+    echo
+    echo "### Issue 13: cores (reads at 16, 64 and 256 connections, key hashing)"
+    echo
+    echo "This daemon (the 16x1 read rows are in the sections above):"
+    echo
+    rt_header
+    printf '%s' "${ROWS[scale]:-}"
+    if [[ -n "${BASELINE_DAEMON:-}" ]]; then
+        echo
+        echo "Baseline \`$BASELINE_DAEMON\`, same run, same load:"
+        echo
+        rt_header
+        printf '%s' "${ROWS[baseline]:-}"
+    fi
+    echo
+    echo "partner.put 64x1 ÷ raw FULL batch=16 (${RAW_FULL16:-?} rows/s):" \
+         "$(awk -v g="${RESULT[put-64x1.rps]:-0}" -v r="${RAW_FULL16:-0}" 'BEGIN { if (r > 0) printf "%.2f", g / r }');" \
+         "client.create 16x1: ${RESULT[create-16x1.rps]:-?} req/s (create_load.py -j ${CREATE_PROCS:-1}, keys made before the clock)."
+    targets_header
+    for r in health get validate; do
+        check "$r cs/req at 16x1" "${RESULT[$r-16x1.cs]:-}" "<=" "$TARGET_CS_PER_REQ" ""
+    done
+    if (( $(nproc) >= 16 )); then
+        for r in health get validate; do
+            check "$r ratio at 64x1 (16 cores)" "${RESULT[$r-64x1.ratio]:-}" ">=" "$TARGET_READ_64_RATIO_16C" ""
+            check "$r p99 at 16x1 (16 cores)" "${RESULT[$r-16x1.p99]:-}" "<" "$TARGET_READ_P99_16_MS_16C" "ms"
+            check "$r p99 at 256x1 (16 cores)" "${RESULT[$r-256x1.p99]:-}" "<" "$TARGET_READ_P99_256_MS_16C" "ms"
+        done
+        check "partner.put 64x1 ÷ raw FULL batch=16 (16 cores)" \
+            "$(awk -v g="${RESULT[put-64x1.rps]:-0}" -v r="${RAW_FULL16:-0}" 'BEGIN { if (r > 0) printf "%.2f", g / r }')" \
+            ">=" "$TARGET_PUT64_X_RAW16_16C" "x"
+        check "key.clientId req/s at 64x1 (16 cores)" "${RESULT[keyhash-64x1.rps]:-}" ">=" "$TARGET_KEYHASH_64_16C" "/s"
+        check "client.create req/s at 16x1 (16 cores)" "${RESULT[create-16x1.rps]:-}" ">=" "$TARGET_CREATE_16C" "/s"
+    fi
+    if [[ -n "${BASELINE_DAEMON:-}" ]]; then
+        check "key.clientId at 64x1 ÷ baseline" \
+            "$(awk -v g="${RESULT[keyhash-64x1.rps]:-0}" -v b="${RESULT[base-keyhash-64x1.rps]:-0}" 'BEGIN { if (b > 0) printf "%.2f", g / b }')" \
+            ">=" "$TARGET_KEYHASH_X_BASE" "x"
+    fi
     echo
     echo "### Issue 6: delivery to eSignet and IDA (client.create end to end)"
     echo

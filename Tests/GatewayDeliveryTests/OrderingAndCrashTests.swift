@@ -77,6 +77,14 @@ import Testing
             try outboxRows(store).filter { $0.status == "delivered" }.count >= 20
         }
         await first.stop()  // the "SIGKILL"
+        // A request written just before the stop may still be on its way into the receiver; what
+        // was sent before the crash is what it has once nothing more arrives.
+        var arrived = receiver.requests.count
+        try await eventually("the receiver has every request sent before the crash") {
+            try await Task.sleep(for: .milliseconds(100))
+            defer { arrived = receiver.requests.count }
+            return receiver.requests.count == arrived
+        }
 
         let sentBeforeCrash = Set(receiver.requests.compactMap(marker))
         let rowsAfterCrash = try outboxRows(store)
