@@ -5,6 +5,7 @@ import GatewayStore
 import GatewayTransport
 import JSONRPC
 import Logging
+import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import UnixSignals
@@ -37,6 +38,10 @@ package enum Daemon {
         umask(0o077)
         let configuration = try loadConfiguration(options)
         let logger = bootstrapLogging(level: configuration.logLevel)
+        if configuration.server.eventLoopThreads > 0 {
+            // Must come before anything touches the shared event-loop group.
+            NIOSingletons.groupLoopCountSuggestion = configuration.server.eventLoopThreads
+        }
         let mappings = try loadMappings(configuration)
         let adopted = SystemdSocketActivation.takeListeningDescriptor()
         if adopted == nil {
@@ -147,7 +152,11 @@ package enum Daemon {
     private static func openStore(_ configuration: GatewayConfiguration, logger: Logger) throws -> Store {
         Directories.create(parentOf: configuration.databasePath)
         let result = Result { () throws(StoreError) in
-            try Store.open(path: configuration.databasePath, migrations: DomainMigrations.all, logger: logger)
+            // A read slot for each thread that may read at once, however many loops were asked for.
+            try Store.open(
+                path: configuration.databasePath, migrations: DomainMigrations.all,
+                readConnections: max(Store.defaultReadConnections, 2 * configuration.server.eventLoopThreads),
+                logger: logger)
         }
         if case .failure(let error) = result, error.isConfigurationProblem {
             throw ConfigurationError("database \(configuration.databasePath): \(error.message)")

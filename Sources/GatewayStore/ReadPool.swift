@@ -22,6 +22,7 @@ final class ReadPool: Sendable {
     private let path: String
     private let slots: [ReadSlot]
     private let closed = Atomic<Bool>(false)
+    private let openedCount = Atomic<Int>(0)
     /// Slots tried, from the home slot on, before a read opens a connection of its own.
     private static let probes = 4
 
@@ -29,10 +30,15 @@ final class ReadPool: Sendable {
         self.path = path
         self.slots = (0..<max(1, count)).map { _ in ReadSlot() }
         // Open one now so a path that cannot be read fails at open time, not at the first request.
-        slots[0].park(try Self.open(path))
+        slots[0].park(try open())
     }
 
-    private static func open(_ path: String) throws(StoreError) -> Reader {
+    /// Connections opened since the pool was made; with every slot in use this stays at the
+    /// slot count however many reads run.
+    var opened: Int { openedCount.load(ordering: .relaxed) }
+
+    private func open() throws(StoreError) -> Reader {
+        openedCount.add(1, ordering: .relaxed)
         let connection = try Connection(path: path, create: false)
         // Rare cases still need a lock briefly (WAL recovery after a crash, a checkpoint resetting
         // the WAL); wait for those instead of failing the request.
@@ -49,7 +55,7 @@ final class ReadPool: Sendable {
             guard let lent = slot.lend() else { continue }
             let reader: Reader
             do {
-                reader = try lent.reader ?? Self.open(path)
+                reader = try lent.reader ?? open()
             } catch {
                 slot.giveBack(nil)
                 throw error
@@ -57,7 +63,7 @@ final class ReadPool: Sendable {
             defer { slot.giveBack(reader) }
             return try body(reader)
         }
-        return try body(try Self.open(path))
+        return try body(try open())
     }
 
     /// The slot a thread starts from: Fibonacci hashing of its thread id. Thread ids are addresses

@@ -168,6 +168,10 @@ package final class Store: Sendable {
         try await Threads.run { try self.read(body) }
     }
 
+    /// Read connections opened since the store was (read slots, plus one per read that found its
+    /// few candidate slots busy).
+    package var readConnectionsOpened: Int { readers.opened }
+
     /// Group-commit counters since open.
     package var statistics: WriteStatistics { writer.statistics }
 

@@ -16,6 +16,7 @@ enum ConfigFlattening {
         "server.maxConnections": .int(1024),
         "server.idleTimeoutSeconds": .int(300),
         "server.shutdownGraceSeconds": .int(10),
+        "server.eventLoopThreads": .int(0),
         "database.path": .string("../var/lib/pms-gateway.sqlite3"),
         "mappings.identity": .string("identity-mapping.json"),
         "mappings.amrAcr": .string("amr-acr-mapping.json"),

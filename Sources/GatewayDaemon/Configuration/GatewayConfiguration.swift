@@ -19,6 +19,9 @@ package struct GatewayConfiguration: Sendable {
         package var maxConnections: Int
         package var idleTimeoutSeconds: Int
         package var shutdownGraceSeconds: Int
+        /// Event-loop threads that serve connections and answer the reads; 0 is one per core.
+        /// Read at start-up only: NIO's loops cannot be resized while they run.
+        package var eventLoopThreads: Int
     }
 
     package var configFile: String
@@ -93,7 +96,8 @@ extension GatewayConfiguration {
             maxResponseBytes: try keys.int("server.maxResponseBytes", in: 4096...(1 << 30)),
             maxConnections: try keys.int("server.maxConnections", in: 1...65_536),
             idleTimeoutSeconds: try keys.int("server.idleTimeoutSeconds", in: 1...86_400),
-            shutdownGraceSeconds: try keys.int("server.shutdownGraceSeconds", in: 1...3_600)
+            shutdownGraceSeconds: try keys.int("server.shutdownGraceSeconds", in: 1...3_600),
+            eventLoopThreads: try keys.int("server.eventLoopThreads", in: 0...1_024)
         )
         databasePath = base.resolving(try keys.string("database.path"))
         backupDirectory = base.resolving(
