@@ -38,10 +38,8 @@ package enum Daemon {
         umask(0o077)
         let configuration = try loadConfiguration(options)
         let logger = bootstrapLogging(level: configuration.logLevel)
-        if configuration.server.eventLoopThreads > 0 {
-            // Must come before anything touches the shared event-loop group.
-            NIOSingletons.groupLoopCountSuggestion = configuration.server.eventLoopThreads
-        }
+        // Must come before anything touches the shared event-loop group.
+        NIOSingletons.groupLoopCountSuggestion = configuration.server.eventLoops
         let mappings = try loadMappings(configuration)
         let adopted = SystemdSocketActivation.takeListeningDescriptor()
         if adopted == nil {
@@ -155,7 +153,7 @@ package enum Daemon {
             // A read slot for each thread that may read at once, however many loops were asked for.
             try Store.open(
                 path: configuration.databasePath, migrations: DomainMigrations.all,
-                readConnections: max(Store.defaultReadConnections, 2 * configuration.server.eventLoopThreads),
+                readConnections: max(Store.defaultReadConnections, 2 * configuration.server.eventLoops),
                 logger: logger)
         }
         if case .failure(let error) = result, error.isConfigurationProblem {

@@ -1,5 +1,6 @@
 import GatewayServices
 import GatewayTestSupport
+import NIOCore
 import Testing
 
 @testable import GatewayDaemon
@@ -36,7 +37,8 @@ import Testing
         #expect(config.server.maxConnections == 1024)
         #expect(config.server.idleTimeoutSeconds == 300)
         #expect(config.server.shutdownGraceSeconds == 10)
-        #expect(config.server.eventLoopThreads == 0, "one per core")
+        #expect(config.server.eventLoopThreads == 0)
+        #expect(config.server.eventLoops == max(2, System.coreCount / 2))
         #expect(config.databasePath == "\(base)/../var/lib/pms-gateway.sqlite3")
         #expect(config.backupDirectory == "\(base)/../var/lib/backups", "backups/ beside the database")
         #expect(config.mappingFiles.identity == "\(base)/identity-mapping.json")
