@@ -34,6 +34,8 @@ SWIFT_TEST_FLAGS ?=
 #   make install RELEASE_FLAGS="-c release --static-swift-stdlib"
 RELEASE_FLAGS ?= -c release
 PRODUCT := pms-gatewayd
+# The operator's command line (SPEC 8), a second product of the same package.
+CLI_PRODUCT := pms-gateway
 
 # ---------------------------------------------------------------------------------------------
 # deps: Debian packages. libsqlite3-dev and libssl-dev are linked by the package's system
@@ -86,6 +88,7 @@ test: deps tools
 	# All suites share one test process, and the daemon tests open hundreds of sockets at once.
 	ulimit -n 65536 2>/dev/null || true; \
 	PMS_GATEWAY_TOOLS="$(ROOT)/$(TOOLS_DIR)" PMS_GATEWAYD="$$($(SWIFT) build --show-bin-path)/$(PRODUCT)" \
+	    PMS_GATEWAY_CLI="$$($(SWIFT) build --show-bin-path)/$(CLI_PRODUCT)" \
 	    $(SWIFT) test --skip-build $(SWIFT_TEST_FLAGS)
 	scripts/check-units.sh
 

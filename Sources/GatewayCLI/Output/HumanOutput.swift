@@ -94,7 +94,8 @@ package enum HumanOutput {
         return Table(header: nil, rows: rows).render(colour: colour)
     }
 
-    /// `rpc.discover` for people: each method with its params (optional ones in brackets).
+    /// `rpc.discover` for people: each method with its subcommand and params (optional ones in
+    /// brackets).
     private static func methodTable(_ document: JSONValue, colour: Bool) -> String {
         let methods = document["methods"]?.arrayValue ?? []
         let rows: [[Table.Cell]] = methods.map { method in
@@ -102,12 +103,13 @@ package enum HumanOutput {
                 guard let name = param["name"]?.stringValue else { return nil }
                 return param["required"] == .bool(true) ? name : "[\(name)]"
             }
+            let name = method["name"]?.stringValue ?? "-"
             return [
-                Table.Cell(method["name"]?.stringValue ?? "-"), Table.Cell(params.joined(separator: " ")),
+                Table.Cell(name), Table.Cell(MethodName.subcommand(name)), Table.Cell(params.joined(separator: " ")),
                 Table.Cell(method["summary"]?.stringValue ?? ""),
             ]
         }
-        let table = Table(header: ["METHOD", "PARAMS", "SUMMARY"], rows: rows).render(colour: colour)
+        let table = Table(header: ["METHOD", "COMMAND", "PARAMS", "SUMMARY"], rows: rows).render(colour: colour)
         return table + "\n\n\(methods.count) \(methods.count == 1 ? "method" : "methods")"
     }
 
