@@ -76,17 +76,19 @@ package enum Pager {
             guard var object = page.objectValue, let pageEntries = object[paging.items]?.arrayValue else {
                 throw .unavailable("\(method) answered a page without \(paging.items)")
             }
+            entries += pageEntries
+            // JSONValue is ExpressibleByNilLiteral: spell out the optional so a null cursor is
+            // "no more pages", never a `null` sent back as the next cursor.
+            let cursor: JSONValue? =
+                if let nextKey = paging.nextKey {
+                    object[nextKey] == .null ? Optional.none : object[nextKey]
+                } else {
+                    pageEntries.last?["seq"]
+                }
             if shape == nil {
                 object[paging.items] = .array([])
                 if let nextKey = paging.nextKey { object[nextKey] = .null }
                 shape = object
-            }
-            entries += pageEntries
-            let cursor: JSONValue?
-            if let nextKey = paging.nextKey {
-                cursor = object[nextKey].flatMap { $0 == .null ? nil : $0 }
-            } else {
-                cursor = pageEntries.last?["seq"]
             }
             // A cursor that does not move would loop for ever; the daemon never sends one, but a
             // command line must end whatever it is told.
