@@ -34,7 +34,9 @@ package enum KeyFile {
         var jwk = value.objectValue
         // A JWK Set holding exactly one key is that key (what many key tools write).
         if let keys = jwk?["keys"]?.arrayValue {
-            guard keys.count == 1 else { throw .data("\(name): a JWK set must hold exactly one key, not \(keys.count)") }
+            guard keys.count == 1 else {
+                throw .data("\(name): a JWK set must hold exactly one key, not \(keys.count)")
+            }
             jwk = keys[0].objectValue
         }
         guard var jwk else { throw .data("\(name): a JWK must be a JSON object") }

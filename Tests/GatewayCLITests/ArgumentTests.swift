@@ -21,12 +21,15 @@ import Testing
         let none: (String) -> String? = { _ in nil }
         let variable: (String) -> String? = { $0 == "PMS_GATEWAY_SOCKET" ? "/env.sock" : nil }
         let empty: (String) -> String? = { $0 == "PMS_GATEWAY_SOCKET" ? "" : nil }
-        #expect(SocketLocation.resolve(option: "/opt.sock", environment: variable, exists: { _ in true }) == "/opt.sock")
+        #expect(
+            SocketLocation.resolve(option: "/opt.sock", environment: variable, exists: { _ in true }) == "/opt.sock")
         #expect(SocketLocation.resolve(option: nil, environment: variable, exists: { _ in true }) == "/env.sock")
         #expect(
             SocketLocation.resolve(option: nil, environment: empty, exists: { $0 == SocketLocation.systemPath })
                 == "/run/pms-gateway/pms-gateway.sock")
-        #expect(SocketLocation.resolve(option: nil, environment: none, exists: { _ in false }) == "var/run/pms-gateway.sock")
+        #expect(
+            SocketLocation.resolve(option: nil, environment: none, exists: { _ in false }) == "var/run/pms-gateway.sock"
+        )
     }
 
     @Test func outputIsJSONOffATerminalAndColourNeverWithNoColor() {
@@ -45,7 +48,8 @@ import Testing
     }
 
     @Test func errorsMapToSysexitsInOnePlace() {
-        let notFound = CLIError.daemon(code: -32001, errorCode: "PMS_ESI_004", message: "Client not exists with given id.")
+        let notFound = CLIError.daemon(
+            code: -32001, errorCode: "PMS_ESI_004", message: "Client not exists with given id.")
         #expect(notFound.exitCode == 1)
         #expect(notFound.line == "error -32001 PMS_ESI_004: Client not exists with given id.")
         #expect(CLIError.daemon(code: -32010, errorCode: "GW_FORBIDDEN", message: "forbidden").exitCode == 77)

@@ -64,12 +64,15 @@ import Testing
     /// The PEM reader gives the JWK the library hashes to the same id as the DER OpenSSL writes.
     @Test func pemAndItsJWKHashAlike() throws {
         let scratch = try TemporaryDirectory(prefix: "pgw-key")
-        try Shell.run("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out \(scratch.file("k.pem")) 2>/dev/null")
+        try Shell.run(
+            "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out \(scratch.file("k.pem")) 2>/dev/null")
         let jwk = try KeyFile.publicJWK(path: scratch.file("k.pem"))
         #expect(jwk.keys == ["kty", "crv", "x", "y"])
-        let input = JWKInput(stringMembers: Dictionary(uniqueKeysWithValues: jwk.map { ($0.key, $0.value.stringValue ?? "") }))
+        let input = JWKInput(
+            stringMembers: Dictionary(uniqueKeysWithValues: jwk.map { ($0.key, $0.value.stringValue ?? "") }))
         let key = try PublicKeyParser.parseForHashing(input, minRsaBits: 2048)
-        let der = try Shell.run("openssl pkey -in \(scratch.file("k.pem")) -pubout -outform DER | od -An -v -tx1 | tr -d ' \\n'")
+        let der = try Shell.run(
+            "openssl pkey -in \(scratch.file("k.pem")) -pubout -outform DER | od -An -v -tx1 | tr -d ' \\n'")
         #expect(key.subjectPublicKeyInfoDER?.map { String(format: "%02x", $0) }.joined() == der)
     }
 }

@@ -48,7 +48,8 @@ import Testing
         let result = try JSONValue.parse(
             #"{"status":"ok","auth":{"kind":null,"lastError":"x"},"grantTypes":["a","b"],"n":3}"#)
         let text = HumanOutput.render(result, method: "system.health", colour: false)
-        #expect(text == "status          ok\nauth.kind       -\nauth.lastError  x\ngrantTypes      a, b\nn               3")
+        #expect(
+            text == "status          ok\nauth.kind       -\nauth.lastError  x\ngrantTypes      a, b\nn               3")
     }
 
     @Test func metricsTextIsPrintedAsIs() {
@@ -59,7 +60,8 @@ import Testing
     @Test func prettyJSONKeepsOrderAndParsesBack() throws {
         let value = try JSONValue.parse(#"{"b":[1,{"c":"\n"}],"a":{},"e":[]}"#)
         let pretty = PrettyJSON.format(value)
-        #expect(pretty == "{\n  \"b\": [\n    1,\n    {\n      \"c\": \"\\n\"\n    }\n  ],\n  \"a\": {},\n  \"e\": []\n}")
+        #expect(
+            pretty == "{\n  \"b\": [\n    1,\n    {\n      \"c\": \"\\n\"\n    }\n  ],\n  \"a\": {},\n  \"e\": []\n}")
         #expect(try JSONValue.parse(pretty) == value)
     }
 }

@@ -63,7 +63,8 @@ struct ClientCreate: MethodCommand {
 
 struct ClientUpdate: MethodCommand {
     static let configuration = CommandConfiguration(
-        commandName: "update", abstract: "Replace a client's name, logo, URIs and methods, or its status (client.update).")
+        commandName: "update",
+        abstract: "Replace a client's name, logo, URIs and methods, or its status (client.update).")
     static let method = "client.update"
     @Option(help: "The client's id.") var clientId: String?
     @Option(help: "The client's name.") var clientName: String?
@@ -130,8 +131,9 @@ struct ClientDeactivate: ParsableCommand {
         let current = try connection.call("client.get", ["clientId": .string(clientId)])
         var params = ParamsBuilder(["clientId": .string(clientId), "status": "INACTIVE"])
         params.set("clientName", current["name"]?.stringValue)
-        for member in ["logoUri", "redirectUris", "grantTypes", "clientAuthMethods", "clientNameLangMap", "additionalConfig"]
-        {
+        for member in [
+            "logoUri", "redirectUris", "grantTypes", "clientAuthMethods", "clientNameLangMap", "additionalConfig",
+        ] {
             if let value = current[member], value != .null {
                 params.set(member, value: value)
             }

@@ -109,7 +109,8 @@ struct PolicyDerive: MethodCommand {
         commandName: "derive", abstract: "The claims and ACRs a policy gives a client, as a dry run (policy.derive).")
     static let method = "policy.derive"
     @Option(help: "A stored policy's id.") var policyId: String?
-    @Option(help: ArgumentHelp("A policy document instead: JSON or @FILE.", valueName: "json|@file"), completion: .file())
+    @Option(
+        help: ArgumentHelp("A policy document instead: JSON or @FILE.", valueName: "json|@file"), completion: .file())
     var policy: String?
     @OptionGroup var input: ParamsOption
     @OptionGroup var global: GlobalOptions

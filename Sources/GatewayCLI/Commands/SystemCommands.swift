@@ -8,7 +8,8 @@ struct SystemGroup: ParsableCommand {
 }
 
 struct SystemHealth: MethodCommand {
-    static let configuration = CommandConfiguration(commandName: "health", abstract: "Whether the daemon serves, with counts (system.health).")
+    static let configuration = CommandConfiguration(
+        commandName: "health", abstract: "Whether the daemon serves, with counts (system.health).")
     static let method = "system.health"
     @OptionGroup var input: ParamsOption
     @OptionGroup var global: GlobalOptions

@@ -55,7 +55,8 @@ package enum HumanOutput {
             let columns = entries.compactMap(\.objectValue).flatMap(\.keys).reduce(into: [String]()) { keys, key in
                 if !keys.contains(key) { keys.append(key) }
             }
-            return list(result, entries: entries, layout: ListLayout(items: lists[0].key, columns: columns), colour: colour)
+            return list(
+                result, entries: entries, layout: ListLayout(items: lists[0].key, columns: columns), colour: colour)
         }
         return properties(object, colour: colour)
     }

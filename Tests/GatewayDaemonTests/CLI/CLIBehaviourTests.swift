@@ -33,7 +33,8 @@ import Testing
             #expect(output.status == 64, "\(arguments): \(output)")
             #expect(!output.stderr.isEmpty && output.stdout.isEmpty, "\(arguments): \(output)")
         }
-        let tooLong = try ShellCommand.run(TestPaths.cli, ["health", "--socket", "/tmp/" + String(repeating: "s", count: 120)])
+        let tooLong = try ShellCommand.run(
+            TestPaths.cli, ["health", "--socket", "/tmp/" + String(repeating: "s", count: 120)])
         #expect(tooLong.status == 64, "\(tooLong)")
         // Journal untouched: nothing reached the daemon.
         #expect(try daemon.client().call("journal.verify")["entries"] == 0)
@@ -48,7 +49,8 @@ import Testing
         for arguments in [
             ["call", "partner.get", "--params", "[1]"], ["call", "partner.get", "--params", "{"],
             ["call", "partner.get", "--params", "@\(daemon.directory)/missing.json"],
-            ["policy", "derive", "--policy", "not json"], ["key", "client-id", "--key", "\(daemon.directory)/missing.pem"],
+            ["policy", "derive", "--policy", "not json"],
+            ["key", "client-id", "--key", "\(daemon.directory)/missing.pem"],
         ] {
             let output = try cli.pipe(arguments)
             #expect(output.status == 65, "\(arguments): \(output)")
@@ -125,7 +127,8 @@ import Testing
             TestPaths.cli, ["health"], environment: ["PMS_GATEWAY_SOCKET": daemon.socketPath])
         #expect(fromEnvironment.status == 0, "\(fromEnvironment)")
         let flagWins = try ShellCommand.run(
-            TestPaths.cli, ["health", "--socket", daemon.socketPath], environment: ["PMS_GATEWAY_SOCKET": "/nonexistent"])
+            TestPaths.cli, ["health", "--socket", daemon.socketPath],
+            environment: ["PMS_GATEWAY_SOCKET": "/nonexistent"])
         #expect(flagWins.status == 0, "\(flagWins)")
         let wrongEnvironment = try ShellCommand.run(
             TestPaths.cli, ["health"], environment: ["PMS_GATEWAY_SOCKET": daemon.file("none.sock")])
@@ -139,7 +142,8 @@ import Testing
             let fromDirectory = try ShellCommand.sh(
                 "cd \(work.path) && env -u PMS_GATEWAY_SOCKET \(shellQuoted(TestPaths.cli)) health")
             #expect(fromDirectory.status == 0, "\(fromDirectory)")
-            let elsewhere = try ShellCommand.sh("cd / && env -u PMS_GATEWAY_SOCKET \(shellQuoted(TestPaths.cli)) health")
+            let elsewhere = try ShellCommand.sh(
+                "cd / && env -u PMS_GATEWAY_SOCKET \(shellQuoted(TestPaths.cli)) health")
             #expect(elsewhere.status == 69 && elsewhere.stderr.contains("var/run/pms-gateway.sock"), "\(elsewhere)")
         }
     }

@@ -80,7 +80,9 @@ import Testing
         }
 
         // Partners and policies: the terminal run of a mutation writes other records.
-        let partner = ["partner", "put", "--partner-type", "Auth_Partner", "--name", "Relying party", "--status", "ACTIVE"]
+        let partner = [
+            "partner", "put", "--partner-type", "Auth_Partner", "--name", "Relying party", "--status", "ACTIVE",
+        ]
         try run.both(
             partner + ["--partner-id", "rp-1"], terminal: partner + ["--partner-id", "rp-2"],
             table: ["partnerId  rp-2", "ACTIVE"]
@@ -162,7 +164,8 @@ import Testing
         try run.both(["outbox", "list"], table: ["rejected", "OIDC_CLIENT_CREATED", "esignet"], coloured: true) {
             ($0["entries"]?.arrayValue?.count ?? 0) >= 4
         }
-        #expect(Self.isTable(try run.cli.terminal(["outbox", "list"]).text, header: ["SEQ", "TARGET", "TOPIC", "STATUS"]))
+        #expect(
+            Self.isTable(try run.cli.terminal(["outbox", "list"]).text, header: ["SEQ", "TARGET", "TOPIC", "STATUS"]))
         let seqs = rejected.compactMap { $0["seq"]?.intValue }.map(String.init)
         try run.both(
             ["outbox", "retry", "--seq", seqs[0]], terminal: ["outbox", "retry", "--seq", seqs[1]], table: []
@@ -179,7 +182,8 @@ import Testing
 
         // Licenses.
         let license = try run.both(
-            ["license", "generate", "--misp-id", "esignet"], terminal: ["license", "generate", "--misp-id", "esignet-2"],
+            ["license", "generate", "--misp-id", "esignet"],
+            terminal: ["license", "generate", "--misp-id", "esignet-2"],
             table: ["providerId        esignet-2", "licenseKeyStatus  Active"]
         ) { $0["licenseKey"]?.stringValue?.count == 50 }
         let key = try #require(license["licenseKey"]?.stringValue)
@@ -188,11 +192,16 @@ import Testing
             $0["licenses"]?.arrayValue?.count == 2
         }
         #expect(
-            Self.isTable(try run.cli.terminal(["license", "list"]).text, header: ["PROVIDER ID", "LICENSE KEY STATUS"]))
-        try run.both(["license", "validate", "--license-key", key], table: ["valid", "true", "esignet"], coloured: true) {
+            Self.isTable(
+                try run.cli.terminal(["license", "list"]).text, header: ["PROVIDER ID", "LICENSE KEY STATUS"]))
+        try run.both(
+            ["license", "validate", "--license-key", key], table: ["valid", "true", "esignet"], coloured: true
+        ) {
             $0["valid"] == true && $0["mispId"] == "esignet"
         }
-        try run.both(["license", "export-properties", "--misp-id", "esignet"], table: ["mosip.esignet.misp.license.key"]) {
+        try run.both(
+            ["license", "export-properties", "--misp-id", "esignet"], table: ["mosip.esignet.misp.license.key"]
+        ) {
             $0["property"] == "mosip.esignet.misp.license.key"
         }
         let deactivate = ["license", "update", "--license-key-status", "De-active"]
@@ -236,12 +245,15 @@ import Testing
             if methods.contains("system.metrics") {
                 let text = try run.cli.pipe(metrics)
                 #expect(text.status == 0, "\(text)")
-                #expect(metrics == ["metrics"] ? text.stdout.contains("# TYPE pmsgw_") : text.stdout.hasPrefix("{\"text\":"))
+                #expect(
+                    metrics == ["metrics"] ? text.stdout.contains("# TYPE pmsgw_") : text.stdout.hasPrefix("{\"text\":")
+                )
                 let shown = try run.cli.terminal(metrics)
                 #expect(shown.status == 0 && shown.text.contains("# TYPE pmsgw_requests_total"), "\(shown)")
             } else {
                 let output = try run.cli.pipe(metrics)
-                #expect(output.status == 1 && output.stderr.hasPrefix("error -32601 GW_METHOD_NOT_FOUND: "), "\(output)")
+                #expect(
+                    output.status == 1 && output.stderr.hasPrefix("error -32601 GW_METHOD_NOT_FOUND: "), "\(output)")
                 #expect(try run.cli.terminal(metrics).status == 1)
             }
         }

@@ -116,7 +116,8 @@ import Testing
         let listener = listening(socket)
         defer { close(listener) }
         let process = try ChildProcess(
-            executable: TestPaths.cli, arguments: arguments + ["--socket", socket], environment: ChildProcess.environment([:]),
+            executable: TestPaths.cli, arguments: arguments + ["--socket", socket],
+            environment: ChildProcess.environment([:]),
             stdout: .file(directory.file("out")), stderr: .file(directory.file("err")))
         var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
         guard poll(&poller, 1, 20_000) == 1 else {
@@ -177,7 +178,8 @@ import Testing
         ]
         for arguments in runs {
             let run = try Self.recordRequest(
-                socket: directory.file("fake.sock"), arguments: arguments, result: #"{"clientId":"x","status":"ACTIVE"}"#,
+                socket: directory.file("fake.sock"), arguments: arguments,
+                result: #"{"clientId":"x","status":"ACTIVE"}"#,
                 directory: directory)
             #expect(run.status == 0, "\(arguments): \(run.stderr)")
             let request = try JSONValue.parse(run.request)

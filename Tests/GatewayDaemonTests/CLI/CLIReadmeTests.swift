@@ -49,8 +49,10 @@ import Testing
             if let error = reply["error"] {
                 // The same error, as SPEC 8's one line and status 1 (e.g. policy.derive before
                 // any policy exists).
-                let code = error["code"]?.serialized() ?? "", name = error["data"]?["errorCode"]?.stringValue ?? ""
-                #expect(viaCLI.status == 1 && viaCLI.stderr.hasPrefix("error \(code) \(name): "), "\(command): \(viaCLI)")
+                let code = error["code"]?.serialized() ?? ""
+                let name = error["data"]?["errorCode"]?.stringValue ?? ""
+                #expect(
+                    viaCLI.status == 1 && viaCLI.stderr.hasPrefix("error \(code) \(name): "), "\(command): \(viaCLI)")
                 continue
             }
             #expect(viaCLI.status == 0 && viaCLI.stderr.isEmpty, "\(command): \(viaCLI)")
@@ -77,7 +79,8 @@ import Testing
 
         let daemon = try TestDaemon()
         let work = try Self.workingDirectory(for: daemon)
-        try Shell.run("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out \(work.file("rp.pem")) 2>/dev/null")
+        try Shell.run(
+            "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out \(work.file("rp.pem")) 2>/dev/null")
         let output = try Self.sh("set -e\n" + block.joined(separator: "\n"), in: work)
         #expect(output.status == 0 && output.stderr.isEmpty, "\(output)")
         let client = try JSONValue.parse(try #require(output.stdoutLines.last))
