@@ -34,6 +34,8 @@ SWIFT_TEST_FLAGS ?=
 #   make install RELEASE_FLAGS="-c release --static-swift-stdlib"
 RELEASE_FLAGS ?= -c release
 PRODUCT := pms-gatewayd
+# The operator's command line (SPEC 8), a second product of the same package.
+CLI_PRODUCT := pms-gateway
 
 # ---------------------------------------------------------------------------------------------
 # deps: Debian packages. libsqlite3-dev and libssl-dev are linked by the package's system
@@ -86,6 +88,7 @@ test: deps tools
 	# All suites share one test process, and the daemon tests open hundreds of sockets at once.
 	ulimit -n 65536 2>/dev/null || true; \
 	PMS_GATEWAY_TOOLS="$(ROOT)/$(TOOLS_DIR)" PMS_GATEWAYD="$$($(SWIFT) build --show-bin-path)/$(PRODUCT)" \
+	    PMS_GATEWAY_CLI="$$($(SWIFT) build --show-bin-path)/$(CLI_PRODUCT)" \
 	    $(SWIFT) test --skip-build $(SWIFT_TEST_FLAGS)
 	scripts/check-units.sh
 
@@ -144,8 +147,14 @@ lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests
 
 # ---------------------------------------------------------------------------------------------
-# install (optional, as root): a release binary and the systemd units on this host.
+# install (optional, as root): the release binaries and the systemd units on this host.
 #   /usr/local/bin/pms-gatewayd
+#   /usr/local/bin/pms-gateway                          (the operator's command line, SPEC 8)
+#   /usr/local/share/{bash-completion/completions,zsh/site-functions,fish/vendor_completions.d}
+#                                                       (its completions, scripts/install-cli.sh)
+#   /usr/local/share/man/man1/pms-gateway.1, pms-gatewayd.1
+#        (swift-argument-parser's generate-manual plugin; it builds offline from the resolved
+#        checkout, and runs before our own release build because it builds without RELEASE_FLAGS)
 #   /etc/pms-gateway/pms-gateway.json + mapping files   (kept if already there: operators edit
 #        them; the installed config points at /run/pms-gateway and /var/lib/pms-gateway)
 #   /etc/systemd/system/pms-gateway.{socket,service}
@@ -162,9 +171,13 @@ CONFDIR := $(DESTDIR)$(SYSCONFDIR)/pms-gateway
 
 .PHONY: install
 install: deps
+	$(SWIFT) package generate-manual
 	$(SWIFT) build $(RELEASE_FLAGS) --product $(PRODUCT) $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build $(RELEASE_FLAGS) --product $(CLI_PRODUCT) $(SWIFT_BUILD_FLAGS)
 	install -D -m 0755 "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/$(PRODUCT)" \
 	    "$(DESTDIR)$(PREFIX)/bin/$(PRODUCT)"
+	scripts/install-cli.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/$(CLI_PRODUCT)" \
+	    "$(ROOT)/.build/plugins/GenerateManual/outputs" "$(DESTDIR)" "$(PREFIX)"
 	install -D -m 0644 systemd/pms-gateway.socket "$(DESTDIR)$(UNITDIR)/pms-gateway.socket"
 	install -D -m 0644 systemd/pms-gateway.service "$(DESTDIR)$(UNITDIR)/pms-gateway.service"
 	install -D -m 0644 systemd/pms-gateway.sysusers "$(DESTDIR)$(SYSCONFDIR)/sysusers.d/pms-gateway.conf"
@@ -202,6 +215,10 @@ install: deps
 uninstall:
 	-if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then \
 	    systemctl disable --now pms-gateway.service pms-gateway.socket; fi
+	rm -f "$(DESTDIR)$(PREFIX)/bin/$(CLI_PRODUCT)" "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$(CLI_PRODUCT)" \
+	    "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_$(CLI_PRODUCT)" \
+	    "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/$(CLI_PRODUCT).fish" \
+	    "$(DESTDIR)$(PREFIX)/share/man/man1/$(CLI_PRODUCT).1" "$(DESTDIR)$(PREFIX)/share/man/man1/$(PRODUCT).1"
 	rm -f "$(DESTDIR)$(PREFIX)/bin/$(PRODUCT)" "$(DESTDIR)$(UNITDIR)/pms-gateway.socket" \
 	    "$(DESTDIR)$(UNITDIR)/pms-gateway.service" "$(DESTDIR)$(SYSCONFDIR)/sysusers.d/pms-gateway.conf"
 	rm -rf "$(DESTDIR)$(PREFIX)/share/doc/pms-gateway"

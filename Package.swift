@@ -15,7 +15,8 @@ let package = Package(
     name: "pms-gateway",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "pms-gatewayd", targets: ["pms-gatewayd"])
+        .executable(name: "pms-gatewayd", targets: ["pms-gatewayd"]),
+        .executable(name: "pms-gateway", targets: ["pms-gateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -114,6 +115,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The operator's command line (SPEC 8): a client of the socket that shares the JSON and
+        // crypto targets with the daemon, not its process. The commands, the socket client, output
+        // formatting and key files live in the library so tests can drive them in process.
+        .target(
+            name: "GatewayCLI",
+            dependencies: [
+                "GatewayJSON", "GatewayCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "pms-gateway", dependencies: ["GatewayCLI"], swiftSettings: strict),
 
         // Tests get the language mode but not -warnings-as-errors: Swift Testing's macro expansions
         // emit a "@const" warning on this toolchain that would otherwise fail every test target.
@@ -175,6 +188,13 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: testing
+        ),
+        // In-process tests of the command line: argument mapping, socket resolution, key files,
+        // tables. The runs of the binary against real daemons are in GatewayDaemonTests (CLI*).
+        .testTarget(
+            name: "GatewayCLITests",
+            dependencies: ["GatewayCLI", "GatewayJSON", "GatewayCrypto", "GatewayTestSupport"],
             swiftSettings: testing
         ),
         .testTarget(

@@ -4,6 +4,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/decoder.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -19,6 +20,10 @@ static inline int pmsgw_sha256(const EVP_MD *sha256, const void *data, size_t co
     unsigned int length = 0;
     return EVP_Digest(data, count, out, &length, sha256, NULL) == 1 && length == 32;
 }
+
+/// The decoder context keeps its input type by pointer until it is freed, so it must be a static
+/// C string (a bridged Swift String would die when the constructor returns).
+static inline const char *pmsgw_decoder_input_pem(void) { return "PEM"; }
 
 /// The algorithm name for EVP_MD_fetch, as a static C string.
 static inline const char *pmsgw_sha256_name(void) { return "SHA256"; }

@@ -4,7 +4,7 @@
 /// read at all (`unprocessable`), then whether it is an acceptable public key (`invalid`).
 package enum PublicKeyParser {
     /// Members that only a private or symmetric key has (RFC 7518 sections 6.2.2, 6.3.2, 6.4).
-    static let privateMemberNames = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
+    package static let privateMemberNames = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
 
     /// `client.create` (SPEC 4.3 step 1): RSA and EC only.
     package static func parseForClient(_ jwk: JWKInput, minRsaBits: Int) throws(PublicKeyError) -> PublicKey {

@@ -32,6 +32,14 @@ public enum TestPaths {
         ProcessInfo.processInfo.environment["PMS_GATEWAYD"] ?? "\(packageRoot)/.build/debug/pms-gatewayd"
     }
 
+    /// The command line under test (`pms-gateway`): `PMS_GATEWAY_CLI`, else the binary beside
+    /// the daemon under test, which is where one `swift build` puts both.
+    public static var cli: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let cli = environment["PMS_GATEWAY_CLI"] { return cli }
+        return URL(fileURLWithPath: daemon).deletingLastPathComponent().appendingPathComponent("pms-gateway").path
+    }
+
     /// The compiled measurement tools (`make tools`).
     public static var tools: String {
         ProcessInfo.processInfo.environment["PMS_GATEWAY_TOOLS"] ?? "\(packageRoot)/.tools"

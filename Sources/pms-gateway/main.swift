@@ -1,0 +1,3 @@
+import GatewayCLI
+
+PMSGateway.runAndExit(Array(CommandLine.arguments.dropFirst()))
