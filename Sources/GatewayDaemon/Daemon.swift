@@ -52,6 +52,8 @@ package enum Daemon {
         let store = try openStore(configuration, logger: logger)
         defer { store.close() }
         let currentMappings = CurrentMappings(mappings)
+        let connections = ConnectionCounter()
+        let metricsReference = MetricsReference(store: store, connections: connections)
         let delivery = OutboxDeliverer(
             store: store,
             configuration: DeliveryConfiguration(
@@ -60,20 +62,26 @@ package enum Daemon {
                 idaWebsubHubURL: configuration.idaWebsubHubURL, auth: configuration.auth,
                 esignetClientAPI: configuration.esignetClientAPI
             ),
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger,
+            observe: { metricsReference.current?.record($0) }
         )
         let table = GatewayMethods.table(
-            configuration, store: store, mappings: currentMappings, delivery: delivery, version: version, logger: logger
+            configuration, store: store, mappings: currentMappings, delivery: delivery, metrics: metricsReference,
+            version: version, logger: logger
         )
+        let metrics = GatewayMetrics(methods: table.names)
+        metricsReference.set(metrics)
+        store.observeCommits { writes, duration in metrics.recordCommit(writes: writes, duration: duration) }
         // Signals are trapped before the socket exists: a SIGTERM or SIGHUP that arrives as soon as
         // the first call is answered must stop or reload the daemon, not kill it.
         let stopSignals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let responders = RPCResponderFactory(
-            processor: processor(table, configuration: configuration, logger: logger),
+            processor: processor(table, configuration: configuration, metrics: metrics, logger: logger),
             maxRequestBytes: configuration.server.maxRequestBytes
         )
-        let listener = try await listen(configuration, adopted: adopted, responders: responders)
+        let listener = try await listen(
+            configuration, adopted: adopted, connections: connections, responders: responders)
         let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
         let reload = ReloadService(
             hangups: hangups, files: configuration.mappingFiles, mappings: currentMappings, tokens: delivery.tokens,
@@ -88,7 +96,15 @@ package enum Daemon {
                 SystemdService(notifier: notifier),
                 reload,
                 LicenseExpiryService(store: store, warningDays: configuration.licenseExpiryWarningDays, logger: logger),
-            ],
+            ]
+                + (configuration.metricsTextfile.map { path in
+                    [
+                        MetricsTextfileService(
+                            path: path, interval: .seconds(configuration.metricsIntervalSeconds),
+                            metrics: metricsReference,
+                            logger: logger)
+                    ]
+                } ?? []),
             logger: logger
         )
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.server.shutdownGraceSeconds)
@@ -163,7 +179,8 @@ package enum Daemon {
     }
 
     private static func listen(
-        _ configuration: GatewayConfiguration, adopted: CInt?, responders: RPCResponderFactory
+        _ configuration: GatewayConfiguration, adopted: CInt?, connections: ConnectionCounter,
+        responders: RPCResponderFactory
     ) async throws -> UnixSocketListener.ServerChannel {
         if adopted == nil { Directories.create(parentOf: configuration.server.socketPath) }
         let listenerConfiguration = ListenerConfiguration(
@@ -174,7 +191,7 @@ package enum Daemon {
         do {
             return try await UnixSocketListener.listen(
                 configuration: listenerConfiguration, adoptedDescriptor: adopted,
-                group: MultiThreadedEventLoopGroup.singleton, connectionCount: ConnectionCounter(),
+                group: MultiThreadedEventLoopGroup.singleton, connectionCount: connections,
                 responders: responders
             )
         } catch let error as ListenerError {
@@ -183,7 +200,7 @@ package enum Daemon {
     }
 
     private static func processor(
-        _ table: MethodTable<CallContext>, configuration: GatewayConfiguration, logger: Logger
+        _ table: MethodTable<CallContext>, configuration: GatewayConfiguration, metrics: GatewayMetrics, logger: Logger
     ) -> RPCProcessor<CallContext> {
         let access = AccessPolicy(rules: configuration.accessRules)
         let errors = ErrorMapping(logger: logger)
@@ -194,7 +211,8 @@ package enum Daemon {
             authorize: { method, context in
                 access.allows(method, peer: context.peer)
             },
-            mapError: errors.rpcError(for:)
+            mapError: errors.rpcError(for:),
+            observe: metrics.record
         )
     }
 }

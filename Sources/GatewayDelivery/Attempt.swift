@@ -27,6 +27,33 @@ struct Attempt: Sendable {
     }
 }
 
+/// One attempt, as the metrics count it.
+package struct DeliveryAttemptRecord: Sendable {
+    /// SPEC 10's outcome label.
+    package enum Outcome: String, Sendable, CaseIterable {
+        case delivered
+        /// The receiver refused the row (held until `outbox.retry`).
+        case rejected
+        /// It did not get through (network, 5xx, an expired token); retried, or failed for good
+        /// once its attempts are used up.
+        case transient
+    }
+
+    package var target: OutboxMessage.Target
+    package var outcome: Outcome
+    package var duration: Duration
+
+    init(_ attempt: DeliveryOutcome, duration: Duration) {
+        target = attempt.row.target
+        switch attempt.result {
+        case .delivered: outcome = .delivered
+        case .rejected: outcome = .rejected
+        case .failed: outcome = .transient
+        }
+        self.duration = duration
+    }
+}
+
 /// What became of one attempt, waiting to be written back.
 struct DeliveryOutcome: Sendable {
     enum Result: Sendable {

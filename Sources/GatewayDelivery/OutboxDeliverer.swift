@@ -29,13 +29,18 @@ package struct OutboxDeliverer: Service {
     private let signal = LoopSignal()
     /// Tokens for eSignet and the hub, when `auth.kind` is set; shared by every attempt.
     package let tokens: TokenSource?
+    /// Told of every attempt once its answer (or failure) is in (the daemon's metrics).
+    private let observe: @Sendable (DeliveryAttemptRecord) -> Void
 
-    package init(store: Store, configuration: DeliveryConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger)
-    {
+    package init(
+        store: Store, configuration: DeliveryConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger,
+        observe: @escaping @Sendable (DeliveryAttemptRecord) -> Void = { _ in }
+    ) {
         self.store = store
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
+        self.observe = observe
         self.tokens = configuration.auth.map { TokenSource(configuration: $0) }
     }
 
@@ -166,7 +171,13 @@ package struct OutboxDeliverer: Service {
             launched += 1
             let attempt = Attempt(row: row, sender: sender, configuration: configuration)
             let signal = self.signal
-            group.addTask { signal.finish(await attempt.run()) }
+            let observe = self.observe
+            group.addTask {
+                let started = ContinuousClock.now
+                let outcome = await attempt.run()
+                observe(DeliveryAttemptRecord(outcome, duration: ContinuousClock.now - started))
+                signal.finish(outcome)
+            }
         }
         return launched < free ? .exhausted : .full
     }

@@ -159,3 +159,26 @@ extension WriteTransaction {
         return changed == 1 ? .retried(entry) : .notFailed(entry)
     }
 }
+
+/// A `(target, status)` pair of the outbox, for counting rows by both.
+package struct OutboxRowCount: Hashable, Sendable {
+    package var target: OutboxMessage.Target
+    package var status: String
+
+    package init(target: OutboxMessage.Target, status: String) {
+        self.target = target
+        self.status = status
+    }
+}
+
+extension ReadConnection {
+    /// Rows per target and status. A scan of the outbox: for metrics, every few seconds at most.
+    package func outboxRowCounts() throws(StoreError) -> [OutboxRowCount: Int] {
+        var counts: [OutboxRowCount: Int] = [:]
+        for row in try query("SELECT target, status, count(*) FROM outbox GROUP BY target, status") {
+            guard let target = OutboxMessage.Target(rawValue: try row.string(0)) else { continue }
+            counts[OutboxRowCount(target: target, status: try row.string(1))] = try row.int(2)
+        }
+        return counts
+    }
+}

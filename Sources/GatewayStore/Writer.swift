@@ -54,6 +54,8 @@ final class Writer: Sendable {
     /// Moves on after every COMMIT (and every failed one), before any writer is resumed: cached
     /// read answers belong to one generation (``ReadCache``).
     private let commitGeneration = Atomic<UInt64>(1)
+    /// Told of each committed group: its writes and its time from BEGIN to the end of COMMIT.
+    private let commitObserver = Mutex<(@Sendable (Int, Duration) -> Void)?>(nil)
     /// The most bodies put in one transaction, so one group's latency stays bounded.
     static let maximumGroupSize = 1024
 
@@ -119,6 +121,14 @@ final class Writer: Sendable {
         }
     }
 
+    func observeCommits(_ observer: @escaping @Sendable (_ writes: Int, _ duration: Duration) -> Void) {
+        commitObserver.withLock { $0 = observer }
+    }
+
+    fileprivate func committed(writes: Int, in duration: Duration) {
+        commitObserver.withLock { $0 }?(writes, duration)
+    }
+
     fileprivate func record(_ update: (inout WriteStatistics) -> Void) {
         stats.withLock { update(&$0) }
     }
@@ -176,6 +186,7 @@ private final class WriterLoop {
     /// Runs jobs from `pending` in one transaction until they are all done, or SQLite abandons the
     /// transaction; the jobs not yet run then stay in `pending` for a fresh transaction.
     private func runTransaction(_ pending: inout ArraySlice<WriteJob>) {
+        let started = ContinuousClock.now
         do {
             // A ROLLBACK that failed earlier (I/O error) can leave a transaction open; end it here,
             // or every later BEGIN would fail and the writer would never recover.
@@ -258,6 +269,7 @@ private final class WriterLoop {
 
         head = transaction.journalHead
         writer.committed(head: head)
+        writer.committed(writes: done.count, in: ContinuousClock.now - started)
         writer.record { stats in
             stats.commits += 1
             stats.committedWrites += done.count

@@ -99,6 +99,9 @@ package final class ConnectionCounter: Sendable {
 
     package init() {}
 
+    /// Connections open now.
+    package var current: Int { open.load(ordering: .relaxed) }
+
     func admit(limit: Int) -> Bool {
         let now = open.wrappingAdd(1, ordering: .relaxed).newValue
         if now > limit {

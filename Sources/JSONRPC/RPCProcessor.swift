@@ -24,12 +24,16 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
     /// Returns false when the peer may not call the method.
     package let authorize: @Sendable (String, Context) -> Bool
     package let mapError: @Sendable (any Error) -> RPCError
+    /// Told of every dispatched call once it has its outcome (the daemon's metrics).
+    package let observe: @Sendable (RPCCallRecord) -> Void
 
     package init(
         table: MethodTable<Context>, limits: Limits, authorize: @escaping @Sendable (String, Context) -> Bool,
-        mapError: @escaping @Sendable (any Error) -> RPCError
+        mapError: @escaping @Sendable (any Error) -> RPCError,
+        observe: @escaping @Sendable (RPCCallRecord) -> Void = { _ in }
     ) {
-        (self.table, self.limits, self.authorize, self.mapError) = (table, limits, authorize, mapError)
+        (self.table, self.limits, self.authorize, self.mapError, self.observe) =
+            (table, limits, authorize, mapError, observe)
     }
 
     /// The answer to one line: computed now when every request in it is immediate (or invalid),
@@ -114,6 +118,13 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
     }
 
     private func dispatchImmediately(_ request: RPCRequest, context: Context) -> Result<JSONValue, RPCError> {
+        let started = ContinuousClock.now
+        let outcome = runImmediately(request, context: context)
+        observe(RPCCallRecord(request: request, known: table[request.method] != nil, outcome: outcome, since: started))
+        return outcome
+    }
+
+    private func runImmediately(_ request: RPCRequest, context: Context) -> Result<JSONValue, RPCError> {
         switch method(for: request, context: context) {
         case .failure(let error):
             return .failure(error)
@@ -129,6 +140,13 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
 
     /// Runs one request through access control and its handler, whatever its execution.
     private func dispatch(_ request: RPCRequest, context: Context) async -> Result<JSONValue, RPCError> {
+        let started = ContinuousClock.now
+        let outcome = await run(request, context: context)
+        observe(RPCCallRecord(request: request, known: table[request.method] != nil, outcome: outcome, since: started))
+        return outcome
+    }
+
+    private func run(_ request: RPCRequest, context: Context) async -> Result<JSONValue, RPCError> {
         switch method(for: request, context: context) {
         case .failure(let error):
             return .failure(error)
@@ -142,6 +160,23 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
                 return .failure(mapError(error))
             }
         }
+    }
+}
+
+/// One dispatched call, as the metrics count it.
+package struct RPCCallRecord: Sendable {
+    /// The method's name; nil for a name the table does not know (a label must not take
+    /// whatever a caller sends).
+    package var method: String?
+    /// Nil when the call succeeded.
+    package var errorCode: String?
+    package var duration: Duration
+
+    init(request: RPCRequest, known: Bool, outcome: Result<JSONValue, RPCError>, since started: ContinuousClock.Instant)
+    {
+        method = known ? request.method : nil
+        if case .failure(let error) = outcome { errorCode = error.errorCode }
+        duration = ContinuousClock.now - started
     }
 }
 

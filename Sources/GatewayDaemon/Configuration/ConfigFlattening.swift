@@ -30,6 +30,7 @@ enum ConfigFlattening {
         "license.length": .int(50),
         "license.validityDays": .int(90),
         "license.expiryWarningDays": .int(14),
+        "metrics.intervalSeconds": .int(15),
         "license.requiredPolicyFlags": .stringArray([
             "allowAuthRequestDelegation", "allowKycRequestDelegation", "trustBindedAuthVerificationToken",
             "allowKeyBindingDelegation",

@@ -49,6 +49,9 @@ package struct GatewayConfiguration: Sendable {
     package var licenseExpiryWarningDays: Int
     /// Where `license.exportProperties` may write besides the properties file (SPEC 4.5).
     package var esignetExportDirectory: String
+    /// `metrics.textfile`: where the exposition text is written for node_exporter (SPEC 10).
+    package var metricsTextfile: String?
+    package var metricsIntervalSeconds: Int
     package var esignetBaseURL: String?
     package var esignetBearerTokenFile: String?
     package var idaWebsubHubURL: String?
@@ -149,6 +152,8 @@ extension GatewayConfiguration {
         licenseExpiryWarningDays = try keys.int("license.expiryWarningDays", in: 0...36_500)
         esignetExportDirectory = base.resolving(
             try keys.optionalString("esignet.exportDirectory") ?? FilePath(esignetPropertiesFile).directory)
+        metricsTextfile = try keys.optionalString("metrics.textfile").map { base.resolving($0) }
+        metricsIntervalSeconds = try keys.int("metrics.intervalSeconds", in: 1...86_400)
         esignetBaseURL = try keys.optionalString("esignet.baseURL")
         let tokenFile = try keys.optionalString("esignet.bearerTokenFile")
         esignetBearerTokenFile = tokenFile.map { base.resolving($0) }

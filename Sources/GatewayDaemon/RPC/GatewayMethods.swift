@@ -12,7 +12,7 @@ import Synchronization
 enum GatewayMethods {
     static func table(
         _ configuration: GatewayConfiguration, store: Store, mappings: CurrentMappings, delivery: OutboxDeliverer,
-        version: String, logger: Logger
+        metrics: MetricsReference, version: String, logger: Logger
     ) -> MethodTable<CallContext> {
         // Mutations that commit outbox rows wake delivery, so it starts without waiting for its scan.
         let wakeDelivery: @Sendable () -> Void = { delivery.notifyEnqueued() }
@@ -32,7 +32,7 @@ enum GatewayMethods {
                     directory: configuration.backupDirectory, protecting: configuration.daemonFiles,
                     allowsSubdirectories: false)),
             preflight: preflight,
-            version: version, startedAt: .now, tokens: delivery.tokens, document: { document.value })
+            version: version, startedAt: .now, tokens: delivery.tokens, metrics: metrics, document: { document.value })
         table.registerPartnerMethods(PartnerRegistry(store: store, logger: logger))
         table.registerClientMethods(
             ClientRegistry(

@@ -11,18 +11,18 @@ import SystemPackage
 /// file system), are fsynced, renamed over the target, and then the directory is fsynced so the
 /// rename itself survives a power cut. The target's mode and owner are carried over; a new file
 /// gets `0600`, since the files we write hold secrets.
-enum AtomicFileWriter {
-    struct WriteError: Error, CustomStringConvertible {
+package enum AtomicFileWriter {
+    package struct WriteError: Error, CustomStringConvertible {
         let path: String
         let operation: String
         let errno: CInt
-        var description: String { "\(operation) \(path): \(String(cString: strerror(errno)))" }
+        package var description: String { "\(operation) \(path): \(String(cString: strerror(errno)))" }
     }
 
     /// - Parameter followLinks: write through a symbolic link at `path` (the configured file)
     ///   rather than replace the link (a caller's path, already checked not to be one).
     /// - Parameter keepsMode: false gives the file `newFileMode` even when it existed with another.
-    static func write(
+    package static func write(
         _ bytes: [UInt8], to path: String, newFileMode: mode_t = 0o600, keepsMode: Bool = true,
         followLinks: Bool = true
     ) throws(WriteError) {

@@ -4,7 +4,8 @@ import GatewayServices
 import GatewayStore
 import JSONRPC
 
-/// `system.health`, `system.backup` and `rpc.discover` (SPEC 4.1).
+/// `system.health`, `system.preflight`, `system.backup`, `system.metrics` and `rpc.discover`
+/// (SPEC 4.1, 10).
 enum SystemHealthMethod: RPCMethod {
     typealias Params = Void
     static let name = "system.health"
@@ -61,6 +62,14 @@ enum SystemBackupMethod: SingleStringMethod {
     }
 }
 
+enum SystemMetricsMethod: RPCMethod {
+    typealias Params = Void
+    static let name = "system.metrics"
+    static let summary = "The Prometheus text exposition (format 0.0.4) of the daemon's metrics (SPEC 10)."
+    static let result = ["text"]
+    static func encode(_ text: String) -> JSONValue { ["text": .string(text)] }
+}
+
 enum DiscoverMethod: RPCMethod {
     typealias Params = Void
     static let name = "rpc.discover"
@@ -72,7 +81,7 @@ enum DiscoverMethod: RPCMethod {
 extension MethodTable<CallContext> {
     mutating func registerSystemMethods(
         store: Store, backups: BackupService, preflight: Preflight, version: String, startedAt: ContinuousClock.Instant,
-        tokens: TokenSource?, document: @escaping @Sendable () -> JSONValue
+        tokens: TokenSource?, metrics: MetricsReference, document: @escaping @Sendable () -> JSONValue
     ) {
         register(
             MethodDescriptor(
@@ -92,6 +101,8 @@ extension MethodTable<CallContext> {
                 }))
         register(MethodDescriptor(SystemPreflightMethod.self) { _, _ in try await preflight.run() })
         register(MethodDescriptor(SystemBackupMethod.self) { path, _ in try await backups.backup(to: path) })
+        // Deferred: it counts the outbox's rows, a scan too long for an event loop.
+        register(MethodDescriptor(SystemMetricsMethod.self) { _, _ in try metrics.text() })
         register(MethodDescriptor(DiscoverMethod.self, immediate: { _, _ in document() }))
     }
 }
