@@ -110,22 +110,27 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
         }
     }
 
-    /// Access control and lookup, shared by both paths.
-    private func method(for request: RPCRequest, context: Context) -> Result<MethodDescriptor<Context>, RPCError> {
-        guard let method = table[request.method] else { return .failure(.methodNotFound(request.method)) }
+    /// Whether the method exists and the peer may call it, shared by both paths.
+    private func checked(_ method: MethodDescriptor<Context>?, _ request: RPCRequest, context: Context)
+        -> Result<MethodDescriptor<Context>, RPCError>
+    {
+        guard let method else { return .failure(.methodNotFound(request.method)) }
         guard authorize(request.method, context) else { return .failure(.forbidden) }
         return .success(method)
     }
 
     private func dispatchImmediately(_ request: RPCRequest, context: Context) -> Result<JSONValue, RPCError> {
         let started = ContinuousClock.now
-        let outcome = runImmediately(request, context: context)
-        observe(RPCCallRecord(request: request, known: table[request.method] != nil, outcome: outcome, since: started))
+        let method = table[request.method]
+        let outcome = runImmediately(method, request, context: context)
+        observe(RPCCallRecord(request: request, known: method != nil, outcome: outcome, since: started))
         return outcome
     }
 
-    private func runImmediately(_ request: RPCRequest, context: Context) -> Result<JSONValue, RPCError> {
-        switch method(for: request, context: context) {
+    private func runImmediately(_ method: MethodDescriptor<Context>?, _ request: RPCRequest, context: Context)
+        -> Result<JSONValue, RPCError>
+    {
+        switch checked(method, request, context: context) {
         case .failure(let error):
             return .failure(error)
         case .success(let method):
@@ -141,13 +146,16 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
     /// Runs one request through access control and its handler, whatever its execution.
     private func dispatch(_ request: RPCRequest, context: Context) async -> Result<JSONValue, RPCError> {
         let started = ContinuousClock.now
-        let outcome = await run(request, context: context)
-        observe(RPCCallRecord(request: request, known: table[request.method] != nil, outcome: outcome, since: started))
+        let method = table[request.method]
+        let outcome = await run(method, request, context: context)
+        observe(RPCCallRecord(request: request, known: method != nil, outcome: outcome, since: started))
         return outcome
     }
 
-    private func run(_ request: RPCRequest, context: Context) async -> Result<JSONValue, RPCError> {
-        switch method(for: request, context: context) {
+    private func run(_ method: MethodDescriptor<Context>?, _ request: RPCRequest, context: Context) async
+        -> Result<JSONValue, RPCError>
+    {
+        switch checked(method, request, context: context) {
         case .failure(let error):
             return .failure(error)
         case .success(let method):
