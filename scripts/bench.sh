@@ -449,6 +449,13 @@ print(json.dumps({"policyId": "bench-misp-policy", "policyType": "MISP", "name":
         seed_auth "$WORK/base.sock"
         [[ "$(seed_client "$WORK/base.sock")" == "$CLIENT_ID" ]] || die "the baseline daemon gave another client id"
         scale_rows baseline "base-" "$WORK/base.sock" "$BASE_PID" "$(seed_license "$WORK/base.sock")" 16
+        for c in 16 64; do
+            if s="$(load "$WORK/base.sock" partner.put "$PUT_PARAMS" "$c" 1)"; then
+                store_row baseline-store "base-put-${c}x1" partner.put "$c" 1 "$s"
+            else
+                store_failed baseline-store "base-put-${c}x1" partner.put "$c" 1
+            fi
+        done
         stop_daemon "$BASE_PID"
     fi
 
@@ -726,6 +733,9 @@ if ((ISSUES)); then
         echo
         rt_header
         printf '%s' "${ROWS[baseline]:-}"
+        echo
+        store_header
+        printf '%s' "${ROWS[baseline-store]:-}"
     fi
     echo
     echo "partner.put 64x1 ÷ raw FULL batch=16 (${RAW_FULL16:-?} rows/s):" \

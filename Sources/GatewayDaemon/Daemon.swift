@@ -71,7 +71,6 @@ package enum Daemon {
         )
         let metrics = GatewayMetrics(methods: table.names)
         metricsReference.set(metrics)
-        store.observeCommits { writes, duration in metrics.recordCommit(writes: writes, duration: duration) }
         // Signals are trapped before the socket exists: a SIGTERM or SIGHUP that arrives as soon as
         // the first call is answered must stop or reload the daemon, not kill it.
         let stopSignals = await UnixSignalsSequence(trapping: .sigterm, .sigint)

@@ -49,7 +49,7 @@ final class ReadPool: Sendable {
     /// Lends a reader to `body` on the caller's thread, and takes it back afterwards.
     func withReader<T>(_ body: (Reader) throws -> T) throws -> T {
         guard !closed.load(ordering: .acquiring) else { throw StoreError(.closed, "the store is closed") }
-        let home = Self.homeSlot(of: slots.count)
+        let home = Threads.shard(of: slots.count)
         for probe in 0..<min(Self.probes, slots.count) {
             let slot = slots[(home + probe) % slots.count]
             guard let lent = slot.lend() else { continue }
@@ -64,18 +64,6 @@ final class ReadPool: Sendable {
             return try body(reader)
         }
         return try body(try open())
-    }
-
-    /// The slot a thread starts from: Fibonacci hashing of its thread id. Thread ids are addresses
-    /// a stack apart, so the low bits are dropped before mixing.
-    private static func homeSlot(of count: Int) -> Int {
-        #if canImport(Darwin)
-            let id = UInt(bitPattern: pthread_self())
-        #else
-            let id = UInt(pthread_self())
-        #endif
-        let mixed = UInt64(truncatingIfNeeded: id >> 12) &* 0x9E37_79B9_7F4A_7C15
-        return Int((mixed >> 32) % UInt64(count))
     }
 
     func close() {

@@ -172,13 +172,6 @@ package final class Store: Sendable {
     /// few candidate slots busy).
     package var readConnectionsOpened: Int { readers.opened }
 
-    /// Calls `observer` on the writer's thread after each committed group with how many writes it
-    /// held and how long it took from BEGIN to the end of COMMIT (the daemon's metrics). Keep it
-    /// short: the next group waits for it.
-    package func observeCommits(_ observer: @escaping @Sendable (_ writes: Int, _ duration: Duration) -> Void) {
-        writer.observeCommits(observer)
-    }
-
     /// Group-commit counters since open.
     package var statistics: WriteStatistics { writer.statistics }
 

@@ -49,7 +49,21 @@ final class Semaphore: @unchecked Sendable {
 }
 
 /// Starting a thread that runs one closure, plus an async bridge for long blocking work.
-enum Threads {
+package enum Threads {
+    /// The calling thread's shard among `count`: Fibonacci hashing of its thread id. Thread ids
+    /// are addresses a stack apart, so the low bits are dropped before mixing. Per-thread state
+    /// (read connections, call counts) kept in shards this way is touched by other threads only
+    /// when two hashes collide.
+    package static func shard(of count: Int) -> Int {
+        #if canImport(Darwin)
+            let id = UInt(bitPattern: pthread_self())
+        #else
+            let id = UInt(pthread_self())
+        #endif
+        let mixed = UInt64(truncatingIfNeeded: id >> 12) &* 0x9E37_79B9_7F4A_7C15
+        return Int((mixed >> 32) % UInt64(count))
+    }
+
     /// Context handed through `pthread_create`'s single pointer argument.
     private final class Start {
         let body: () -> Void

@@ -21,6 +21,44 @@ package struct WriteStatistics: Sendable, Equatable {
     package var failedGroups = 0
     /// The most bodies ever committed together.
     package var largestGroup = 0
+    /// Committed groups by how many writes they held.
+    package var groupSizes = BucketCounts(bounds: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024])
+    /// Committed groups by their time from BEGIN to the end of COMMIT, fsync included.
+    package var groupNanoseconds = BucketCounts(bounds: BucketCounts.latencyBoundsNanoseconds)
+}
+
+/// Counts of values at or below each bound (not cumulative), the rest above the last, and their
+/// sum: what a Prometheus histogram is rendered from. Kept by the writer inside the statistics it
+/// already updates at each commit, and read when metrics are rendered, so measuring costs the
+/// writer no extra lock or call.
+package struct BucketCounts: Sendable, Equatable {
+    /// 100 µs to 10 s, in nanoseconds: the buckets of every duration histogram the daemon shows.
+    package static let latencyBoundsNanoseconds: [Int64] = [
+        100_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000, 25_000_000, 50_000_000,
+        100_000_000, 250_000_000, 500_000_000, 1_000_000_000, 2_500_000_000, 5_000_000_000, 10_000_000_000,
+    ]
+
+    package let bounds: [Int64]
+    /// `bounds.count + 1` counts; the last is above every bound.
+    package private(set) var counts: [Int]
+    package private(set) var sum: Int64 = 0
+
+    package init(bounds: [Int64]) {
+        self.bounds = bounds
+        counts = Array(repeating: 0, count: bounds.count + 1)
+    }
+
+    package var count: Int { counts.reduce(0, +) }
+
+    package mutating func record(_ value: Int64) {
+        counts[bounds.firstIndex { value <= $0 } ?? bounds.count] += 1
+        sum += value
+    }
+
+    package mutating func add(_ other: BucketCounts) {
+        for index in counts.indices { counts[index] += other.counts[index] }
+        sum += other.sum
+    }
 }
 
 /// One queued `Store.write` call, type-erased so bodies of different result types share a queue.
@@ -54,8 +92,6 @@ final class Writer: Sendable {
     /// Moves on after every COMMIT (and every failed one), before any writer is resumed: cached
     /// read answers belong to one generation (``ReadCache``).
     private let commitGeneration = Atomic<UInt64>(1)
-    /// Told of each committed group: its writes and its time from BEGIN to the end of COMMIT.
-    private let commitObserver = Mutex<(@Sendable (Int, Duration) -> Void)?>(nil)
     /// The most bodies put in one transaction, so one group's latency stays bounded.
     static let maximumGroupSize = 1024
 
@@ -119,14 +155,6 @@ final class Writer: Sendable {
             if !taken.isEmpty { return taken }
             wakeup.wait()
         }
-    }
-
-    func observeCommits(_ observer: @escaping @Sendable (_ writes: Int, _ duration: Duration) -> Void) {
-        commitObserver.withLock { $0 = observer }
-    }
-
-    fileprivate func committed(writes: Int, in duration: Duration) {
-        commitObserver.withLock { $0 }?(writes, duration)
     }
 
     fileprivate func record(_ update: (inout WriteStatistics) -> Void) {
@@ -269,12 +297,14 @@ private final class WriterLoop {
 
         head = transaction.journalHead
         writer.committed(head: head)
-        writer.committed(writes: done.count, in: ContinuousClock.now - started)
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
         writer.record { stats in
             stats.commits += 1
             stats.committedWrites += done.count
             stats.rolledBackWrites += rolledBack
             stats.largestGroup = max(stats.largestGroup, done.count)
+            stats.groupSizes.record(Int64(done.count))
+            stats.groupNanoseconds.record(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         }
         for entry in done { entry.resume() }
     }

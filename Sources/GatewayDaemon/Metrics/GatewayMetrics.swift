@@ -4,6 +4,7 @@ import GatewayServices
 import GatewayStore
 import GatewayTransport
 import JSONRPC
+import NIOCore
 import Prometheus
 import Synchronization
 
@@ -11,32 +12,27 @@ import Synchronization
 /// factory over a registry of this daemon's own.
 ///
 /// No global `MetricsSystem.bootstrap`: it may run once per process, and the tests run many
-/// daemons in one. The hot path (one call) touches only handlers made here at start-up, looked
-/// up in dictionaries that never change afterwards; the gauges that describe state (connections,
-/// outbox rows, the soonest license) are read when the text is rendered, not kept current.
+/// daemons in one. Calls, the one hot path, are counted per thread in a ``CallTally`` and handed
+/// to the registry's counters when the text is rendered; commits are counted by the writer in the
+/// statistics it keeps anyway. Those histograms are written in the same format beside the
+/// registry's text (``HistogramText``). Delivery attempts, a few per second at most, go to
+/// swift-prometheus directly. The gauges that describe state (connections, outbox rows, the soonest license) are
+/// read when the text is rendered, not kept current.
 package final class GatewayMetrics: Sendable {
-    /// One method's series; a method the table does not know is counted as `unknown`, so a
-    /// caller cannot make a label of its own choosing.
-    private struct MethodSeries: Sendable {
-        let ok: CoreMetrics.Counter
-        let failed: CoreMetrics.Counter
-        let duration: CoreMetrics.Timer
-    }
-
-    private struct ErrorKey: Hashable {
-        let method: String
-        let errorCode: String
-    }
-
     private let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
-    private let methods: [String: MethodSeries]
-    private let unknownMethod: MethodSeries
-    /// Error codes are a fixed set (SPEC 3 and MOSIP's), so this stays small.
-    private let errors = Mutex<[ErrorKey: CoreMetrics.Counter]>([:])
+    private let calls: CallTally
+    /// `pmsgw_requests_total` per method (the tally's order): ok, then error.
+    private let requests: [(ok: CoreMetrics.Counter, failed: CoreMetrics.Counter)]
+    /// What the registry's counters were last brought up to, and the error counters made so far
+    /// (error codes are a fixed set, SPEC 3 and MOSIP's, so this stays small). Renders take turns.
+    private let published = Mutex<Published>(Published())
+
+    private struct Published {
+        var counts: CallTally.Counts?
+        var errors: [CallTally.ErrorKey: CoreMetrics.Counter] = [:]
+    }
     private let connectionsOpen: CoreMetrics.Gauge
-    private let commitBatchSize: CoreMetrics.Recorder
-    private let commitDuration: CoreMetrics.Timer
     private let outboxRows: [OutboxRowsKey: CoreMetrics.Gauge]
     private let deliveryAttempts: [DeliveryKey: CoreMetrics.Counter]
     private let deliveryDuration: [OutboxMessage.Target: CoreMetrics.Timer]
@@ -57,37 +53,24 @@ package final class GatewayMetrics: Sendable {
 
     package init(methods names: [String]) {
         var factory = PrometheusMetricsFactory(registry: registry)
-        // Calls answer in microseconds to seconds; commits in tenths of a millisecond up.
-        let callBuckets: [Duration] = [
-            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .microseconds(2500),
-            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-            .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
-        ]
         factory.durationHistogramBuckets = [
-            "pmsgw_request_duration_seconds": callBuckets, "pmsgw_commit_duration_seconds": callBuckets,
-            "pmsgw_delivery_duration_seconds": callBuckets,
+            "pmsgw_delivery_duration_seconds": BucketCounts.latencyBoundsNanoseconds.map { .nanoseconds($0) }
         ]
-        // A group holds at most `Writer.maximumGroupSize` (1024) writes.
-        factory.valueHistogramBuckets = ["pmsgw_commit_batch_size": [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]]
         self.factory = factory
 
-        func series(_ method: String) -> MethodSeries {
-            MethodSeries(
+        calls = CallTally(methods: names, shards: 2 * System.coreCount)
+        requests = calls.names.map { method in
+            (
                 ok: Counter(
                     label: "pmsgw_requests_total", dimensions: [("method", method), ("outcome", "ok")],
                     factory: factory),
                 failed: Counter(
                     label: "pmsgw_requests_total", dimensions: [("method", method), ("outcome", "error")],
-                    factory: factory),
-                duration: Timer(
-                    label: "pmsgw_request_duration_seconds", dimensions: [("method", method)], factory: factory))
+                    factory: factory)
+            )
         }
-        methods = Dictionary(uniqueKeysWithValues: names.map { ($0, series($0)) })
-        unknownMethod = series("unknown")
 
         connectionsOpen = Gauge(label: "pmsgw_connections_open", factory: factory)
-        commitBatchSize = Recorder(label: "pmsgw_commit_batch_size", factory: factory)
-        commitDuration = Timer(label: "pmsgw_commit_duration_seconds", factory: factory)
         var outboxRows: [OutboxRowsKey: CoreMetrics.Gauge] = [:]
         var deliveryAttempts: [DeliveryKey: CoreMetrics.Counter] = [:]
         var deliveryDuration: [OutboxMessage.Target: CoreMetrics.Timer] = [:]
@@ -110,31 +93,34 @@ package final class GatewayMetrics: Sendable {
         self.deliveryDuration = deliveryDuration
     }
 
-    /// One answered call (the RPC processor's observer).
+    /// One answered call (the RPC processor's observer). A method the table does not know is
+    /// counted as `unknown`, so a caller cannot make a label of its own choosing.
     package func record(_ call: RPCCallRecord) {
-        let method = call.method.flatMap { methods[$0] } ?? unknownMethod
-        method.duration.recordNanoseconds(call.duration.nanoseconds)
-        guard let errorCode = call.errorCode else {
-            method.ok.increment()
-            return
-        }
-        method.failed.increment()
-        let key = ErrorKey(method: call.method ?? "unknown", errorCode: errorCode)
-        let counter = errors.withLock { errors in
-            if let counter = errors[key] { return counter }
-            let counter = Counter(
-                label: "pmsgw_request_errors_total", dimensions: [("method", key.method), ("error_code", errorCode)],
-                factory: factory)
-            errors[key] = counter
-            return counter
-        }
-        counter.increment()
+        calls.record(method: call.method, errorCode: call.errorCode, duration: call.duration)
     }
 
-    /// One committed group (the store's observer, on the writer's thread).
-    package func recordCommit(writes: Int, duration: Duration) {
-        commitBatchSize.record(writes)
-        commitDuration.recordNanoseconds(duration.nanoseconds)
+    /// Brings the registry's call counters up to the tally, and returns it for the durations.
+    private func publishCalls() -> CallTally.Counts {
+        published.withLock { published in
+            let now = calls.total()
+            let before = published.counts
+            for (index, counters) in requests.enumerated() {
+                counters.ok.increment(by: now.methods[index].ok - (before?.methods[index].ok ?? 0))
+                counters.failed.increment(by: now.methods[index].failed - (before?.methods[index].failed ?? 0))
+            }
+            for (key, count) in now.errors {
+                let counter =
+                    published.errors[key]
+                    ?? Counter(
+                        label: "pmsgw_request_errors_total",
+                        dimensions: [("method", calls.names[key.method]), ("error_code", key.errorCode)],
+                        factory: factory)
+                published.errors[key] = counter
+                counter.increment(by: count - (before?.errors[key] ?? 0))
+            }
+            published.counts = now
+            return now
+        }
     }
 
     /// One delivery attempt (the deliverer's observer).
@@ -145,6 +131,7 @@ package final class GatewayMetrics: Sendable {
 
     /// The exposition text (format 0.0.4), with the state gauges read now.
     package func render(store: Store, connections: ConnectionCounter) throws -> String {
+        let counts = publishCalls()
         connectionsOpen.record(connections.current)
         let (rows, soonest) = try store.read { connection in
             (try connection.outboxRowCounts(), try connection.soonestActiveLicense())
@@ -162,14 +149,14 @@ package final class GatewayMetrics: Sendable {
             gauge?.record(
                 LicenseExpiryWatch.days(until: soonest.expiresAtMilliseconds, now: UTCTimestamp.nowMilliseconds()))
         }
-        return registry.emitToString()
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, as swift-metrics' timers take them.
-    fileprivate var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        var text = registry.emitToString()
+        HistogramText.emit(
+            "pmsgw_request_duration_seconds", seconds: true,
+            calls.names.enumerated().map { ("method=\"\($1)\"", counts.methods[$0].nanoseconds) }, into: &text)
+        let commits = store.statistics
+        HistogramText.emit("pmsgw_commit_batch_size", seconds: false, [("", commits.groupSizes)], into: &text)
+        HistogramText.emit(
+            "pmsgw_commit_duration_seconds", seconds: true, [("", commits.groupNanoseconds)], into: &text)
+        return text
     }
 }
