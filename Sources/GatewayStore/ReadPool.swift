@@ -1,13 +1,5 @@
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Read connections, spread over slots so that reads on different threads share no lock.
 ///
 /// A shared pool with one mutex and a few idle connections convoys once more threads read at

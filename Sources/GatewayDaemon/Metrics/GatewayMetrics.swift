@@ -16,8 +16,8 @@ import Synchronization
 /// to the registry's counters when the text is rendered; commits are counted by the writer in the
 /// statistics it keeps anyway. Those histograms are written in the same format beside the
 /// registry's text (``HistogramText``). Delivery attempts, a few per second at most, go to
-/// swift-prometheus directly. The gauges that describe state (connections, outbox rows, the soonest license) are
-/// read when the text is rendered, not kept current.
+/// swift-prometheus directly. The gauges that describe state (connections, outbox rows, the
+/// soonest license) are read when the text is rendered, not kept current.
 package final class GatewayMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
@@ -32,6 +32,7 @@ package final class GatewayMetrics: Sendable {
         var counts: CallTally.Counts?
         var errors: [CallTally.ErrorKey: CoreMetrics.Counter] = [:]
     }
+
     private let connectionsOpen: CoreMetrics.Gauge
     private let outboxRows: [OutboxRowsKey: CoreMetrics.Gauge]
     private let deliveryAttempts: [DeliveryKey: CoreMetrics.Counter]
