@@ -9,7 +9,8 @@ import Synchronization
     import Darwin
 #endif
 
-/// The daemon's database: one writer with group commit, a pool of readers, the journal, the outbox.
+/// The daemon's database: one writer with group commit, read connections kept per thread, the
+/// journal, the outbox.
 ///
 /// Every mutation goes through `write`, which returns only once its transaction is durable
 /// (WAL, `synchronous=FULL`). Reads run on their own connections from a WAL snapshot, so a slow
