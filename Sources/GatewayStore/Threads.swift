@@ -71,7 +71,7 @@ package enum Threads {
     }
 
     /// Starts a joinable thread; nil when the system refuses (no memory, thread limit).
-    static func start(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
+    package static func start(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
         let context = Unmanaged.passRetained(Start(body)).toOpaque()
         #if canImport(Darwin)
             var thread: pthread_t?
@@ -98,7 +98,7 @@ package enum Threads {
 
     /// Waits for `thread` to end. A thread cannot wait for itself (the store's last reference can be
     /// dropped on the writer thread, inside a write body's closure); it then simply runs on to its end.
-    static func join(_ thread: pthread_t) {
+    package static func join(_ thread: pthread_t) {
         guard pthread_equal(thread, pthread_self()) == 0 else { return }
         pthread_join(thread, nil)
     }

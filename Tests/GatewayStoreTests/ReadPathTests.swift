@@ -1,4 +1,3 @@
-import Dispatch
 import GatewayStore
 import GatewayTestSupport
 import Synchronization
@@ -16,21 +15,28 @@ import Testing
     /// The pool this replaced kept 4 idle connections, so more threads reading at once than that
     /// opened and closed a connection on most reads. Now each thread keeps one.
     @Test func threadsReadingAtOnceReuseTheirConnections() throws {
-        let slots = 16
+        // Eight threads of their own (not a pool that may run fewer at once), four slots each: a
+        // thread finds its few candidate slots all busy, and opens a connection for one read, only
+        // when thread hashes cluster.
+        let slots = 32
         let readers = try Store.open(
             path: directory.file("reads.sqlite3"), migrations: testSchema(through: 4), readConnections: slots,
             logger: testLogger)
         defer { readers.close() }
         let failures = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: 8) { _ in
-            for _ in 0..<500 {
-                do {
-                    _ = try readers.read { connection in try connection.query("SELECT count(*) FROM journal") }
-                } catch {
-                    failures.add(1, ordering: .relaxed)
+        let threads = (0..<8).compactMap { _ in
+            Threads.start {
+                for _ in 0..<500 {
+                    do {
+                        _ = try readers.read { connection in try connection.query("SELECT count(*) FROM journal") }
+                    } catch {
+                        failures.add(1, ordering: .relaxed)
+                    }
                 }
             }
         }
+        #expect(threads.count == 8)
+        threads.forEach(Threads.join)
         #expect(failures.load(ordering: .relaxed) == 0)
         #expect(readers.readConnectionsOpened <= slots, "4,000 reads on 8 threads")
     }
