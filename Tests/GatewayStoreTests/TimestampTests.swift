@@ -1,6 +1,10 @@
 import GatewayStore
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite("Timestamps")
 struct TimestampTests {
     @Test(arguments: [
@@ -13,6 +17,25 @@ struct TimestampTests {
     func formatsUTCWithMilliseconds(milliseconds: Int64, expected: String) {
         #expect(UTCTimestamp.format(epochMilliseconds: milliseconds) == expected)
     }
+
+    /// The arithmetic against libc's `gmtime_r`, one instant in every day from 1900 to 2400
+    /// (leap years, centuries, and the 400-year rule included).
+    @Test func agreesWithGmtimeOnEveryDayOfFiveCenturies() {
+        var mismatches: [String] = []
+        for day in Int64(-25_567)...Int64(157_066) {
+            let milliseconds = day * 86_400_000 + 45_296_789  // 12:34:56.789 that day
+            var time = time_t(milliseconds / 1000)
+            var parts = tm()
+            _ = gmtime_r(&time, &parts)
+            let expected =
+                "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T12:34:56.789Z"
+            let formatted = UTCTimestamp.format(epochMilliseconds: milliseconds)
+            if formatted != expected, mismatches.count < 5 { mismatches.append("\(formatted) != \(expected)") }
+        }
+        #expect(mismatches.isEmpty)
+    }
+
+    private func pad(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
     @Test func nowHasTheSpecShape() {
         let now = Array(UTCTimestamp.now().utf8)
