@@ -1,4 +1,5 @@
 import GatewayJSON
+import GatewayTestSupport
 import Testing
 
 @testable import GatewayCLI
@@ -6,22 +7,6 @@ import Testing
 /// Tables for people: aligned columns whatever the colour codes, lists as tables, the rest as
 /// `name  value` lines.
 @Suite struct OutputTests {
-    /// `text` without ANSI SGR sequences.
-    static func plain(_ text: String) -> String {
-        var result = ""
-        var inEscape = false
-        for character in text {
-            if character == "\u{1B}" {
-                inEscape = true
-            } else if inEscape {
-                if character == "m" { inEscape = false }
-            } else {
-                result.append(character)
-            }
-        }
-        return result
-    }
-
     @Test func columnsAlignOnThePlainTextWithOrWithoutColour() {
         let table = Table(
             header: ["ID", "STATUS"],
@@ -30,7 +15,7 @@ import Testing
         #expect(plain == "ID         STATUS\na          ACTIVE\nlonger-id  -")
         let coloured = table.render(colour: true)
         #expect(coloured.contains("\u{1B}[32mACTIVE\u{1B}[0m"))
-        #expect(Self.plain(coloured) == plain)
+        #expect(strippingANSIColour(coloured) == plain)
     }
 
     @Test func aListResultIsATableWithItsCountAndTheNextPageHint() throws {

@@ -14,25 +14,10 @@ struct CLI {
         /// Everything the terminal showed (stdout and stderr both), colour codes included.
         let raw: String
         /// `raw` without ANSI colour codes.
-        var text: String { Self.stripColour(raw) }
+        var text: String { strippingANSIColour(raw) }
         var lines: [String] { text.split(separator: "\n").map(String.init) }
         var hasColour: Bool { raw.contains("\u{1B}[") }
         var description: String { "status \(status): \(raw)" }
-
-        static func stripColour(_ text: String) -> String {
-            var result = ""
-            var inEscape = false
-            for character in text {
-                if character == "\u{1B}" {
-                    inEscape = true
-                } else if inEscape {
-                    if character == "m" { inEscape = false }
-                } else {
-                    result.append(character)
-                }
-            }
-            return result
-        }
     }
 
     /// With stdout a file: JSON unless the command prints text on purpose.
