@@ -31,3 +31,12 @@ package struct BucketCounts: Sendable, Equatable {
         sum += other.sum
     }
 }
+
+extension Duration {
+    /// Whole nanoseconds, as the duration histograms count them (and swift-metrics' timers take
+    /// them).
+    package var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

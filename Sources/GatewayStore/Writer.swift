@@ -263,14 +263,14 @@ private final class WriterLoop {
 
         head = transaction.journalHead
         writer.committed(head: head)
-        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        let elapsed = ContinuousClock.now - started
         writer.record { stats in
             stats.commits += 1
             stats.committedWrites += done.count
             stats.rolledBackWrites += rolledBack
             stats.largestGroup = max(stats.largestGroup, done.count)
             stats.groupSizes.record(Int64(done.count))
-            stats.groupNanoseconds.record(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+            stats.groupNanoseconds.record(elapsed.nanoseconds)
         }
         for entry in done { entry.resume() }
     }

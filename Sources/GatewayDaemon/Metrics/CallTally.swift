@@ -75,11 +75,3 @@ final class CallTally: Sendable {
         return total
     }
 }
-
-extension Duration {
-    /// Whole nanoseconds, as swift-metrics' timers take them.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}
