@@ -164,14 +164,12 @@ let package = Package(
                 "GatewayTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/PostgresTestSupport",
             swiftSettings: testing
         ),
         .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"], swiftSettings: testing),
-        // The test server itself: reachable, PostgreSQL 15, scratch databases, errors.
+        // The test server itself: reachable, PostgreSQL 15, scratch databases, errors; and the script.
         .testTarget(
             name: "PostgresServerTests",
             dependencies: [
