@@ -5,8 +5,12 @@
 #                                         a Unix socket in DIR (listen_addresses=''), then create the
 #                                         test role and database and write DIR/env (the variables below)
 #   scripts/pg-test-server.sh stop DIR    stop it at once (pg_ctl -m immediate) and remove DIR
+#   scripts/pg-test-server.sh halt DIR    stop it at once but keep DIR: a crashed server, for tests of
+#                                         what clients see meanwhile; `start DIR` brings it back (the
+#                                         same cluster, after crash recovery)
 #
-# Both are idempotent: `start` on a running server only says so, `stop` on a missing DIR does nothing.
+# All are idempotent: `start` on a running server only says so, `stop` on a missing DIR and `halt` on a
+# stopped server do nothing.
 # A failed step prints the server log and exits non-zero.
 #
 # DIR/env, for `source` (the Makefile exports the same for `swift test`):
@@ -32,7 +36,7 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|halt DIR" >&2
     exit 2
 }
 [ $# -eq 2 ] || usage
@@ -181,20 +185,26 @@ SQL
         "(socket $socket, user $test_user, database $test_database, as OS user $os_user)"
 }
 
-stop() {
-    [ -e "$dir" ] || return 0
-    [ -e "$dir/$marker" ] || fail "$dir is not a test server's directory (no $marker); not removing it"
+halt() {
+    [ -e "$dir/$marker" ] || fail "$dir is not a test server's directory (no $marker)"
     if running; then
         if ! pg "$bindir/pg_ctl" -D "$dir/data" -m immediate -w -t 60 stop >/dev/null; then
             dump_logs
             fail "pg_ctl stop failed; the server in $dir may still run"
         fi
     fi
+}
+
+stop() {
+    [ -e "$dir" ] || return 0
+    [ -e "$dir/$marker" ] || fail "$dir is not a test server's directory (no $marker); not removing it"
+    halt
     rm -rf "$dir"
 }
 
 case "$command" in
     start) start ;;
     stop) stop ;;
+    halt) halt ;;
     *) usage ;;
 esac

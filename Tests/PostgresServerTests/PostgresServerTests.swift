@@ -8,7 +8,7 @@ import Testing
 /// tests will use it: reachable over its Unix socket only, version 15, a scratch database per test,
 /// and the server's own errors for a wrong database or password. Run without `make test`, every
 /// test here fails with a message saying so.
-@Suite struct PostgresServerTests {
+@Suite(.timeLimit(.minutes(2))) struct PostgresServerTests {
     let server: PostgresTestServer
 
     init() throws {
