@@ -3,7 +3,8 @@
 #   make deps     install the Debian packages the build and tests need (only what is missing)
 #   make build    debug build of everything (swift build)
 #   make run      run the debug daemon on config/pms-gateway.json (socket and DB under var/)
-#   make test     build and run the tests, then check the systemd units   (what .ci/run calls)
+#   make test     build and run the tests (with a PostgreSQL server of their own, started and
+#                 stopped around them), then check the systemd units       (what .ci/run calls)
 #   make tools    compile the measurement tools from ../shared/tools into .tools/
 #   make bench    release build, then scripts/bench.sh (throughput, latency, RSS, start-up time)
 #   make format   rewrite sources with swift-format;  make lint: check them (--strict)
@@ -41,10 +42,13 @@ CLI_PRODUCT := pms-gateway
 # deps: Debian packages. libsqlite3-dev and libssl-dev are linked by the package's system
 # library targets (found through pkg-config); socat, openssl (key cross-checks), python3 (a local
 # HTTP receiver) and util-linux (setpriv, mount) are used by the tests; systemd provides
-# systemd-analyze for scripts/check-units.sh. `dpkg -s` first, so a machine that has
-# everything does not touch apt at all (fast, quiet, works offline).
+# systemd-analyze for scripts/check-units.sh; postgresql (Debian 12: version 15) is the server
+# `make test` starts for the tests (scripts/pg-test-server.sh; never the system's own cluster),
+# and passwd its useradd. `dpkg -s` first, so a machine that has everything does not touch apt at
+# all (fast, quiet, works offline).
 # ---------------------------------------------------------------------------------------------
-DEB_PACKAGES := libsqlite3-dev libssl-dev socat pkg-config gcc libc6-dev openssl python3 util-linux
+DEB_PACKAGES := libsqlite3-dev libssl-dev socat pkg-config gcc libc6-dev openssl python3 util-linux \
+    postgresql passwd
 ifeq ($(shell command -v systemd-analyze 2>/dev/null),)
 DEB_PACKAGES += systemd
 endif
@@ -82,11 +86,18 @@ run: build
 # Build the tests separately first so a compile error is reported as such and not as a test
 # failure; `swift test` then reuses that build. The tests may run the measurement tools and the
 # daemon: they find them through PMS_GATEWAY_TOOLS and PMS_GATEWAYD.
+# A PostgreSQL server of their own runs for the tests' duration (SPEC 9): scripts/pg-test-server.sh
+# starts it in a new temp dir, its DIR/env exports PMS_GATEWAY_PG_* (see the script), and the EXIT
+# trap stops it and removes the dir whatever happens: tests failing, Ctrl-C, make killed with TERM.
 .PHONY: test
 test: deps tools
 	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
 	# All suites share one test process, and the daemon tests open hundreds of sockets at once.
 	ulimit -n 65536 2>/dev/null || true; \
+	pg_dir="$$(mktemp -d "$${TMPDIR:-/tmp}/pms-gateway-pg.XXXXXX")"; \
+	trap 'scripts/pg-test-server.sh stop "$$pg_dir"' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
+	scripts/pg-test-server.sh start "$$pg_dir"; \
+	source "$$pg_dir/env"; \
 	PMS_GATEWAY_TOOLS="$(ROOT)/$(TOOLS_DIR)" PMS_GATEWAYD="$$($(SWIFT) build --show-bin-path)/$(PRODUCT)" \
 	    PMS_GATEWAY_CLI="$$($(SWIFT) build --show-bin-path)/$(CLI_PRODUCT)" \
 	    $(SWIFT) test --skip-build $(SWIFT_TEST_FLAGS)

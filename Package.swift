@@ -34,6 +34,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // PostgreSQL (SPEC 9). For now only the PostgreSQL test support and its suite use it: it
+        // imports full Foundation, which the daemon keeps out.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C shims: the few system declarations Swift cannot import directly.
@@ -152,7 +155,30 @@ let package = Package(
             path: "Tests/GatewayTestSupport",
             swiftSettings: testing
         ),
+        // The PostgreSQL server that `make test` starts (scripts/pg-test-server.sh): its address from
+        // the environment, connections over its Unix socket, scratch databases per test. Its own
+        // target so that only the suites that need PostgreSQL link postgres-nio (and Foundation).
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: [
+                "GatewayTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PostgresTestSupport",
+            swiftSettings: testing
+        ),
         .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"], swiftSettings: testing),
+        // The test server itself: reachable, PostgreSQL 15, scratch databases, errors; and the script.
+        .testTarget(
+            name: "PostgresServerTests",
+            dependencies: [
+                "PostgresTestSupport", "GatewayTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: testing
+        ),
         // In-process tests of the transport: framing and the per-connection pipeline on EmbeddedChannel.
         .testTarget(
             name: "GatewayTransportTests",

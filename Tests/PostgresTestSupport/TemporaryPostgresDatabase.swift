@@ -1,0 +1,74 @@
+import GatewayTestSupport
+import Logging
+import PostgresNIO
+
+/// A database of its own for one test on the test server, dropped at the end.
+///
+/// Its name is unique (`pgw_test_` and 16 random hex digits), the test role owns it, and it is empty
+/// but for PostgreSQL's own `public` schema. Use ``with(on:_:)``: it drops the database when the
+/// body returns and when it throws, and forces out connections still open to it (a daemon the test
+/// killed, say), so one test's leftovers never meet the next test.
+public struct TemporaryPostgresDatabase: Sendable, CustomStringConvertible {
+    /// The server it lives on.
+    public let server: PostgresTestServer
+    /// Its name.
+    public let name: String
+
+    public var description: String { "database \(name) on \(server)" }
+
+    /// libpq's URL for it, the form `database.url` takes (SPEC 9).
+    public var url: String { server.url(database: name) }
+
+    /// Creates a new, uniquely named database on `server` (by default the one `make test` started).
+    /// Prefer ``with(on:_:)``, which also drops it.
+    public static func create(on server: PostgresTestServer? = nil) async throws -> TemporaryPostgresDatabase {
+        let server = try server ?? PostgresTestServer.fromEnvironment()
+        let name = "pgw_test_" + (0..<16).map { _ in String(Int.random(in: 0..<16), radix: 16) }.joined()
+        try await server.withConnection { connection in
+            // Names cannot be bound as parameters; this one is made of [a-z0-9_] only.
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: PostgresTestServer.logger)
+        }
+        return TemporaryPostgresDatabase(server: server, name: name)
+    }
+
+    /// Drops the database, closing whatever connections are still open to it.
+    public func drop() async throws {
+        try await server.withConnection { connection in
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"),
+                logger: PostgresTestServer.logger)
+        }
+    }
+
+    /// Runs `body` with a new database on `server` (by default the one `make test` started) and
+    /// drops the database afterwards, whether `body` returns or throws.
+    @discardableResult
+    public static func with<Result: Sendable>(
+        on server: PostgresTestServer? = nil, _ body: (TemporaryPostgresDatabase) async throws -> Result
+    ) async throws -> Result {
+        let database = try await create(on: server)
+        let result: Result
+        do {
+            result = try await body(database)
+        } catch {
+            try? await database.drop()
+            throw error
+        }
+        try await database.drop()
+        return result
+    }
+
+    /// Opens a connection to this database as the test role; the caller closes it.
+    public func connect(logger: Logger = PostgresTestServer.logger) async throws -> PostgresConnection {
+        try await server.connect(database: name, logger: logger)
+    }
+
+    /// Runs `body` with a connection to this database and closes it afterwards.
+    @discardableResult
+    public func withConnection<Result: Sendable>(
+        logger: Logger = PostgresTestServer.logger, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await server.withConnection(database: name, logger: logger, body)
+    }
+}
