@@ -34,9 +34,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-        // PostgreSQL (SPEC 9). For now only the PostgreSQL test support and its suite use it: it
-        // imports full Foundation, which the daemon keeps out.
+        // PostgreSQL (SPEC 9): the store's second backend. It imports full Foundation, the one
+        // dependency that brings it into the daemon.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
     ],
     targets: [
         // C shims: the few system declarations Swift cannot import directly.
@@ -74,6 +75,10 @@ let package = Package(
             dependencies: [
                 "CSQLite", "GatewayJSON", "GatewayCrypto",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict
         ),

@@ -125,14 +125,13 @@ struct JournalCanonical {
     }
 
     /// Whether `hex` is exactly the lower-case hex spelling of `digest`.
-    static func hex(_ hex: UnsafeBufferPointer<UInt8>, spells digest: [UInt8]) -> Bool {
+    static func hex(_ hex: some Collection<UInt8>, spells digest: [UInt8]) -> Bool {
         guard hex.count == digest.count * 2 else { return false }
-        var index = 0
+        var characters = hex.makeIterator()
         for byte in digest {
-            if hex[index] != hexDigit(byte >> 4) || hex[index + 1] != hexDigit(byte & 0x0F) {
+            guard characters.next() == hexDigit(byte >> 4), characters.next() == hexDigit(byte & 0x0F) else {
                 return false
             }
-            index += 2
         }
         return true
     }

@@ -126,18 +126,19 @@ extension WriteTransaction {
     @discardableResult
     package func enqueue(_ message: OutboxMessage) throws(StoreError) -> Int {
         let now = UTCTimestamp.nowMilliseconds()
-        try execute(
+        let inserted = try query(
             """
             INSERT INTO outbox (target, topic, ordering_key, body, message_id, status, attempts, created_at,
                                 next_attempt_ms)
-            VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+            VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) RETURNING seq
             """,
             [
                 .text(message.target.rawValue), .text(message.topic.rawValue), .text(message.key),
                 .text(JSONValue.object(message.payload).serialized()), .text(RandomUUID.make()),
                 .text(UTCTimestamp.format(epochMilliseconds: now)), .integer(now),
             ])
-        return lastInsertRowID
+        guard let seq = try inserted.first?.int(0) else { throw StoreError(.sql, "INSERT … RETURNING gave no seq") }
+        return seq
     }
 
     /// A `failed` or `rejected` row back to `pending`, attempts reset, due now; `payload`, when

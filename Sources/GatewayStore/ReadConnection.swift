@@ -3,17 +3,15 @@
 /// Every query in the body sees the same snapshot, so a multi-query answer (a list and its count,
 /// journal rows and the stored head) is consistent even while the writer commits.
 package struct ReadConnection {
-    let connection: Connection
+    let session: any DatabaseSession
 
     package func query(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> [Row] {
-        try connection.query(sql, bindings)
+        try session.query(sql, bindings)
     }
 
     /// The first row, or nil when there is none.
     package func queryFirst(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> Row? {
-        try connection.withStatement(sql, bindings) { statement throws(StoreError) in
-            try statement.step() ? statement.row() : nil
-        }
+        try session.queryFirst(sql, bindings)
     }
 }
 

@@ -11,18 +11,33 @@ import Synchronization
 /// When the home slot is lent out the next few are tried, and only when all of those are busy is a
 /// connection opened for one read.
 final class ReadPool: Sendable {
-    private let path: String
     private let slots: [ReadSlot]
+    private let openSession: @Sendable () throws(StoreError) -> any DatabaseSession
     private let closed = Atomic<Bool>(false)
     private let openedCount = Atomic<Int>(0)
     /// Slots tried, from the home slot on, before a read opens a connection of its own.
     private static let probes = 4
 
-    init(path: String, slots count: Int) throws(StoreError) {
-        self.path = path
+    /// `openFirst`: open one connection now, so a file that cannot be read fails at open time, not
+    /// at the first request. A PostgreSQL store starts without one: its server may come later.
+    init(
+        slots count: Int, openFirst: Bool,
+        openSession: @escaping @Sendable () throws(StoreError) -> any DatabaseSession
+    ) throws(StoreError) {
         self.slots = (0..<max(1, count)).map { _ in ReadSlot() }
-        // Open one now so a path that cannot be read fails at open time, not at the first request.
-        slots[0].park(try open())
+        self.openSession = openSession
+        if openFirst { slots[0].park(try open()) }
+    }
+
+    /// Read connections on a SQLite file: shared-cache off, query-only.
+    static func sqlite(path: String, slots: Int) throws(StoreError) -> ReadPool {
+        try ReadPool(slots: slots, openFirst: true) { () throws(StoreError) -> any DatabaseSession in
+            let connection = try Connection(path: path, create: false)
+            // Rare cases still need a lock briefly (WAL recovery after a crash, a checkpoint
+            // resetting the WAL); wait for those instead of failing the request.
+            try connection.exec("PRAGMA busy_timeout = 5000; PRAGMA query_only = 1;")
+            return connection
+        }
     }
 
     /// Connections opened since the pool was made; with every slot in use this stays at the
@@ -31,11 +46,7 @@ final class ReadPool: Sendable {
 
     private func open() throws(StoreError) -> Reader {
         openedCount.add(1, ordering: .relaxed)
-        let connection = try Connection(path: path, create: false)
-        // Rare cases still need a lock briefly (WAL recovery after a crash, a checkpoint resetting
-        // the WAL); wait for those instead of failing the request.
-        try connection.exec("PRAGMA busy_timeout = 5000; PRAGMA query_only = 1;")
-        return Reader(connection: connection)
+        return Reader(session: try openSession())
     }
 
     /// Lends a reader to `body` on the caller's thread, and takes it back afterwards.
@@ -47,7 +58,12 @@ final class ReadPool: Sendable {
             guard let lent = slot.lend() else { continue }
             let reader: Reader
             do {
-                reader = try lent.reader ?? open()
+                // A session whose server went away is replaced, so the pool heals by itself.
+                if let parked = lent.reader, parked.session.isUsable {
+                    reader = parked
+                } else {
+                    reader = try open()
+                }
             } catch {
                 slot.giveBack(nil)
                 throw error
@@ -116,15 +132,15 @@ private final class ReadSlot: Sendable {
 
 /// A read connection and the replies cached beside it.
 ///
-/// `@unchecked Sendable`: `Connection` and the cache are not thread-safe, but a reader is only
+/// `@unchecked Sendable`: the session and the cache are not thread-safe, but a reader is only
 /// ever in one place: parked in its slot (behind the slot's mutex) or in the hands of the one
 /// caller that borrowed it. Two threads never use it at the same time.
 final class Reader: @unchecked Sendable {
-    let connection: Connection
+    let session: any DatabaseSession
     var cache = ReadCache()
 
-    init(connection: Connection) {
-        self.connection = connection
+    init(session: any DatabaseSession) {
+        self.session = session
     }
 }
 

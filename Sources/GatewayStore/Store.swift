@@ -10,20 +10,24 @@ import Synchronization
 #endif
 
 /// The daemon's database: one writer with group commit, read connections kept per thread, the
-/// journal, the outbox.
+/// journal, the outbox. On a SQLite file (the default) or a PostgreSQL database that several
+/// daemons share (SPEC 9); services and delivery see the same API and the same SQL on both.
 ///
 /// Every mutation goes through `write`, which returns only once its transaction is durable
-/// (WAL, `synchronous=FULL`). Reads run on their own connections from a WAL snapshot, so a slow
-/// fsync never delays a read and a long read never delays a write.
+/// (SQLite: WAL, `synchronous=FULL`; PostgreSQL: its COMMIT). Reads run on their own connections
+/// from a snapshot, so a slow commit never delays a read and a long read never delays a write.
 package final class Store: Sendable {
+    /// The SQLite file's path, or the PostgreSQL URL (never with a password).
     package let path: String
+    package let engine: StoreEngine
     let writer: Writer
     let readers: ReadPool
     let logger: Logger
     private let closed = Mutex(false)
 
-    private init(path: String, writer: Writer, readers: ReadPool, logger: Logger) {
+    private init(path: String, engine: StoreEngine, writer: Writer, readers: ReadPool, logger: Logger) {
         self.path = path
+        self.engine = engine
         self.writer = writer
         self.readers = readers
         self.logger = logger
@@ -74,12 +78,46 @@ package final class Store: Sendable {
             head = .genesis
         }
 
-        let readers = try ReadPool(path: path, slots: readConnections)
-        let writer = try Writer.start(connection: connection, head: head, logger: logger)
+        let readers = try ReadPool.sqlite(path: path, slots: readConnections)
+        let writer = try Writer.start(sessions: .sqlite(connection), head: head, logger: logger)
         logger.info(
             "store opened",
             metadata: ["path": "\(path)", "schema": "\(migrations.count)", "journalHead": "\(head.seq)"])
-        return Store(path: path, writer: writer, readers: readers, logger: logger)
+        return Store(path: path, engine: .sqlite, writer: writer, readers: readers, logger: logger)
+    }
+
+    /// Opens a PostgreSQL database that other daemons may share, bringing its schema up to date.
+    ///
+    /// A server that cannot be reached is not an error here: the store opens, every call answers
+    /// `.unavailable` meanwhile, and the first connection that succeeds migrates the schema. A
+    /// refused login or a missing database is `.configuration`, and a schema newer than `migrations`
+    /// is `.newerSchema`: neither heals by waiting.
+    package static func open(
+        postgres location: PostgresLocation,
+        password: String?,
+        migrations: [Migration] = Migration.postgresStoreMigrations,
+        readConnections: Int = Store.defaultReadConnections,
+        logger: Logger
+    ) throws(StoreError) -> Store {
+        let connector = PostgresConnector(location: location, password: password, logger: logger) {
+            session throws(StoreError) in
+            try PostgresMigrator.run(migrations, on: session, logger: logger)
+        }
+        var first: PostgresSession?
+        do {
+            first = try connector.open()
+        } catch where error.code == .unavailable {
+            logger.warning(
+                "PostgreSQL unreachable at start; serving -32011 until it answers",
+                metadata: ["database": "\(location)", "error": "\(error.message)"])
+        }
+        let readers = try ReadPool(slots: readConnections, openFirst: false) {
+            () throws(StoreError) -> any DatabaseSession in try connector.open()
+        }
+        let writer = try Writer.start(
+            sessions: .postgresql(connector, current: first), head: .genesis, logger: logger)
+        logger.info("store opened", metadata: ["database": "\(location)", "schema": "\(migrations.count)"])
+        return Store(path: location.description, engine: .postgresql, writer: writer, readers: readers, logger: logger)
     }
 
     /// Queues `body` for the single writer and returns its result once the transaction holding it
@@ -126,7 +164,7 @@ package final class Store: Sendable {
     /// Runs `body` on a read connection inside one read transaction (one consistent snapshot), on
     /// the caller's thread. It never waits for the writer.
     package func read<T>(_ body: (ReadConnection) throws -> T) throws -> T {
-        try readers.withReader { reader in try Self.inTransaction(reader.connection, body) }
+        try readers.withReader { reader in try Self.inTransaction(reader.session, body) }
     }
 
     /// Like ``read(_:)``, for the hot lookups (`client.get`, `license.validate`, `system.health`):
@@ -137,26 +175,30 @@ package final class Store: Sendable {
     /// and before it resumes the writers, and cached answers belong to one generation
     /// (``ReadCache``).
     package func read<T: Sendable>(cachedAs key: String, _ body: (ReadConnection) throws -> T) throws -> T {
+        // Other daemons commit to a shared database without telling this one: nothing is cached.
+        guard engine == .sqlite else { return try read(body) }
         // Read before the snapshot is taken, so the answer is filed under a generation no newer
         // than the data it was read from.
         let generation = writer.generation
         return try readers.withReader { reader in
             // Unwrapped before the cast: a miss (nil) cast to an Optional `T` would pass for a hit.
             if let cached = reader.cache.value(for: key, generation: generation), let hit = cached as? T { return hit }
-            let value = try Self.inTransaction(reader.connection, body)
+            let value = try Self.inTransaction(reader.session, body)
             reader.cache.store(value, for: key, generation: generation)
             return value
         }
     }
 
-    private static func inTransaction<T>(_ connection: Connection, _ body: (ReadConnection) throws -> T) throws -> T {
-        try connection.execute("BEGIN")
+    private static func inTransaction<T>(_ session: any DatabaseSession, _ body: (ReadConnection) throws -> T)
+        throws -> T
+    {
+        try session.execute(session.engine.beginRead, [])
         do {
-            let result = try body(ReadConnection(connection: connection))
-            try connection.execute("COMMIT")
+            let result = try body(ReadConnection(session: session))
+            try session.execute("COMMIT", [])
             return result
         } catch {
-            if !connection.isAutocommit { _ = try? connection.execute("ROLLBACK") }
+            if !session.isAutocommit { _ = try? session.execute("ROLLBACK", []) }
             throw error
         }
     }

@@ -22,6 +22,11 @@ package struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case sql
         /// A file that must be new (a backup's target) already exists; nothing was written.
         case fileExists
+        /// The database cannot be used as configured: a URL that does not parse, a login the server
+        /// refuses, a database that does not exist. Only an operator can fix it (exit 78 at start).
+        case configuration
+        /// The operation needs the other engine (a SQLite file backup on a PostgreSQL store).
+        case unsupported
     }
 
     package var code: Code

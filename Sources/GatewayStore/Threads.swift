@@ -46,6 +46,24 @@ final class Semaphore: @unchecked Sendable {
         count -= 1
         pthread_mutex_unlock(mutex)
     }
+
+    /// Like ``wait()``, but gives up after `timeout`; false when it did.
+    func wait(timeout: Duration) -> Bool {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let (seconds, attoseconds) = timeout.components
+        var nanoseconds = Int(now.tv_nsec) + Int(attoseconds / 1_000_000_000)
+        var deadline = timespec(tv_sec: now.tv_sec + Int(seconds) + nanoseconds / 1_000_000_000, tv_nsec: 0)
+        nanoseconds %= 1_000_000_000
+        deadline.tv_nsec = nanoseconds
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while count == 0 {
+            if pthread_cond_timedwait(condition, mutex, &deadline) == ETIMEDOUT, count == 0 { return false }
+        }
+        count -= 1
+        return true
+    }
 }
 
 /// Starting a thread that runs one closure, plus an async bridge for long blocking work.

@@ -65,12 +65,12 @@ final class Writer: Sendable {
         committedHead = Mutex(head)
     }
 
-    /// Takes ownership of `connection` and starts the writer thread.
-    static func start(connection: consuming sending Connection, head: JournalHead, logger: Logger)
+    /// Takes ownership of `sessions` and starts the writer thread.
+    static func start(sessions: consuming sending WriterSessions, head: JournalHead, logger: Logger)
         throws(StoreError) -> Writer
     {
         let writer = Writer(head: head)
-        let loop = WriterLoop(writer: writer, connection: connection, head: head, logger: logger)
+        let loop = WriterLoop(writer: writer, sessions: sessions, head: head, logger: logger)
         // The connection is handed over whole: after this line only the writer thread touches it.
         let box = UnsafeTransfer(loop)
         guard let thread = Threads.start({ box.value.run() }) else {
@@ -138,6 +138,16 @@ final class Writer: Sendable {
     }
 }
 
+/// Where the writer's session comes from.
+enum WriterSessions {
+    /// The one SQLite connection, open for the store's life. Being the only writer of the file, the
+    /// writer also knows the journal head without asking.
+    case sqlite(Connection)
+    /// A PostgreSQL session, reopened after its server went away. Other daemons append to the same
+    /// chain, so the head is read (and locked) in every transaction that appends.
+    case postgresql(PostgresConnector, current: PostgresSession?)
+}
+
 /// Moves a non-Sendable value to another thread exactly once.
 ///
 /// `@unchecked Sendable`: used only to hand the writer's loop (and with it its connection) to the
@@ -148,19 +158,33 @@ private struct UnsafeTransfer<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-/// The writer thread's own state: the connection and the journal head. Touched only by that thread.
+/// The writer thread's own state: the session and the journal head. Touched only by that thread.
 private final class WriterLoop {
     let writer: Writer
-    let connection: Connection
+    var sessions: WriterSessions
     let logger: Logger
-    /// The committed head; a group works on a copy and this advances only after COMMIT returns.
+    /// The committed head; it advances only after COMMIT returns.
     var head: JournalHead
 
-    init(writer: Writer, connection: Connection, head: JournalHead, logger: Logger) {
+    init(writer: Writer, sessions: WriterSessions, head: JournalHead, logger: Logger) {
         self.writer = writer
-        self.connection = connection
+        self.sessions = sessions
         self.head = head
         self.logger = logger
+    }
+
+    /// The session for the next group; a PostgreSQL one is reopened if its server went away.
+    private func session() throws(StoreError) -> any DatabaseSession {
+        switch sessions {
+        case .sqlite(let connection):
+            return connection
+        case .postgresql(let connector, let current):
+            if let current, current.isUsable { return current }
+            sessions = .postgresql(connector, current: nil)
+            let session = try connector.open()
+            sessions = .postgresql(connector, current: session)
+            return session
+        }
     }
 
     func run() {
@@ -172,6 +196,11 @@ private final class WriterLoop {
         }
     }
 
+    /// The head as the writer may trust it without reading: SQLite's, whose only writer this is.
+    private var knownHead: JournalHead? {
+        if case .sqlite = sessions { head } else { nil }
+    }
+
     private struct Done {
         let job: WriteJob
         let resume: @Sendable () -> Void
@@ -181,11 +210,13 @@ private final class WriterLoop {
     /// transaction; the jobs not yet run then stay in `pending` for a fresh transaction.
     private func runTransaction(_ pending: inout ArraySlice<WriteJob>) {
         let started = ContinuousClock.now
+        let connection: any DatabaseSession
         do {
+            connection = try session()
             // A ROLLBACK that failed earlier (I/O error) can leave a transaction open; end it here,
             // or every later BEGIN would fail and the writer would never recover.
-            if !connection.isAutocommit { try connection.execute("ROLLBACK") }
-            try connection.execute("BEGIN IMMEDIATE")
+            if !connection.isAutocommit { try connection.execute("ROLLBACK", []) }
+            try connection.execute(connection.engine.beginWrite, [])
         } catch {
             let failure = StoreError(.unavailable, "cannot start a write transaction: \(error.message)")
             logger.error("write transaction failed to begin", metadata: ["error": "\(error)"])
@@ -195,15 +226,15 @@ private final class WriterLoop {
             return
         }
 
-        var transaction = WriteTransaction(connection: connection, journalHead: head)
+        var transaction = WriteTransaction(session: connection)
         var done: [Done] = []
         var rolledBack = 0
         while let job = pending.popFirst() {
-            let before = transaction.journalHead
+            let recorded = transaction.journalEntries.count
             do {
-                try connection.execute("SAVEPOINT write_job")
+                try connection.execute("SAVEPOINT write_job", [])
             } catch {
-                abandon(done, plus: job, error: error, phase: "savepoint")
+                abandon(connection, done, plus: job, error: error, phase: "savepoint")
                 return
             }
             let outcome = job.perform(&transaction)
@@ -216,53 +247,50 @@ private final class WriterLoop {
                 } else {
                     reason = StoreError(.unavailable, "the write transaction ended inside a write body")
                 }
-                abandon(done, plus: job, error: reason, phase: "body")
+                abandon(connection, done, plus: job, error: reason, phase: "body")
                 return
             }
             switch outcome {
             case .succeeded(let resume):
                 do {
-                    try connection.execute("RELEASE write_job")
+                    try connection.execute("RELEASE write_job", [])
                 } catch {
-                    abandon(done, plus: job, error: error, phase: "release")
+                    abandon(connection, done, plus: job, error: error, phase: "release")
                     return
                 }
                 done.append(Done(job: job, resume: resume))
             case .threw(let error):
                 do {
-                    try connection.execute("ROLLBACK TO write_job")
-                    try connection.execute("RELEASE write_job")
+                    try connection.execute("ROLLBACK TO write_job", [])
+                    try connection.execute("RELEASE write_job", [])
                 } catch let rollbackError {
-                    abandon(done, plus: job, error: rollbackError, phase: "rollback to savepoint")
+                    abandon(connection, done, plus: job, error: rollbackError, phase: "rollback to savepoint")
                     return
                 }
-                transaction.journalHead = before
+                transaction.keepJournalEntries(recorded)
                 rolledBack += 1
                 // Nothing of this body will be committed, so its caller need not wait for COMMIT.
                 job.fail(error)
             }
         }
 
+        let newHead: JournalHead?
         do {
-            if transaction.journalHead != head {
-                try connection.execute(
-                    "UPDATE store_meta SET value = ? WHERE key = 'journal_head_seq'",
-                    [SQLValue(transaction.journalHead.seq)])
-                try connection.execute(
-                    "UPDATE store_meta SET value = ? WHERE key = 'journal_head_hash'",
-                    [.text(transaction.journalHead.hash)])
-            }
-            try connection.execute("COMMIT")
+            newHead = try JournalAppender.append(
+                transaction.journalEntries, on: connection, knownHead: knownHead)
+            try connection.execute("COMMIT", [])
             writer.retireCachedReads()
         } catch {
             writer.retireCachedReads()
-            abandon(done, plus: nil, error: error, phase: "commit")
+            abandon(connection, done, plus: nil, error: error, phase: "commit")
             writer.record { $0.rolledBackWrites += rolledBack }
             return
         }
 
-        head = transaction.journalHead
-        writer.committed(head: head)
+        if let newHead {
+            head = newHead
+            writer.committed(head: newHead)
+        }
         let elapsed = ContinuousClock.now - started
         writer.record { stats in
             stats.commits += 1
@@ -277,10 +305,12 @@ private final class WriterLoop {
 
     /// Rolls the open transaction back and fails everything it held: the bodies that had succeeded
     /// get `.unavailable` (their changes are gone), `current` gets `error`.
-    private func abandon(_ done: [Done], plus current: WriteJob?, error: any Error, phase: String) {
+    private func abandon(
+        _ connection: any DatabaseSession, _ done: [Done], plus current: WriteJob?, error: any Error, phase: String
+    ) {
         if !connection.isAutocommit {
             do {
-                try connection.execute("ROLLBACK")
+                try connection.execute("ROLLBACK", [])
             } catch {
                 logger.error("ROLLBACK failed", metadata: ["error": "\(error)"])
             }

@@ -74,7 +74,7 @@ import Testing
                     for index in stride(from: writer, to: creates, by: writers) {
                         let clientId = "client-\(index)"
                         try await store.write { transaction in
-                            try transaction.journal(
+                            transaction.journal(
                                 JournalDraft(
                                     method: "client.create", entityType: "client", entityId: clientId,
                                     peer: Peer(uid: 0, gid: 0, pid: 1), requestId: "\(index)",

@@ -12,7 +12,7 @@ struct BackupTests: TemporaryStoreSuite {
     @Test func backupWhileWritingIsConsistent() async throws {
         for index in 0..<200 {
             try await store.write { transaction in
-                try transaction.journal(draft("seed-\(index)"))
+                transaction.journal(draft("seed-\(index)"))
                 try transaction.execute(
                     "INSERT INTO items (id, payload) VALUES (?, zeroblob(2000))", [.text("seed-\(index)")])
             }
@@ -24,7 +24,7 @@ struct BackupTests: TemporaryStoreSuite {
             while !stop.load(ordering: .relaxed) {
                 let id = "during-\(written.load(ordering: .relaxed))"
                 try await store.write { transaction in
-                    try transaction.journal(draft(id))
+                    transaction.journal(draft(id))
                     try transaction.execute("INSERT INTO items (id) VALUES (?)", [.text(id)])
                 }
                 written.add(1, ordering: .relaxed)

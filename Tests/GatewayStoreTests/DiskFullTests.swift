@@ -18,7 +18,7 @@ struct DiskFullTests {
         let path = directory.file("db.sqlite3")
         let store = try openStore(path)
         defer { store.close() }
-        try await store.write { try $0.journal(draft("before")) }
+        try await store.write { $0.journal(draft("before")) }
         try await store.write { transaction in
             let pages = try transaction.query("PRAGMA page_count")[0].int(0)
             _ = try transaction.query("PRAGMA max_page_count = \(pages)")
@@ -27,7 +27,7 @@ struct DiskFullTests {
         let big = [UInt8](repeating: 0x5A, count: 200_000)
         do {
             try await store.write { transaction in
-                try transaction.journal(draft("too-big"))
+                transaction.journal(draft("too-big"))
                 try transaction.execute("INSERT INTO items (id, payload) VALUES ('big', ?)", [.blob(big)])
             }
             Issue.record("a write past max_page_count succeeded")
@@ -43,7 +43,7 @@ struct DiskFullTests {
 
         try await store.write { _ = try $0.query("PRAGMA max_page_count = 1073741823") }
         try await store.write { transaction in
-            try transaction.journal(draft("after"))
+            transaction.journal(draft("after"))
             try transaction.execute("INSERT INTO items (id, payload) VALUES ('big', ?)", [.blob(big)])
         }
         let after = try store.read { try $0.journalVerify() }
@@ -66,7 +66,7 @@ struct DiskFullTests {
         for index in 0..<100 {
             do {
                 try await store.write { transaction in
-                    try transaction.journal(draft("chunk-\(index)"))
+                    transaction.journal(draft("chunk-\(index)"))
                     try transaction.execute(
                         "INSERT INTO items (id, payload) VALUES (?, ?)", [.text("chunk-\(index)"), .blob(chunk)])
                 }
@@ -89,11 +89,11 @@ struct DiskFullTests {
         #expect(store.journalHead.seq == committed)
 
         // Still full: small writes may fail too, but must not corrupt anything.
-        _ = try? await store.write { try $0.journal(draft("while-full")) }
+        _ = try? await store.write { $0.journal(draft("while-full")) }
 
         #expect(shell("mount -o remount,size=16m '\(directory.path)'") == 0)
         try await store.write { transaction in
-            try transaction.journal(draft("after-space"))
+            transaction.journal(draft("after-space"))
             try transaction.execute("INSERT INTO items (id, payload) VALUES ('after', ?)", [.blob(chunk)])
         }
         let after = try store.read { try $0.journalVerify() }

@@ -28,7 +28,7 @@ struct JournalTests: TemporaryStoreSuite {
 
     @Test func chainVerifiesAndHeadsAgree() async throws {
         for index in 0..<25 {
-            try await store.write { try $0.journal(draft("e\(index % 5)")) }
+            try await store.write { $0.journal(draft("e\(index % 5)")) }
         }
         let (result, head) = try store.read { (try $0.journalVerify(), try $0.journalHead()) }
         #expect(result.ok)
@@ -49,7 +49,7 @@ struct JournalTests: TemporaryStoreSuite {
     /// RFC 8785 implementation; here, GatewayJSON's.
     @Test func chainIsRecomputableFromListOutputAlone() async throws {
         for entry in awkwardDrafts {
-            try await store.write { try $0.journal(entry) }
+            try await store.write { $0.journal(entry) }
         }
         let (entries, next) = try store.read { try $0.journalList(afterSeq: 0, limit: 100) }
         #expect(next == nil)
@@ -77,7 +77,7 @@ struct JournalTests: TemporaryStoreSuite {
 
     @Test func listPagesAndFiltersByEntity() async throws {
         for index in 1...10 {
-            try await store.write { try $0.journal(draft(index % 2 == 0 ? "even" : "odd")) }
+            try await store.write { $0.journal(draft(index % 2 == 0 ? "even" : "odd")) }
         }
         let first = try store.read { try $0.journalList(afterSeq: 0, limit: 4) }
         #expect(first.entries.map(\.seq) == [1, 2, 3, 4])
@@ -95,7 +95,7 @@ struct JournalTests: TemporaryStoreSuite {
 
     @Test func entryFieldsMatchTheDraft() async throws {
         let before = UTCTimestamp.now()
-        try await store.write { try $0.journal(draft("one", method: "partner.put", change: ["status": "ACTIVE"])) }
+        try await store.write { $0.journal(draft("one", method: "partner.put", change: ["status": "ACTIVE"])) }
         let entry = try #require(try store.read { try $0.journalList() }.entries.first?.json)
         #expect(entry["method"] == "partner.put")
         #expect(entry["entityType"] == "item")
@@ -120,7 +120,7 @@ struct JournalTamperTests: TemporaryStoreSuite {
         temporary = try TemporaryStore()
         for index in 1...10 {
             try await temporary.store.write {
-                try $0.journal(draft("e\(index)", requestId: index % 3 == 0 ? nil : "\(index)"))
+                $0.journal(draft("e\(index)", requestId: index % 3 == 0 ? nil : "\(index)"))
             }
         }
         raw = try SQLiteFile(temporary.path, readOnly: false)
@@ -221,7 +221,7 @@ struct JournalTamperTests: TemporaryStoreSuite {
         store.close()
         let reopened = try openStore(temporary.path)
         defer { reopened.close() }
-        try await reopened.write { try $0.journal(draft("after-reopen")) }
+        try await reopened.write { $0.journal(draft("after-reopen")) }
         let result = try reopened.read { try $0.journalVerify() }
         #expect(result.ok && result.entries == 11)
     }

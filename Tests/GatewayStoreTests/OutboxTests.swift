@@ -11,7 +11,7 @@ struct OutboxTests: TemporaryStoreSuite {
     @Test func eventIsStoredWithItsMutation() async throws {
         let payload: JSONObject = ["clientData": ["clientId": "client-1"]]
         let seq = try await store.write { transaction in
-            try transaction.journal(draft("client-1"))
+            transaction.journal(draft("client-1"))
             try transaction.enqueue(message("client-1", payload: ["a": 1], target: .esignet))
             return try transaction.enqueue(
                 OutboxMessage(target: .ida, topic: .oidcClientCreated, key: "client-1", payload: payload))

@@ -50,7 +50,7 @@ struct ReloadService: Service {
         let daemon = CallContext(peer: Peer(uid: getuid(), gid: getgid(), pid: getpid()), requestId: nil)
         do {
             try await store.write { tx in
-                try tx.journal(daemon.draft("config.reload", "config", "mappings", change: change))
+                tx.journal(daemon.draft("config.reload", "config", "mappings", change: change))
             }
         } catch {
             logger.error("could not journal the reload", metadata: ["error": "\(error)"])

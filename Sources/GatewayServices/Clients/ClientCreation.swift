@@ -43,7 +43,7 @@ struct ClientCreation: Sendable {
         try tx.insert(client)
         try tx.enqueue(ClientEvents.esignetCreate(client))
         try tx.enqueue(ClientEvents.idaCreated(client, partner: partner, policy: policy))
-        try tx.journal(context.draft("client.create", "client", client.clientId, change: change))
+        tx.journal(context.draft("client.create", "client", client.clientId, change: change))
         return ClientWrite(client: client, warnings: warnings)
     }
 

@@ -33,7 +33,7 @@ struct ClientUpdate: Sendable {
         try tx.update(client)
         try tx.enqueue(ClientEvents.esignetUpdate(client))
         try tx.enqueue(ClientEvents.idaUpdated(client))
-        try tx.journal(context.draft("client.update", "client", client.clientId, change: client.journalChange))
+        tx.journal(context.draft("client.update", "client", client.clientId, change: client.journalChange))
         // A deactivated client makes no more logins, so its policy's auth types no longer matter.
         let policy = deactivates ? nil : try tx.policy(client.policyId)
         return ClientWrite(

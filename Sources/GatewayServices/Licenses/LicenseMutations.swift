@@ -77,7 +77,7 @@ enum LicenseMutations {
         _ tx: inout WriteTransaction, _ method: String, _ topic: OutboxMessage.Topic, _ license: LicenseRecord,
         _ context: CallContext
     ) throws -> PolicyRecord? {
-        try tx.journal(context.draft(method, "license", license.mispId, change: license.journalChange))
+        tx.journal(context.draft(method, "license", license.mispId, change: license.journalChange))
         return try tx.enqueueLicenseEvent(topic, license)
     }
 

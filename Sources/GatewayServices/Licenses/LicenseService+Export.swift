@@ -52,7 +52,7 @@ extension LicenseService {
         }
         let export = PropertiesExport(path: target.path, properties: properties, envFile: envFile, changed: changed)
         try await store.write { tx throws in
-            try tx.journal(context.draft("license.exportProperties", "license", license.mispId, change: export.json))
+            tx.journal(context.draft("license.exportProperties", "license", license.mispId, change: export.json))
         }
         logger.notice(
             "license key exported",

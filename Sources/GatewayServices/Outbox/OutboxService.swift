@@ -55,7 +55,7 @@ package struct OutboxService: Sendable {
                     "seq": JSONValue(seq), "target": .string(entry.target), "topic": .string(entry.topic),
                     "status": "pending", "attempts": 0,
                 ]
-                try transaction.journal(context.draft("outbox.retry", "outbox", "\(seq)", change: change))
+                transaction.journal(context.draft("outbox.retry", "outbox", "\(seq)", change: change))
                 return entry
             }
         }

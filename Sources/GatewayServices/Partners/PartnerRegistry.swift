@@ -81,7 +81,7 @@ package struct PartnerRegistry: Sendable {
         try await store.write { tx throws in
             guard try !isCurrent(tx) else { return }
             try tx.execute(sql, bindings + [SQLValue(UTCTimestamp.now())])
-            try tx.journal(draft)
+            tx.journal(draft)
         }
     }
 
@@ -108,7 +108,7 @@ package struct PartnerRegistry: Sendable {
                     SQLValue(UTCTimestamp.now()),
                 ]
             )
-            try tx.journal(
+            tx.journal(
                 context.draft(
                     "partner.mapPolicy", "partnerPolicy", "\(mapping.partnerId)/\(mapping.policyId)",
                     change: mapping.json))

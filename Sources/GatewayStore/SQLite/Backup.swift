@@ -25,7 +25,11 @@ extension Store {
         let readers = self.readers
         let result = try await Threads.run {
             try readers.withReader { source in
-                try Self.copy(from: source.connection, to: path)
+                guard let connection = source.session as? Connection else {
+                    throw StoreError(
+                        .unsupported, "system.backup copies a SQLite file; back a PostgreSQL database up with pg_dump")
+                }
+                return try Self.copy(from: connection, to: path)
             }
         }
         logger.info("backup written", metadata: ["path": "\(path)", "bytes": "\(result.bytes)"])

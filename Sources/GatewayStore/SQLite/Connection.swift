@@ -12,7 +12,7 @@ private let sqliteConfigured: Void = {
 /// Not thread-safe by design: it is opened with `SQLITE_OPEN_NOMUTEX` and always has exactly one
 /// owner at a time (the writer thread, or a reader that checked it out of the pool), which is why
 /// SQLite's own per-call mutex would be pure overhead.
-final class Connection {
+final class Connection: DatabaseSession {
     let handle: OpaquePointer
     let path: String
     private var statements: [String: Statement] = [:]
@@ -95,7 +95,16 @@ final class Connection {
         }
     }
 
-    var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+    func queryFirst(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> Row? {
+        try withStatement(sql, bindings) { statement throws(StoreError) in
+            try statement.step() ? statement.row() : nil
+        }
+    }
+
+    var engine: StoreEngine { .sqlite }
+
+    /// A file stays usable: SQLite reports trouble per statement and recovers by itself.
+    var isUsable: Bool { true }
 
     /// True when no transaction is open: SQLite rolls a whole transaction back by itself after
     /// some errors (full disk, I/O), and the writer must notice that before it issues COMMIT.

@@ -1,0 +1,64 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Opens the sessions of one PostgreSQL store, and remembers when the server could not be reached.
+///
+/// While the server is down every request would otherwise pay a connect attempt (up to the connect
+/// timeout over TCP) before answering -32011. After a failed attempt the connector answers
+/// `.unavailable` at once for `retryInterval`; the next request after that tries again, so the
+/// daemon finds the server back by itself, without a restart.
+final class PostgresConnector: Sendable {
+    let location: PostgresLocation
+    private let password: String?
+    private let logger: Logger
+    private let downSince = Mutex<ContinuousClock.Instant?>(nil)
+    /// Run on the first session that connects (the schema migration); until it succeeds once,
+    /// every new session runs it.
+    private let prepare: @Sendable (PostgresSession) throws(StoreError) -> Void
+    private let prepared = Mutex(false)
+    static let retryInterval = Duration.seconds(1)
+
+    init(
+        location: PostgresLocation, password: String?, logger: Logger,
+        prepare: @escaping @Sendable (PostgresSession) throws(StoreError) -> Void = { _ in }
+    ) {
+        self.location = location
+        self.password = password
+        self.logger = logger
+        self.prepare = prepare
+    }
+
+    func open() throws(StoreError) -> PostgresSession {
+        if let since = downSince.withLock({ $0 }), ContinuousClock.now - since < Self.retryInterval {
+            throw StoreError(.unavailable, "PostgreSQL at \(location) is unreachable; retrying")
+        }
+        do {
+            let session = try PostgresSession.connect(
+                to: location, password: password, eventLoop: MultiThreadedEventLoopGroup.singleton.any(),
+                logger: logger)
+            // Under the lock: two threads connecting at once must not both migrate.
+            try prepared.withLock { prepared throws(StoreError) in
+                guard !prepared else { return }
+                try prepare(session)
+                prepared = true
+            }
+            let wasDown = downSince.withLock { since in
+                defer { since = nil }
+                return since != nil
+            }
+            if wasDown { logger.notice("PostgreSQL reachable again", metadata: ["database": "\(location)"]) }
+            return session
+        } catch {
+            let first = downSince.withLock { since in
+                defer { since = .now }
+                return since == nil
+            }
+            if first {
+                logger.error("PostgreSQL unreachable", metadata: ["database": "\(location)", "error": "\(error.message)"])
+            }
+            throw error
+        }
+    }
+}
