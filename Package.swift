@@ -168,6 +168,7 @@ let package = Package(
             dependencies: [
                 "GatewayTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/PostgresTestSupport",
@@ -252,7 +253,8 @@ let package = Package(
         // Real pms-gatewayd processes on real sockets (every suite tagged `.process`); no
         // dependency on the daemon's library, only on its binary.
         .testTarget(
-            name: "GatewayDaemonTests", dependencies: ["GatewayJSON", "GatewayCrypto", "GatewayTestSupport"],
+            name: "GatewayDaemonTests",
+            dependencies: ["GatewayJSON", "GatewayCrypto", "GatewayTestSupport", "PostgresTestSupport"],
             swiftSettings: testing
         ),
     ]

@@ -51,6 +51,10 @@ package enum Daemon {
         }
         let store = try openStore(configuration, logger: logger)
         defer { store.close() }
+        // PostgreSQL reads wait on a round trip: they get threads of their own, never an event loop.
+        let blockingReads =
+            store.engine == .postgresql ? NIOThreadPool(numberOfThreads: Store.defaultReadConnections) : nil
+        blockingReads?.start()
         let currentMappings = CurrentMappings(mappings)
         let connections = ConnectionCounter()
         let metricsReference = MetricsReference(store: store, connections: connections)
@@ -60,14 +64,16 @@ package enum Daemon {
                 esignetBaseURL: configuration.esignetBaseURL,
                 esignetBearerTokenFile: configuration.esignetBearerTokenFile,
                 idaWebsubHubURL: configuration.idaWebsubHubURL, auth: configuration.auth,
-                esignetClientAPI: configuration.esignetClientAPI
+                esignetClientAPI: configuration.esignetClientAPI,
+                lease: .seconds(configuration.outboxLeaseSeconds),
+                claimant: "\(configuration.server.nodeName)/\(getpid())"
             ),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger,
             observe: { metricsReference.current?.record($0) }
         )
         let table = GatewayMethods.table(
             configuration, store: store, mappings: currentMappings, delivery: delivery, metrics: metricsReference,
-            version: version, logger: logger
+            version: version, blockingReads: blockingReads, logger: logger
         )
         let metrics = GatewayMetrics(methods: table.names)
         metricsReference.set(metrics)
@@ -109,11 +115,50 @@ package enum Daemon {
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.server.shutdownGraceSeconds)
         logger.notice(
             "pms-gatewayd \(version) listening",
-            metadata: ["socket": "\(configuration.server.socketPath)", "database": "\(configuration.databasePath)"]
+            metadata: [
+                "socket": "\(configuration.server.socketPath)", "database": "\(configuration.databaseDescription)",
+                "node": "\(configuration.server.nodeName)",
+            ]
         )
         notifier.notify("READY=1")
         try await runUntilStopped(ServiceGroup(configuration: groupConfiguration), stopSignals: stopSignals)
+        try? await blockingReads?.shutdownGracefully()
         logger.notice("stopped")
+    }
+
+    /// `--copy-to URL` (SPEC 9): this config's SQLite database into the empty PostgreSQL database at
+    /// `url`, with `database.passwordFile`'s password. Returns the lines to print; any refusal or
+    /// failure is a ``ConfigurationError`` (exit 1) and leaves the target as it was.
+    package static func copy(_ options: DaemonOptions, to url: String) async throws(ConfigurationError) -> [String] {
+        var options = options
+        if let database = options.databasePath, PostgresLocation.isURL(database) { options.databasePath = nil }
+        let configuration = try loadConfiguration(options)
+        let logger = bootstrapLogging(level: configuration.logLevel)
+        let target: PostgresLocation
+        do throws(StoreError) {
+            target = try PostgresLocation(url: url)
+        } catch {
+            throw ConfigurationError("--copy-to: \(error.message)")
+        }
+        let source = configuration.databasePath
+        guard access(source, R_OK) == 0 else {
+            throw ConfigurationError("--copy-to: no SQLite database at \(source)")
+        }
+        let password = try configuration.databasePassword()
+        do {
+            let store = try Store.open(path: source, migrations: DomainMigrations.all, readConnections: 1, logger: logger)
+            defer { store.close() }
+            let report = try SQLiteToPostgres.copy(
+                from: store, to: target, password: password, migrations: DomainMigrations.postgres, logger: logger)
+            return report.rows.map { "\($0.table): \($0.count) rows" } + [
+                "journal verified in \(target): \(report.journal.entries) entries, head \(report.journal.headHash)",
+                "copied \(source) to \(target)",
+            ]
+        } catch let error as StoreError {
+            throw ConfigurationError("--copy-to \(target): \(error.message)")
+        } catch {
+            throw ConfigurationError("--copy-to \(target): \(error)")
+        }
     }
 
     /// Runs the group; the first SIGTERM or SIGINT starts its graceful shutdown.
@@ -135,7 +180,19 @@ package enum Daemon {
             path: options.configPath, environment: ProcessInfo.processInfo.environment
         )
         if let socket = options.socketPath { configuration.server.socketPath = socket }
-        if let database = options.databasePath { configuration.databasePath = database }
+        if let database = options.databasePath {
+            // Either engine: a URL names PostgreSQL, anything else a SQLite file (SPEC 9).
+            if PostgresLocation.isURL(database) {
+                do {
+                    configuration.databaseURL = try PostgresLocation(url: database)
+                } catch {
+                    throw ConfigurationError("--database: \(error.message)")
+                }
+            } else {
+                configuration.databasePath = database
+                configuration.databaseURL = nil
+            }
+        }
         if let level = options.logLevel {
             guard LogLevels.names.contains(level) else {
                 throw ConfigurationError("--log-level must be one of \(LogLevels.names.joined(separator: ", "))")
@@ -163,16 +220,22 @@ package enum Daemon {
     }
 
     private static func openStore(_ configuration: GatewayConfiguration, logger: Logger) throws -> Store {
-        Directories.create(parentOf: configuration.databasePath)
+        // A read slot for each thread that may read at once, however many loops were asked for.
+        let readConnections = max(Store.defaultReadConnections, 2 * configuration.server.eventLoops)
+        let password = try configuration.databasePassword()
         let result = Result { () throws(StoreError) in
-            // A read slot for each thread that may read at once, however many loops were asked for.
-            try Store.open(
-                path: configuration.databasePath, migrations: DomainMigrations.all,
-                readConnections: max(Store.defaultReadConnections, 2 * configuration.server.eventLoops),
+            if let url = configuration.databaseURL {
+                return try Store.open(
+                    postgres: url, password: password, migrations: DomainMigrations.postgres,
+                    readConnections: readConnections, logger: logger)
+            }
+            Directories.create(parentOf: configuration.databasePath)
+            return try Store.open(
+                path: configuration.databasePath, migrations: DomainMigrations.all, readConnections: readConnections,
                 logger: logger)
         }
         if case .failure(let error) = result, error.isConfigurationProblem {
-            throw ConfigurationError("database \(configuration.databasePath): \(error.message)")
+            throw ConfigurationError("database \(configuration.databaseDescription): \(error.message)")
         }
         return try result.get()
     }
@@ -220,7 +283,7 @@ extension StoreError {
     /// A database this build must not open: written by a newer build, or not a database at all.
     var isConfigurationProblem: Bool {
         switch code {
-        case .newerSchema, .corrupt: true
+        case .newerSchema, .corrupt, .configuration: true
         default: false
         }
     }

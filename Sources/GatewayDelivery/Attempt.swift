@@ -78,7 +78,8 @@ extension WriteTransaction {
     /// decision, is journalled.
     ///
     /// `status = 'pending'` in every WHERE makes a stale outcome harmless: a row an operator
-    /// changed meanwhile is left as the operator left it.
+    /// changed meanwhile is left as the operator left it. Every outcome ends the row's claim, so a
+    /// retry falls due at its backoff, not at the end of the lease.
     func record(_ outcomes: [DeliveryOutcome]) throws(StoreError) {
         for outcome in outcomes {
             switch outcome.result {
@@ -86,7 +87,7 @@ extension WriteTransaction {
                 try execute(
                     """
                     UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?1,
-                                      updated_at = ?1, next_attempt_ms = NULL
+                                      updated_at = ?1, next_attempt_ms = NULL, claimed_by = NULL, lease_until_ms = NULL
                     WHERE seq = ?2 AND status = 'pending'
                     """,
                     [.text(outcome.finishedAt), SQLValue(outcome.row.seq)])
@@ -94,7 +95,7 @@ extension WriteTransaction {
                 try execute(
                     """
                     UPDATE outbox SET status = 'rejected', attempts = attempts + 1, last_error = ?, error_code = ?,
-                                      updated_at = ?, next_attempt_ms = NULL
+                                      updated_at = ?, next_attempt_ms = NULL, claimed_by = NULL, lease_until_ms = NULL
                     WHERE seq = ? AND status = 'pending'
                     """,
                     [
@@ -105,7 +106,7 @@ extension WriteTransaction {
                 try execute(
                     """
                     UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_ms = ?,
-                                      updated_at = ?
+                                      updated_at = ?, claimed_by = NULL, lease_until_ms = NULL
                     WHERE seq = ? AND status = 'pending'
                     """,
                     [

@@ -28,6 +28,12 @@ package struct DeliveryConfiguration: Sendable {
     package var auth: AuthConfiguration?
     /// `esignet.clientAPI`: which of eSignet's client-management APIs is called.
     package var esignetClientAPI: ESignetClientAPI
+    /// `outbox.leaseSeconds` (SPEC 9): how long rows this daemon claimed on a shared database stay
+    /// its own; another daemon takes them over after that. Longer than ``requestTimeout``, or a
+    /// slow attempt's row could be sent twice at once.
+    package var lease: Duration
+    /// Who claims (on a shared database): the node name and the process id.
+    package var claimant: String
 
     package init(
         esignetBaseURL: String?,
@@ -40,8 +46,12 @@ package struct DeliveryConfiguration: Sendable {
         maxInFlight: Int = 16,
         pollInterval: Duration = .seconds(1),
         auth: AuthConfiguration? = nil,
-        esignetClientAPI: ESignetClientAPI = .oidcClient
+        esignetClientAPI: ESignetClientAPI = .oidcClient,
+        lease: Duration = .seconds(30),
+        claimant: String = "pms-gatewayd"
     ) {
+        self.lease = lease
+        self.claimant = claimant
         self.esignetBaseURL = esignetBaseURL
         self.esignetBearerTokenFile = esignetBearerTokenFile
         self.idaWebsubHubURL = idaWebsubHubURL

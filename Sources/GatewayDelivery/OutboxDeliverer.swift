@@ -13,9 +13,13 @@ import ServiceLifecycle
 /// rows only leave `pending` by a committed outcome.
 ///
 /// **In order per key.** Only the head of each `(target, ordering_key)` is sent (see
-/// `ReadConnection.dueHeads`), and a key stays busy in memory until its outcome is committed, so
+/// `Store.claimDueHeads`), and a key stays busy in memory until its outcome is committed, so
 /// seq N+1 is never sent before seq N is delivered. A `failed` row blocks its key until
 /// `outbox.retry`.
+///
+/// **Several daemons on one database** (PostgreSQL): each claims the heads it sends, with a lease;
+/// another daemon's claimed rows are skipped until their lease runs out, so a daemon that died
+/// mid-delivery leaves its rows to the others, and nothing is lost.
 ///
 /// **Throughput.** Different keys go out in parallel (`maxInFlight`), and outcomes are written
 /// back in batches: while one batch commits, the next accumulates, riding the store's group commit.
@@ -95,7 +99,7 @@ package struct OutboxDeliverer: Service {
                 if state.isDrained { break events }
                 recordIfNeeded(&state, group: &group)
                 if !state.draining {
-                    let scanned = scanIfNeeded(&state, group: &group, sender: sender)
+                    let scanned = await scanIfNeeded(&state, group: &group, sender: sender)
                     armTimer(&state, group: &group, lookAhead: scanned == .exhausted)
                 }
             }
@@ -142,7 +146,7 @@ package struct OutboxDeliverer: Service {
         case full
     }
 
-    private func scanIfNeeded(_ state: inout LoopState, group: inout TaskGroup<Void>, sender: HTTPDelivery)
+    private func scanIfNeeded(_ state: inout LoopState, group: inout TaskGroup<Void>, sender: HTTPDelivery) async
         -> ScanResult
     {
         let free = configuration.maxInFlight - state.inFlight
@@ -156,9 +160,9 @@ package struct OutboxDeliverer: Service {
         let now = UTCTimestamp.nowMilliseconds()
         let heads: [OutboxRow]
         do {
-            heads = try store.read { connection in
-                try connection.dueHeads(targets: targets, now: now, limit: free + state.busyKeys.count)
-            }
+            heads = try await store.claimDueHeads(
+                targets: targets, now: now, limit: free + state.busyKeys.count, lease: configuration.lease,
+                claimant: configuration.claimant)
         } catch {
             state.pausedUntil = .now + .seconds(1)
             logger.error("outbox: cannot read due rows", metadata: ["error": "\(error)"])

@@ -53,10 +53,15 @@ enum JournalAppender {
         return head
     }
 
-    /// The committed head, locked until this transaction ends.
+    /// The committed head, locked until this transaction ends. `ORDER BY key` locks the two rows
+    /// in one order in every daemon; in physical order (which each update changes) two daemons
+    /// could each hold one and wait for the other.
     private static func lockedHead(_ session: any DatabaseSession) throws(StoreError) -> JournalHead {
         let rows = try session.query(
-            "SELECT key, value FROM store_meta WHERE key IN ('journal_head_seq', 'journal_head_hash') FOR UPDATE", [])
+            """
+            SELECT key, value FROM store_meta WHERE key IN ('journal_head_seq', 'journal_head_hash')
+            ORDER BY key FOR UPDATE
+            """, [])
         return try JournalHead(storeMeta: rows)
     }
 

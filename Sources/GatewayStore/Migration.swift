@@ -17,7 +17,7 @@ package struct Migration: Sendable {
 extension Migration {
     /// The store's own steps (journal, outbox), in the order they must run. A schema interleaves
     /// them with its domain's steps in the order they shipped (`numbered`).
-    package static let storeSteps = [journalAndOutbox, outboxMessages, outboxRejections]
+    package static let storeSteps = [journalAndOutbox, outboxMessages, outboxRejections, OutboxClaimSQL.sqliteColumns]
 
     /// `steps` numbered 1, 2, 3, … as `PRAGMA user_version` counts them.
     package static func numbered(_ steps: [String]) -> [Migration] {

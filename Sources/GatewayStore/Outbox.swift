@@ -87,7 +87,12 @@ extension ReadConnection {
     /// large the backlog (a target whose URL is null keeps every row pending).
     package func outboxCounts() throws(StoreError) -> (pending: Int, failed: Int) {
         var counts = (pending: 0, failed: 0)
-        for row in try query("SELECT status, n FROM outbox_counts WHERE status IN ('pending', 'failed')") {
+        for row in try query(
+            """
+            SELECT status, CAST(sum(n) AS BIGINT) FROM outbox_counts WHERE status IN ('pending', 'failed')
+            GROUP BY status
+            """)
+        {
             if try row.string(0) == "pending" {
                 counts.pending = try row.int(1)
             } else {

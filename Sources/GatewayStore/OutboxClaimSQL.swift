@@ -6,7 +6,7 @@
 /// other daemons off it until the lease runs out, and the rows behind it wait because it is still
 /// pending. A row is free when it has no lease or its lease has run out; `claimed_by` only says who.
 ///
-/// Both statements take the same five parameters, in this order:
+/// The statement takes five parameters, in this order:
 /// 1. now, epoch milliseconds (int)
 /// 2. the lease, milliseconds (int): `lease_until_ms` becomes now + lease
 /// 3. the claimant, the daemon's node name and pid (text), stored in `claimed_by`
@@ -14,7 +14,7 @@
 ///    is left out, so its rows stay pending
 /// 5. how many rows at most (int)
 ///
-/// They return `seq, target, topic, ordering_key, body, message_id, created_at, attempts` (the
+/// It returns `seq, target, topic, ordering_key, body, message_id, created_at, attempts` (the
 /// columns `dueHeads` reads), in no particular order: each row is a different key's head.
 /// Writing an attempt's outcome should set `claimed_by` and `lease_until_ms` back to NULL, or a
 /// row retried sooner than its lease runs out waits for the lease.
@@ -41,26 +41,8 @@ package enum OutboxClaimSQL {
                   outbox.created_at, outbox.attempts
         """
 
-    /// SQLite (3.35 or later, for RETURNING): its single writer already serialises claims, so the
-    /// same selection needs no row locks. Needs `sqliteColumns`.
-    package static let sqlite: String = """
-        UPDATE outbox SET claimed_by = ?3, lease_until_ms = ?1 + ?2
-        WHERE seq IN (
-            SELECT o.seq FROM outbox o
-            WHERE o.status = 'pending' AND o.next_attempt_ms <= ?1
-              AND instr(',' || ?4 || ',', ',' || o.target || ',') > 0
-              AND (o.lease_until_ms IS NULL OR o.lease_until_ms < ?1)
-              AND NOT EXISTS (SELECT 1 FROM outbox e
-                              WHERE e.target = o.target AND e.ordering_key = o.ordering_key
-                                AND e.seq < o.seq AND e.status <> 'delivered')
-            ORDER BY o.next_attempt_ms, o.seq
-            LIMIT ?5
-        )
-        RETURNING seq, target, topic, ordering_key, body, message_id, created_at, attempts
-        """
-
     /// The SQLite store step that gives `outbox` the two claim columns PostgreSQL's has, in the same
-    /// place (last). Not in `Migration.storeSteps` yet: adding it there ships it.
+    /// place (last), so recording an outcome is one statement on both engines.
     package static let sqliteColumns: String = """
         ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
         ALTER TABLE outbox ADD COLUMN lease_until_ms INTEGER;

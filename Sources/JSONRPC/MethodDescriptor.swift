@@ -99,6 +99,18 @@ package struct MethodDescriptor<Context: Sendable>: Sendable {
         return MethodDescriptor(name, summary, params, resultMembers, execution)
     }
 
+    /// The same method, but an immediate handler runs through `offload` instead of on the caller's
+    /// event loop: for a store whose reads wait on a network round trip (PostgreSQL), where
+    /// answering on the loop would stall every connection the loop serves.
+    package func offloadingImmediate(
+        _ offload: @escaping @Sendable (@escaping @Sendable () throws -> JSONValue) async throws -> JSONValue
+    ) -> MethodDescriptor {
+        guard case .immediate(let handler) = execution else { return self }
+        return MethodDescriptor(
+            name, summary, params, resultMembers,
+            .deferred { params, context in try await offload { try handler(params, context) } })
+    }
+
     /// Whether a call can be answered without leaving the caller's thread.
     package var isImmediate: Bool {
         if case .immediate = execution { true } else { false }

@@ -16,7 +16,7 @@ struct PMSGatewayd: AsyncParsableCommand {
     @Option(help: "The Unix socket path (overrides server.socketPath).")
     var socket: String?
 
-    @Option(help: "The SQLite database path (overrides database.path).")
+    @Option(help: "The SQLite database path, or a postgresql:// URL (overrides database.path and database.url).")
     var database: String?
 
     @Option(help: "trace, debug, info, notice, warning or error (overrides log.level).")
@@ -25,11 +25,26 @@ struct PMSGatewayd: AsyncParsableCommand {
     @Flag(help: "Validate the config and mapping files, print what is wrong, and exit 0 or 1.")
     var checkConfig = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Copy this config's SQLite database into the empty PostgreSQL database at URL, verify its journal there, and exit.",
+            valueName: "URL"))
+    var copyTo: String?
+
     /// EX_CONFIG from sysexits.h: systemd and operators read it as "fix the configuration".
     static let exConfig: Int32 = 78
 
     func run() async throws {
         let options = DaemonOptions(configPath: config, socketPath: socket, databasePath: database, logLevel: logLevel)
+        if let copyTo {
+            do {
+                for line in try await Daemon.copy(options, to: copyTo) { print(line) }
+            } catch {
+                StandardError.write(line: "pms-gatewayd: \(error.message)")
+                throw ExitCode(1)
+            }
+            return
+        }
         if checkConfig {
             let problems = Daemon.checkConfiguration(options)
             for problem in problems { print(problem) }

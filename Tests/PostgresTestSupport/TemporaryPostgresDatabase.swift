@@ -1,6 +1,7 @@
 import GatewayTestSupport
 import Logging
 import PostgresNIO
+import NIOPosix
 
 /// A database of its own for one test on the test server, dropped at the end.
 ///
@@ -71,4 +72,41 @@ public struct TemporaryPostgresDatabase: Sendable, CustomStringConvertible {
     ) async throws -> Result {
         try await server.withConnection(database: name, logger: logger, body)
     }
+}
+
+extension TemporaryPostgresDatabase {
+    /// ``create(on:)`` for code that cannot await (a test daemon's initialiser). Blocks the calling
+    /// thread, which must not be an event loop.
+    public static func createNow(on server: PostgresTestServer? = nil) throws -> TemporaryPostgresDatabase {
+        let server = try server ?? PostgresTestServer.fromEnvironment()
+        let name = "pgw_test_" + (0..<16).map { _ in String(Int.random(in: 0..<16), radix: 16) }.joined()
+        try server.runNow("CREATE DATABASE \(name)")
+        return TemporaryPostgresDatabase(server: server, name: name)
+    }
+
+    /// ``drop()`` for code that cannot await (a deinit).
+    public func dropNow() throws {
+        try server.runNow("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+}
+
+extension PostgresTestServer {
+    /// Runs one statement on ``database`` over a connection of its own, blocking the calling thread.
+    public func runNow(_ sql: String, database: String? = nil) throws {
+        let connection = try PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration(database: database), id: 0,
+            logger: Self.logger
+        ).wait()
+        defer { try? connection.close().wait() }
+        _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: Self.logger).wait()
+    }
+}
+
+/// Which backend a test runs the store on (SPEC 9): suites that must hold on both take this as
+/// their argument.
+public enum TestStore: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite
+    case postgresql
+
+    public var description: String { rawValue }
 }

@@ -31,6 +31,7 @@ enum ConfigFlattening {
         "license.validityDays": .int(90),
         "license.expiryWarningDays": .int(14),
         "metrics.intervalSeconds": .int(15),
+        "outbox.leaseSeconds": .int(30),
         "license.requiredPolicyFlags": .stringArray([
             "allowAuthRequestDelegation", "allowKycRequestDelegation", "trustBindedAuthVerificationToken",
             "allowKeyBindingDelegation",

@@ -2,8 +2,13 @@ import Configuration
 import GatewayDelivery
 import GatewayJSON
 import GatewayServices
+import GatewayStore
 import NIOCore
 import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Everything `config/pms-gateway.json` (SPEC 1.1) says, resolved and checked.
 ///
@@ -23,6 +28,9 @@ package struct GatewayConfiguration: Sendable {
         /// Event-loop threads that serve connections and answer the reads, as configured; 0 picks
         /// ``eventLoops``. Read at start-up only: NIO's loops cannot be resized while they run.
         package var eventLoopThreads: Int
+        /// `server.nodeName` (SPEC 9): this daemon's name among those sharing a database, in
+        /// `system.health` and on the outbox rows it claims; the short host name by default.
+        package var nodeName: String
 
         /// The loops to run. By default half the cores, at least 2: the socket's callers (PMS,
         /// eSignet, IDA) run on this host and need cores of their own. Measured on 16 cores with
@@ -37,6 +45,13 @@ package struct GatewayConfiguration: Sendable {
     package var configFile: String
     package var server: Server
     package var databasePath: String
+    /// `database.url` (SPEC 9): a PostgreSQL database instead of the SQLite file at ``databasePath``.
+    package var databaseURL: PostgresLocation?
+    /// `database.passwordFile`: the PostgreSQL password, never in the URL or the environment.
+    package var databasePasswordFile: String?
+    /// `outbox.leaseSeconds` (SPEC 9): how long a claimed outbox row stays with its daemon before
+    /// another may take it over.
+    package var outboxLeaseSeconds: Int
     /// Where `system.backup` writes (SPEC 4.1); default `backups/` beside the database.
     package var backupDirectory: String
     package var mappingFiles: MappingFiles
@@ -110,9 +125,21 @@ extension GatewayConfiguration {
             maxConnections: try keys.int("server.maxConnections", in: 1...65_536),
             idleTimeoutSeconds: try keys.int("server.idleTimeoutSeconds", in: 1...86_400),
             shutdownGraceSeconds: try keys.int("server.shutdownGraceSeconds", in: 1...3_600),
-            eventLoopThreads: try keys.int("server.eventLoopThreads", in: 0...1_024)
+            eventLoopThreads: try keys.int("server.eventLoopThreads", in: 0...1_024),
+            nodeName: try keys.optionalString("server.nodeName") ?? Self.shortHostName()
         )
         databasePath = base.resolving(try keys.string("database.path"))
+        databaseURL = nil
+        if let url = try keys.optionalString("database.url") {
+            do throws(StoreError) {
+                databaseURL = try PostgresLocation(url: url)
+            } catch {
+                throw ConfigurationError("config \(keys.file): \(error.message)")
+            }
+        }
+        let credentials = environment["CREDENTIALS_DIRECTORY"].map { FilePath($0) } ?? base
+        databasePasswordFile = try keys.optionalString("database.passwordFile").map { credentials.resolving($0) }
+        outboxLeaseSeconds = try keys.int("outbox.leaseSeconds", in: 1...86_400)
         backupDirectory = base.resolving(
             try keys.optionalString("database.backupDirectory") ?? "\(FilePath(databasePath).directory)/backups")
         mappingFiles = MappingFiles(
@@ -165,6 +192,32 @@ extension GatewayConfiguration {
 }
 
 extension GatewayConfiguration {
+    /// `gethostname` up to its first dot, as `hostname -s` prints it.
+    static func shortHostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(name.prefix { $0 != "." })
+    }
+
+    /// The PostgreSQL password, from `database.passwordFile` (one line; a trailing newline is not
+    /// part of it). Nil without the key: the server may trust the socket's peer instead.
+    func databasePassword() throws(ConfigurationError) -> String? {
+        guard let file = databasePasswordFile else { return nil }
+        do {
+            var text = String(decoding: try FileContents.read(file), as: UTF8.self)
+            while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+            return text
+        } catch {
+            throw ConfigurationError("database.passwordFile \(file): cannot read: \(error)")
+        }
+    }
+
+    /// The database in words for logs and errors: the URL (never a password) or the file's path.
+    var databaseDescription: String {
+        databaseURL.map(\.description) ?? databasePath
+    }
+
     /// The files no caller-named path may touch (SPEC 4.1, 4.5).
     var daemonFiles: [String] {
         ConfinedDirectory.daemonFiles(database: databasePath, socket: server.socketPath, config: configFile)

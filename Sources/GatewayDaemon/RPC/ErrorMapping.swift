@@ -15,7 +15,7 @@ struct ErrorMapping: Sendable {
             return RPCError(
                 code: Self.code(for: error.kind), message: Self.message(for: error.kind),
                 errorCode: error.errorCode, detail: error.message)
-        case let error as StoreError where error.code == .unavailable || error.code == .closed:
+        case let error as StoreError where error.isTransient:
             logger.error("storage unavailable", metadata: ["error": "\(error)"])
             return .unavailable("storage is unavailable; the change was not made")
         default:
@@ -44,6 +44,17 @@ struct ErrorMapping: Sendable {
         case .refused: "Refused"
         case .esignetRejected: "eSignet rejected the client"
         default: "Unavailable"
+        }
+    }
+}
+
+extension StoreError {
+    /// Storage that is away for now (a full disk, a PostgreSQL server down or refusing this login,
+    /// a store shutting down): -32011, and a later call may succeed.
+    var isTransient: Bool {
+        switch code {
+        case .unavailable, .closed, .configuration: true
+        default: false
         }
     }
 }

@@ -4,15 +4,18 @@ import GatewayServices
 import GatewayStore
 import JSONRPC
 import Logging
+import NIOPosix
 import Synchronization
 
 /// The router's table: every service of one daemon over its store, and every method of SPEC 4
 /// registered in the order the spec lists them. `rpc.discover` is generated from this same table,
 /// itself included, so the two cannot drift.
 enum GatewayMethods {
+    /// `blockingReads`: where a store whose reads wait on the network (PostgreSQL) answers the
+    /// methods that would otherwise answer on the event loop; nil for SQLite.
     static func table(
         _ configuration: GatewayConfiguration, store: Store, mappings: CurrentMappings, delivery: OutboxDeliverer,
-        metrics: MetricsReference, version: String, logger: Logger
+        metrics: MetricsReference, version: String, blockingReads: NIOThreadPool?, logger: Logger
     ) -> MethodTable<CallContext> {
         // Mutations that commit outbox rows wake delivery, so it starts without waiting for its scan.
         let wakeDelivery: @Sendable () -> Void = { delivery.notifyEnqueued() }
@@ -25,7 +28,7 @@ enum GatewayMethods {
             propertiesFile: configuration.esignetPropertiesFile, export: configuration.licenseExport,
             expiryWarningDays: configuration.licenseExpiryWarningDays, tokenCheck: tokenCheck)
         table.registerSystemMethods(
-            store: store,
+            store: store, node: configuration.server.nodeName,
             backups: BackupService(
                 store: store,
                 directory: ConfinedDirectory(
@@ -51,6 +54,11 @@ enum GatewayMethods {
         // IDA's license check answers `valid: false` for a key with a NUL (SPEC 2), never an error.
         table.transformMethods { method in
             method.name == LicenseValidateMethod.name ? method : method.checkingParams { try NULCheck.refuse(in: $0) }
+        }
+        if let blockingReads {
+            table.transformMethods { method in
+                method.offloadingImmediate { work in try await blockingReads.runIfActive(work) }
+            }
         }
         document.value = table.openRPCDocument(title: "pms-gateway", version: version)
         return table

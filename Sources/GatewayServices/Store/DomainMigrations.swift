@@ -7,8 +7,11 @@ import GatewayStore
 package enum DomainMigrations {
     package static let all: [Migration] = Migration.numbered([
         Migration.storeSteps[0], tables, Migration.storeSteps[1], clientViews, policiesForIDA,
-        "ALTER TABLE clients ADD COLUMN additional_config TEXT;", Migration.storeSteps[2],
+        "ALTER TABLE clients ADD COLUMN additional_config TEXT;", Migration.storeSteps[2], Migration.storeSteps[3],
     ])
+
+    /// The same tables on PostgreSQL (SPEC 9): one step, the store's tables and the services'.
+    package static let postgres: [Migration] = Migration.numbered([PostgresSchema.store + ";\n" + postgresTables])
 
     static let tables = """
         CREATE TABLE partners (

@@ -11,16 +11,20 @@ package struct StoreCounts: Sendable, Equatable {
 }
 
 extension ReadConnection {
-    /// Counts from the rowid maxima (clients and licenses are never deleted) and the outbox's
-    /// trigger-kept counts, so health stays cheap enough for a tight probe loop at any size.
+    /// The journal's newest seq, the clients and licenses counted, and the outbox's trigger-kept
+    /// counts (summed: on PostgreSQL each server process keeps its own shard of them, so daemons
+    /// enqueueing at once never wait on one counter row), so health stays cheap at any backlog.
+    ///
+    /// Clients are counted, not taken from the newest seq: a PostgreSQL identity skips the values of
+    /// rolled-back inserts (two daemons racing for one key), and a refused client is deleted.
     package func counts() throws(StoreError) -> StoreCounts {
         let row = try queryFirst(
             """
-            SELECT (SELECT ifnull(max(seq), 0) FROM journal), (SELECT ifnull(max(seq), 0) FROM clients),
-                   (SELECT ifnull(max(seq), 0) FROM licenses),
-                   (SELECT n FROM outbox_counts WHERE status = 'pending'),
-                   (SELECT n FROM outbox_counts WHERE status = 'failed'),
-                   (SELECT n FROM outbox_counts WHERE status = 'rejected')
+            SELECT (SELECT coalesce(max(seq), 0) FROM journal), (SELECT count(*) FROM clients),
+                   (SELECT count(*) FROM licenses),
+                   (SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM outbox_counts WHERE status = 'pending'),
+                   (SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM outbox_counts WHERE status = 'failed'),
+                   (SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM outbox_counts WHERE status = 'rejected')
             """)
         return StoreCounts(
             journalHead: try row?.int(0) ?? 0, clients: try row?.int(1) ?? 0, licenses: try row?.int(2) ?? 0,

@@ -15,31 +15,36 @@ enum PostgresMigrator {
     static let lockKey: Int64 = 0x706D_7367_7700_0001
 
     static func run(_ migrations: [Migration], on session: PostgresSession, logger: Logger) throws(StoreError) {
-        try Migrator.validate(migrations)
-        let supported = migrations.last?.version ?? 0
         try session.execute("BEGIN", [])
         do throws(StoreError) {
-            try session.execute("SELECT pg_advisory_xact_lock(?)", [.integer(lockKey)])
-            let found = try version(session)
-            guard found <= supported else {
-                throw StoreError(
-                    .newerSchema(found: found, supported: supported),
-                    "database schema version \(found) is newer than this build supports (\(supported)); "
-                        + "refusing to open it")
-            }
-            for migration in migrations where migration.version > found {
-                logger.notice("applying schema migration", metadata: ["version": "\(migration.version)"])
-                try session.runScript(migration.sql)
-                try session.execute(
-                    """
-                    INSERT INTO store_meta (key, value) VALUES ('schema_version', ?)
-                    ON CONFLICT (key) DO UPDATE SET value = excluded.value
-                    """, [.text(String(migration.version))])
-            }
+            try migrate(migrations, on: session, logger: logger)
             try session.execute("COMMIT", [])
         } catch {
             if !session.isAutocommit { _ = try? session.execute("ROLLBACK", []) }
             throw error
+        }
+    }
+
+    /// The steps alone, inside a transaction the caller opened (a copy adds its rows to the same one).
+    static func migrate(_ migrations: [Migration], on session: PostgresSession, logger: Logger) throws(StoreError) {
+        try Migrator.validate(migrations)
+        let supported = migrations.last?.version ?? 0
+        try session.execute("SELECT pg_advisory_xact_lock(?)", [.integer(lockKey)])
+        let found = try version(session)
+        guard found <= supported else {
+            throw StoreError(
+                .newerSchema(found: found, supported: supported),
+                "database schema version \(found) is newer than this build supports (\(supported)); "
+                    + "refusing to open it")
+        }
+        for migration in migrations where migration.version > found {
+            logger.notice("applying schema migration", metadata: ["version": "\(migration.version)"])
+            try session.runScript(migration.sql)
+            try session.execute(
+                """
+                INSERT INTO store_meta (key, value) VALUES ('schema_version', ?)
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """, [.text(String(migration.version))])
         }
     }
 

@@ -4,7 +4,7 @@
 /// except where the server or several daemons sharing it need otherwise:
 /// - One step, not the history: a PostgreSQL database starts at the newest schema, and old data
 ///   arrives by `--copy-to`, already migrated in its SQLite file.
-/// - Every INTEGER is BIGINT, so the driver's int8 bindings compare and assign without casts.
+/// - SQLite's INTEGER columns are BIGINT, so the driver's int8 bindings compare and assign without casts.
 /// - Every TEXT column is `COLLATE "C"`: SQLite orders text by bytes and `lower()` folds ASCII
 ///   only; the server's default collation is whatever its database was created with.
 /// - `store_meta.value` is TEXT (there is no ANY); the head's seq is its decimal text. Daemons lock

@@ -30,7 +30,10 @@ final class PostgresSession: DatabaseSession {
     }
 
     deinit {
-        connection.close().whenComplete { _ in }
+        // postgres-nio requires a connection be closed before it is released; the closure keeps
+        // it alive until the close is done.
+        let connection = connection
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     var engine: StoreEngine { .postgresql }
@@ -148,7 +151,8 @@ final class PostgresSession: DatabaseSession {
             let storeError = Self.storeError(error, context: String(sql.prefix(40)))
             if storeError.code == .unavailable, !connection.isClosed, error is SessionTimeout {
                 // No answer in time: the connection's state is unknown, so it is not used again.
-                connection.close().whenComplete { _ in }
+                let connection = connection
+                connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
             }
             if !isUsable || error is SessionTimeout {
                 broken = true

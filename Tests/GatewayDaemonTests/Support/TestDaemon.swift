@@ -1,6 +1,7 @@
 import Foundation
 import GatewayJSON
 import GatewayTestSupport
+import PostgresTestSupport
 
 /// A real pms-gatewayd process on a real socket and SQLite file in a temporary directory.
 final class TestDaemon {
@@ -11,6 +12,10 @@ final class TestDaemon {
     let socketPath: String
     let databasePath: String
     let configPath: String
+    /// The PostgreSQL database this daemon runs on (SPEC 9), nil on SQLite; dropped with the daemon
+    /// unless it was handed in (shared with other daemons).
+    let postgres: TemporaryPostgresDatabase?
+    private let ownsPostgres: Bool
     /// The daemon (or its launcher, which execs it and keeps the pid). See ``ChildProcess`` for
     /// why this is not Foundation's `Process`.
     let process: ChildProcess
@@ -21,15 +26,35 @@ final class TestDaemon {
     ///
     /// `launcher` runs the daemon through another program (e.g. `systemd-socket-activate -l PATH`):
     /// its first element is the executable, the daemon's path and arguments follow the rest.
+    ///
+    /// `store`: the backend. On PostgreSQL the daemon gets a new database on the test server, or
+    /// `sharing` one (several daemons on one database).
     init(
         overrides: [String: JSONValue] = [:], arguments: [String] = [], environment: [String: String] = [:],
-        directory: TemporaryDirectory? = nil, launcher: [String] = [], wait: Bool = true
+        directory: TemporaryDirectory? = nil, launcher: [String] = [], wait: Bool = true,
+        store: TestStore = TestStore(rawValue: ProcessInfo.processInfo.environment["PMS_GATEWAY_TEST_STORE"] ?? "") ?? .sqlite, sharing: TemporaryPostgresDatabase? = nil
     ) throws {
         scratch = try directory ?? TemporaryDirectory()
         socketPath = scratch.file("gw.sock")
         databasePath = scratch.file("gw.sqlite3")
         configPath = scratch.file("pms-gateway.json")
         stderrPath = scratch.file("daemon.stderr")
+        var overrides = overrides
+        if store == .postgresql || sharing != nil {
+            let database = try sharing ?? TemporaryPostgresDatabase.createNow()
+            postgres = database
+            ownsPostgres = sharing == nil
+            var section: JSONObject = [
+                "url": .string(database.url), "passwordFile": .string(database.server.passwordFile),
+            ]
+            if case .object(let given)? = overrides["database"] {
+                for (key, value) in given { section[key] = value }
+            }
+            overrides["database"] = .object(section)
+        } else {
+            postgres = nil
+            ownsPostgres = false
+        }
         try Self.writeConfig(
             to: configPath, socket: socketPath, database: databasePath, directory: scratch.path, overrides: overrides)
         let daemonArguments = ["--config", configPath, "--log-level", "debug"] + arguments
@@ -119,5 +144,6 @@ final class TestDaemon {
 
     deinit {
         stop()
+        if ownsPostgres { try? postgres?.dropNow() }
     }
 }

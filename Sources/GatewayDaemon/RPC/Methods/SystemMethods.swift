@@ -12,13 +12,16 @@ enum SystemHealthMethod: RPCMethod {
     static let summary = "Liveness and counts; always allowed."
     static let result = [
         "status", "version", "uptimeSeconds", "journalHead", "clients", "licenses", "outboxPending", "outboxFailed",
-        "outboxRejected", "auth", "licenseExpiresInDays",
+        "outboxRejected", "auth", "licenseExpiresInDays", "store", "node",
     ]
 
     struct Report: Sendable {
         var version: String
         var uptimeSeconds: Int
-        var counts: StoreCounts
+        /// Nil while the database cannot be read: health still answers, with `status: "unavailable"`.
+        var counts: StoreCounts?
+        var store: StoreEngine
+        var node: String
         /// `auth.kind`, and the current token's state (never the token).
         var authKind: String?
         var auth: (validForSeconds: Int?, lastError: String?)
@@ -27,12 +30,15 @@ enum SystemHealthMethod: RPCMethod {
     }
 
     static func encode(_ report: Report) -> JSONValue {
-        [
-            "status": "ok", "version": .string(report.version), "uptimeSeconds": JSONValue(report.uptimeSeconds),
-            "journalHead": JSONValue(report.counts.journalHead), "clients": JSONValue(report.counts.clients),
-            "licenses": JSONValue(report.counts.licenses), "outboxPending": JSONValue(report.counts.outboxPending),
-            "outboxFailed": JSONValue(report.counts.outboxFailed),
-            "outboxRejected": JSONValue(report.counts.outboxRejected),
+        let counts = report.counts
+        func count(_ value: (StoreCounts) -> Int) -> JSONValue { counts.map { JSONValue(value($0)) } ?? .null }
+        return [
+            "status": counts == nil ? "unavailable" : "ok", "version": .string(report.version),
+            "uptimeSeconds": JSONValue(report.uptimeSeconds),
+            "journalHead": count(\.journalHead), "clients": count(\.clients), "licenses": count(\.licenses),
+            "outboxPending": count(\.outboxPending), "outboxFailed": count(\.outboxFailed),
+            "outboxRejected": count(\.outboxRejected),
+            "store": .string(report.store.rawValue), "node": .string(report.node),
             "auth": [
                 "kind": JSONValue(report.authKind),
                 "tokenValidForSeconds": report.auth.validForSeconds.map { JSONValue($0) } ?? .null,
@@ -80,22 +86,30 @@ enum DiscoverMethod: RPCMethod {
 
 extension MethodTable<CallContext> {
     mutating func registerSystemMethods(
-        store: Store, backups: BackupService, preflight: Preflight, version: String, startedAt: ContinuousClock.Instant,
-        tokens: TokenSource?, metrics: MetricsReference, document: @escaping @Sendable () -> JSONValue
+        store: Store, node: String, backups: BackupService, preflight: Preflight, version: String,
+        startedAt: ContinuousClock.Instant, tokens: TokenSource?, metrics: MetricsReference,
+        document: @escaping @Sendable () -> JSONValue
     ) {
         register(
             MethodDescriptor(
                 SystemHealthMethod.self,
                 immediate: { _, _ in
-                    let (counts, soonest) = try store.read(cachedAs: "health") { connection in
-                        (try connection.counts(), try connection.soonestActiveLicense())
+                    let read: (counts: StoreCounts, soonest: LicenseExpiry?)?
+                    do {
+                        read = try store.read(cachedAs: "health") { connection in
+                            (try connection.counts(), try connection.soonestActiveLicense())
+                        }
+                    } catch let error as StoreError where error.isTransient {
+                        // Liveness must answer while the database is away (SPEC 9).
+                        read = nil
                     }
                     let now = UTCTimestamp.nowMilliseconds()
                     return SystemHealthMethod.Report(
                         version: version, uptimeSeconds: Int((ContinuousClock.now - startedAt).components.seconds),
-                        counts: counts, authKind: tokens?.configuration.kind.rawValue,
+                        counts: read?.counts, store: store.engine, node: node,
+                        authKind: tokens?.configuration.kind.rawValue,
                         auth: tokens?.status() ?? (nil, nil),
-                        licenseExpiresInDays: soonest.map {
+                        licenseExpiresInDays: read?.soonest.map {
                             LicenseExpiryWatch.days(until: $0.expiresAtMilliseconds, now: now)
                         })
                 }))
