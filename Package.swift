@@ -203,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "GatewayStoreTests",
             dependencies: [
-                "GatewayStore", "GatewayJSON", "GatewayCrypto", "GatewayTestSupport",
+                "GatewayStore", "GatewayJSON", "GatewayCrypto", "GatewayTestSupport", "PostgresTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: testing

@@ -2,6 +2,7 @@ import GatewayCrypto
 import GatewayJSON
 import GatewayStore
 import GatewayTestSupport
+import PostgresTestSupport
 import Testing
 
 /// Entries with awkward text, so the canonical form is exercised where JCS is strict.
@@ -21,12 +22,11 @@ let awkwardDrafts: [JournalDraft] = [
 ]
 
 @Suite("Journal")
-struct JournalTests: TemporaryStoreSuite {
-    /// Each test's own store: Swift Testing makes a suite value per test.
-    let temporary: TemporaryStore
-    init() throws { temporary = try TemporaryStore() }
+struct JournalTests {
 
-    @Test func chainVerifiesAndHeadsAgree() async throws {
+    @Test(arguments: TestStore.allCases) func chainVerifiesAndHeadsAgree(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         for index in 0..<25 {
             try await store.write { $0.journal(draft("e\(index % 5)")) }
         }
@@ -39,7 +39,9 @@ struct JournalTests: TemporaryStoreSuite {
         #expect(head.seq == 25)
     }
 
-    @Test func emptyJournalVerifies() throws {
+    @Test(arguments: TestStore.allCases) func emptyJournalVerifies(_ engine: TestStore) throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         let result = try store.read { try $0.journalVerify() }
         #expect(
             result == JournalVerification(ok: true, entries: 0, headHash: JournalHead.genesisHash, firstBadSeq: nil))
@@ -47,7 +49,9 @@ struct JournalTests: TemporaryStoreSuite {
 
     /// The spec's promise: anyone can recompute the chain from `journal.list` output alone, with any
     /// RFC 8785 implementation; here, GatewayJSON's.
-    @Test func chainIsRecomputableFromListOutputAlone() async throws {
+    @Test(arguments: TestStore.allCases) func chainIsRecomputableFromListOutputAlone(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         for entry in awkwardDrafts {
             try await store.write { $0.journal(entry) }
         }
@@ -75,7 +79,9 @@ struct JournalTests: TemporaryStoreSuite {
         #expect(try store.read { try $0.journalVerify() }.ok)
     }
 
-    @Test func listPagesAndFiltersByEntity() async throws {
+    @Test(arguments: TestStore.allCases) func listPagesAndFiltersByEntity(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         for index in 1...10 {
             try await store.write { $0.journal(draft(index % 2 == 0 ? "even" : "odd")) }
         }
@@ -93,7 +99,9 @@ struct JournalTests: TemporaryStoreSuite {
         #expect(exact.nextAfterSeq == nil)
     }
 
-    @Test func entryFieldsMatchTheDraft() async throws {
+    @Test(arguments: TestStore.allCases) func entryFieldsMatchTheDraft(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         let before = UTCTimestamp.now()
         try await store.write { $0.journal(draft("one", method: "partner.put", change: ["status": "ACTIVE"])) }
         let entry = try #require(try store.read { try $0.journalList() }.entries.first?.json)

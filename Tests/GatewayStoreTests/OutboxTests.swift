@@ -1,14 +1,14 @@
 import GatewayJSON
 import GatewayStore
+import PostgresTestSupport
 import Testing
 
 @Suite("Outbox")
-struct OutboxTests: TemporaryStoreSuite {
-    /// Each test's own store: Swift Testing makes a suite value per test.
-    let temporary: TemporaryStore
-    init() throws { temporary = try TemporaryStore() }
+struct OutboxTests {
 
-    @Test func eventIsStoredWithItsMutation() async throws {
+    @Test(arguments: TestStore.allCases) func eventIsStoredWithItsMutation(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         let payload: JSONObject = ["clientData": ["clientId": "client-1"]]
         let seq = try await store.write { transaction in
             transaction.journal(draft("client-1"))
@@ -45,7 +45,9 @@ struct OutboxTests: TemporaryStoreSuite {
         #expect(try UTCTimestamp.format(epochMilliseconds: Int64(row.int("next_attempt_ms"))) == createdAt)
     }
 
-    @Test func listAndRetrySeeBookkeepingOnly() async throws {
+    @Test(arguments: TestStore.allCases) func listAndRetrySeeBookkeepingOnly(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         for index in 1...3 {
             try await store.write { try $0.enqueue(message("k\(index)", payload: ["licenseKey": "SECRET"])) }
         }
@@ -71,7 +73,9 @@ struct OutboxTests: TemporaryStoreSuite {
         #expect(try store.read { try $0.outboxCounts() } == (pending: 3, failed: 0))
     }
 
-    @Test func countsFollowTheRowsInTheirTransaction() async throws {
+    @Test(arguments: TestStore.allCases) func countsFollowTheRowsInTheirTransaction(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         for key in ["a", "b", "c"] {
             try await store.write { try $0.enqueue(message(key)) }
         }
@@ -87,7 +91,9 @@ struct OutboxTests: TemporaryStoreSuite {
         #expect(try store.read { try $0.outboxCounts() } == (pending: 1, failed: 1))
     }
 
-    @Test func statusIsConstrained() async throws {
+    @Test(arguments: TestStore.allCases) func statusIsConstrained(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         try await store.write { try $0.enqueue(message("k")) }
         do {
             try await store.write { try $0.execute("UPDATE outbox SET status = 'lost'") }

@@ -2,6 +2,7 @@ import GatewayJSON
 import GatewayStore
 import GatewayTestSupport
 import Logging
+import PostgresTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -13,14 +14,44 @@ import Logging
 final class TemporaryStore: Sendable {
     let directory: TemporaryDirectory
     let store: Store
+    /// The PostgreSQL database the store runs on, nil on SQLite; dropped with this value.
+    let postgres: TemporaryPostgresDatabase?
     var path: String { directory.file("db.sqlite3") }
 
-    init() throws {
+    /// On `engine`: SQLite in the directory, or a new database on the test server (SPEC 9).
+    init(_ engine: TestStore = .sqlite) throws {
         directory = try TemporaryDirectory(prefix: "gateway-store-test")
-        store = try openStore(directory.file("db.sqlite3"))
+        switch engine {
+        case .sqlite:
+            postgres = nil
+            store = try openStore(directory.file("db.sqlite3"))
+        case .postgresql:
+            let database = try TemporaryPostgresDatabase.createNow()
+            postgres = database
+            store = try openPostgresStore(database)
+        }
     }
 
-    deinit { store.close() }
+    /// Another store on the same database (a restart, or a second daemon's).
+    func reopen() throws -> Store {
+        try postgres.map(openPostgresStore) ?? openStore(path)
+    }
+
+    deinit {
+        store.close()
+        try? postgres?.dropNow()
+    }
+}
+
+/// The PostgreSQL schema with `items` as the domain table, as `testSchema` is for SQLite.
+let postgresTestSchema = Migration.numbered([
+    PostgresSchema.store + ";\nCREATE TABLE items (id TEXT PRIMARY KEY NOT NULL, payload BYTEA)"
+])
+
+func openPostgresStore(_ database: TemporaryPostgresDatabase) throws -> Store {
+    try Store.open(
+        postgres: PostgresLocation(url: database.url), password: database.server.password,
+        migrations: postgresTestSchema, logger: testLogger)
 }
 
 /// A suite whose tests each work on a ``TemporaryStore`` of their own.

@@ -1,6 +1,7 @@
 import GatewayJSON
 import GatewayStore
 import GatewayTestSupport
+import PostgresTestSupport
 import Synchronization
 import Testing
 
@@ -9,12 +10,11 @@ struct BodyError: Error, Equatable {
 }
 
 @Suite("Single writer and group commit")
-struct WriterTests: TemporaryStoreSuite {
-    /// Each test's own store: Swift Testing makes a suite value per test.
-    let temporary: TemporaryStore
-    init() throws { temporary = try TemporaryStore() }
+struct WriterTests {
 
-    @Test func concurrentWritesAreAllCommittedInFewerCommits() async throws {
+    @Test(arguments: TestStore.allCases) func concurrentWritesAreAllCommittedInFewerCommits(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         let tasks = 64
         let writesPerTask = 50
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -46,7 +46,9 @@ struct WriterTests: TemporaryStoreSuite {
         #expect(store.journalHead.seq == total)
     }
 
-    @Test func throwingBodyRollsBackOnlyItself() async throws {
+    @Test(arguments: TestStore.allCases) func throwingBodyRollsBackOnlyItself(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         // A holds the writer until B and C have been handed to it, so they queue up behind A and
         // run together, in that order, in the next group. `Task.immediate` runs each caller up to
         // its first suspension, which is after `write` has queued its body: B is queued before C,
@@ -105,7 +107,9 @@ struct WriterTests: TemporaryStoreSuite {
         #expect(store.statistics.commits == 2, "B and C were committed (and rolled back) in one group")
     }
 
-    @Test func bodyErrorReachesCallerUnchangedAndWriterGoesOn() async throws {
+    @Test(arguments: TestStore.allCases) func bodyErrorReachesCallerUnchangedAndWriterGoesOn(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         try await store.write { try $0.execute("INSERT INTO items (id) VALUES ('dup')") }
         do {
             try await store.write { try $0.execute("INSERT INTO items (id) VALUES ('dup')") }
@@ -119,7 +123,9 @@ struct WriterTests: TemporaryStoreSuite {
         #expect(value == 1)
     }
 
-    @Test func journalRowsCannotBeChangedThroughTheStore() async throws {
+    @Test(arguments: TestStore.allCases) func journalRowsCannotBeChangedThroughTheStore(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         try await store.write { $0.journal(draft("x")) }
         await #expect(throws: StoreError.self) {
             try await store.write { try $0.execute("UPDATE journal SET method = 'forged'") }
@@ -130,7 +136,9 @@ struct WriterTests: TemporaryStoreSuite {
         #expect(try store.read { try $0.journalVerify() }.ok)
     }
 
-    @Test func readsDoNotWaitForTheWriter() async throws {
+    @Test(arguments: TestStore.allCases) func readsDoNotWaitForTheWriter(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         try await store.write { try $0.execute("INSERT INTO items (id) VALUES ('committed')") }
 
         // The write holds the writer (inside its transaction) until the test lets it go. Had the
@@ -158,7 +166,9 @@ struct WriterTests: TemporaryStoreSuite {
         #expect(try store.read { try $0.query("SELECT count(*) FROM items")[0].int(0) } == 2)
     }
 
-    @Test func closedStoreRefusesWork() async throws {
+    @Test(arguments: TestStore.allCases) func closedStoreRefusesWork(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         try await store.write { try $0.execute("INSERT INTO items (id) VALUES ('x')") }
         store.close()
         do {
@@ -168,12 +178,14 @@ struct WriterTests: TemporaryStoreSuite {
             #expect(error.code == .closed)
         }
         #expect(throws: StoreError(.closed, "the store is closed")) { try store.read { _ in 1 } }
-        let reopened = try openStore(temporary.path)
+        let reopened = try temporary.reopen()
         defer { reopened.close() }
         #expect(try reopened.read { try $0.query("SELECT count(*) FROM items")[0].int(0) } == 1)
     }
 
-    @Test func bodyThatEndsTheTransactionFailsAloneAndTheWriterRecovers() async throws {
+    @Test(arguments: TestStore.allCases) func bodyThatEndsTheTransactionFailsAloneAndTheWriterRecovers(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let store = temporary.store
         do {
             try await store.write { transaction in
                 try transaction.execute("INSERT INTO items (id) VALUES ('rogue')")
