@@ -146,7 +146,8 @@ package enum Daemon {
         }
         let password = try configuration.databasePassword()
         do {
-            let store = try Store.open(path: source, migrations: DomainMigrations.all, readConnections: 1, logger: logger)
+            let store = try Store.open(
+                path: source, migrations: DomainMigrations.all, readConnections: 1, logger: logger)
             defer { store.close() }
             let report = try SQLiteToPostgres.copy(
                 from: store, to: target, password: password, migrations: DomainMigrations.postgres, logger: logger)

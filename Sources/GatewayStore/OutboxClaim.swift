@@ -50,7 +50,7 @@ extension Store {
                     OutboxClaimSQL.postgresql,
                     [.integer(now), .integer(leaseMilliseconds), .text(claimant), .text(targetList), SQLValue(limit)]
                 ).map { row throws(StoreError) in try DueOutboxRow(row) }
-                .sorted { $0.seq < $1.seq }
+                    .sorted { $0.seq < $1.seq }
             }
         }
     }

@@ -106,7 +106,7 @@ package final class Store: Sendable {
         var first: PostgresSession?
         do {
             first = try connector.open()
-        } catch where error.code == .unavailable {
+        } catch  where error.code == .unavailable {
             logger.warning(
                 "PostgreSQL unreachable at start; serving -32011 until it answers",
                 metadata: ["database": "\(location)", "error": "\(error.message)"])

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayJSON
 import GatewayTestSupport
+import PostgresTestSupport
 import Testing
 
 /// The outbox survives a SIGKILL during delivery (issue 6), with MOSIP's tokens in use or not
@@ -46,12 +47,16 @@ import Testing
         }
     }
 
-    @Test(arguments: [false, true]) func everyRowArrivesAfterAKillAndOnlyInFlightRowsTwice(tokens: Bool) throws {
+    @Test(arguments: [false, true], TestStore.allCases)
+    func everyRowArrivesAfterAKillAndOnlyInFlightRowsTwice(tokens: Bool, store: TestStore) throws {
         let directory = try TemporaryDirectory()
         let receiver = try Receiver(directory: directory, arguments: ["0.05"])
         let base = "http://127.0.0.1:\(receiver.port)"
+        // A short lease: on PostgreSQL the dead daemon's claimed rows wait it out before the
+        // restarted daemon may send them.
         var overrides: [String: JSONValue] = [
             "esignet": ["baseURL": .string(base)], "ida": ["websubHubURL": .string("\(base)/hub")],
+            "outbox": ["leaseSeconds": 2],
         ]
         if tokens {
             try "pms-secret\n".write(toFile: directory.file("pms-secret"), atomically: true, encoding: .utf8)
@@ -60,7 +65,7 @@ import Testing
                 "clientId": "mosip-pms-client", "secretFile": "pms-secret", "appId": "partner",
             ]
         }
-        let daemon = try TestDaemon(overrides: overrides, directory: directory)
+        let daemon = try TestDaemon(overrides: overrides, directory: directory, store: store)
         let client = try daemon.client()
         try ClientFlowTests.seed(client)
         var clientIds: [String] = []
@@ -74,7 +79,8 @@ import Testing
         _ = try daemon.waitForExit()
         let beforeRestart = try receiver.requests().count
 
-        let restarted = try TestDaemon(overrides: overrides, directory: directory)
+        let restarted = try TestDaemon(
+            overrides: overrides, directory: directory, store: store, sharing: daemon.postgres)
         let restartedClient = try restarted.client()
         try Poll.wait(for: "delivery after the restart", timeout: .seconds(60)) {
             try restartedClient.call("system.health")["outboxPending"] == 0

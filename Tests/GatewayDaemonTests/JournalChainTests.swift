@@ -1,12 +1,13 @@
 import GatewayCrypto
 import GatewayJSON
 import GatewayTestSupport
+import PostgresTestSupport
 import Testing
 
 /// The journal can be verified from `journal.list` output alone (SPEC 6), and tampering is found.
 @Suite(.tags(.process)) struct JournalChainTests {
-    @Test func chainRecomputesFromListOutput() throws {
-        let client = try TestDaemon().client()
+    @Test(arguments: TestStore.allCases) func chainRecomputesFromListOutput(store: TestStore) throws {
+        let client = try TestDaemon(store: store).client()
         for index in 0..<30 { _ = try client.call("partner.put", Fixtures.partner("p\(index)")) }
         var previous = String(repeating: "0", count: 64)
         var after = 0
@@ -36,26 +37,33 @@ import Testing
         #expect(try client.call("journal.verify")["headHash"]?.stringValue == previous)
     }
 
-    @Test(arguments: ["edit", "delete", "swap"])
-    func tamperingIsFoundAtTheFirstBadSeq(_ tampering: String) throws {
-        let daemon = try TestDaemon()
+    @Test(arguments: ["edit", "delete", "swap"], TestStore.allCases)
+    func tamperingIsFoundAtTheFirstBadSeq(_ tampering: String, store: TestStore) throws {
+        let daemon = try TestDaemon(store: store)
         do {
             let client = try daemon.client()
             for index in 0..<10 { _ = try client.call("partner.put", Fixtures.partner("p\(index)")) }
         }
-        let database = try SQLiteFile(daemon.databasePath, readOnly: false)
-        // The append-only triggers stop accidents; someone with write access to the file can drop them.
-        try database.execute("DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete")
-        switch tampering {
-        case "edit": try database.execute("UPDATE journal SET entity_id = 'forged' WHERE seq = 4")
-        case "delete": try database.execute("DELETE FROM journal WHERE seq = 4")
-        default:
-            try database.execute(
-                """
-                UPDATE journal SET seq = -1 WHERE seq = 4; UPDATE journal SET seq = 4 WHERE seq = 5;
-                UPDATE journal SET seq = 5 WHERE seq = -1;
-                """
-            )
+        let statements: [String] =
+            switch tampering {
+            case "edit": ["UPDATE journal SET entity_id = 'forged' WHERE seq = 4"]
+            case "delete": ["DELETE FROM journal WHERE seq = 4"]
+            default:
+                [
+                    "UPDATE journal SET seq = -1 WHERE seq = 4", "UPDATE journal SET seq = 4 WHERE seq = 5",
+                    "UPDATE journal SET seq = 5 WHERE seq = -1",
+                ]
+            }
+        // The append-only triggers stop accidents; someone with write access to the file, or the
+        // database's owner, can drop them.
+        if let postgres = daemon.postgres {
+            for statement in ["ALTER TABLE journal DISABLE TRIGGER USER"] + statements {
+                try postgres.server.runNow(statement, database: postgres.name)
+            }
+        } else {
+            let database = try SQLiteFile(daemon.databasePath, readOnly: false)
+            try database.execute("DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete")
+            try database.execute(statements.joined(separator: "; "))
         }
         let verdict = try daemon.client().call("journal.verify")
         #expect(verdict["ok"] == false)

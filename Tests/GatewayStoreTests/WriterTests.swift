@@ -12,7 +12,9 @@ struct BodyError: Error, Equatable {
 @Suite("Single writer and group commit")
 struct WriterTests {
 
-    @Test(arguments: TestStore.allCases) func concurrentWritesAreAllCommittedInFewerCommits(_ engine: TestStore) async throws {
+    @Test(arguments: TestStore.allCases) func concurrentWritesAreAllCommittedInFewerCommits(_ engine: TestStore)
+        async throws
+    {
         let temporary = try TemporaryStore(engine)
         let store = temporary.store
         let tasks = 64
@@ -107,7 +109,9 @@ struct WriterTests {
         #expect(store.statistics.commits == 2, "B and C were committed (and rolled back) in one group")
     }
 
-    @Test(arguments: TestStore.allCases) func bodyErrorReachesCallerUnchangedAndWriterGoesOn(_ engine: TestStore) async throws {
+    @Test(arguments: TestStore.allCases) func bodyErrorReachesCallerUnchangedAndWriterGoesOn(_ engine: TestStore)
+        async throws
+    {
         let temporary = try TemporaryStore(engine)
         let store = temporary.store
         try await store.write { try $0.execute("INSERT INTO items (id) VALUES ('dup')") }
@@ -123,7 +127,9 @@ struct WriterTests {
         #expect(value == 1)
     }
 
-    @Test(arguments: TestStore.allCases) func journalRowsCannotBeChangedThroughTheStore(_ engine: TestStore) async throws {
+    @Test(arguments: TestStore.allCases) func journalRowsCannotBeChangedThroughTheStore(_ engine: TestStore)
+        async throws
+    {
         let temporary = try TemporaryStore(engine)
         let store = temporary.store
         try await store.write { $0.journal(draft("x")) }
@@ -183,7 +189,9 @@ struct WriterTests {
         #expect(try reopened.read { try $0.query("SELECT count(*) FROM items")[0].int(0) } == 1)
     }
 
-    @Test(arguments: TestStore.allCases) func bodyThatEndsTheTransactionFailsAloneAndTheWriterRecovers(_ engine: TestStore) async throws {
+    @Test(arguments: TestStore.allCases) func bodyThatEndsTheTransactionFailsAloneAndTheWriterRecovers(
+        _ engine: TestStore
+    ) async throws {
         let temporary = try TemporaryStore(engine)
         let store = temporary.store
         do {

@@ -1,7 +1,7 @@
 import GatewayTestSupport
 import Logging
-import PostgresNIO
 import NIOPosix
+import PostgresNIO
 
 /// A database of its own for one test on the test server, dropped at the end.
 ///

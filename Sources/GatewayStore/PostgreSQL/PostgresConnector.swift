@@ -56,7 +56,8 @@ final class PostgresConnector: Sendable {
                 return since == nil
             }
             if first {
-                logger.error("PostgreSQL unreachable", metadata: ["database": "\(location)", "error": "\(error.message)"])
+                logger.error(
+                    "PostgreSQL unreachable", metadata: ["database": "\(location)", "error": "\(error.message)"])
             }
             throw error
         }

@@ -320,7 +320,8 @@ enum PostgresScript {
                 // A dollar quote: $$ or $tag$ up to the same tag again.
                 var end = index + 1
                 while end < bytes.count, bytes[end] != UInt8(ascii: "$"),
-                    bytes[end] == UInt8(ascii: "_") || (bytes[end] | 0x20 >= UInt8(ascii: "a") && bytes[end] | 0x20 <= UInt8(ascii: "z"))
+                    bytes[end] == UInt8(ascii: "_")
+                        || (bytes[end] | 0x20 >= UInt8(ascii: "a") && bytes[end] | 0x20 <= UInt8(ascii: "z"))
                 {
                     end += 1
                 }

@@ -32,7 +32,8 @@ package enum SQLiteToPostgres {
             let named = present.filter(ours.contains)
             throw StoreError(
                 .configuration,
-                "\(location) is not empty (it holds \(named.isEmpty ? present.prefix(5).joined(separator: ", ") : named.joined(separator: ", "))); --copy-to only fills an empty database")
+                "\(location) is not empty (it holds \(named.isEmpty ? present.prefix(5).joined(separator: ", ") : named.joined(separator: ", "))); --copy-to only fills an empty database"
+            )
         }
         return try source.read { sqlite throws(StoreError) -> Report in
             let sourceJournal = try sqlite.journalVerify()

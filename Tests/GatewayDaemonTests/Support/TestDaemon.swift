@@ -32,7 +32,7 @@ final class TestDaemon {
     init(
         overrides: [String: JSONValue] = [:], arguments: [String] = [], environment: [String: String] = [:],
         directory: TemporaryDirectory? = nil, launcher: [String] = [], wait: Bool = true,
-        store: TestStore = TestStore(rawValue: ProcessInfo.processInfo.environment["PMS_GATEWAY_TEST_STORE"] ?? "") ?? .sqlite, sharing: TemporaryPostgresDatabase? = nil
+        store: TestStore = .sqlite, sharing: TemporaryPostgresDatabase? = nil
     ) throws {
         scratch = try directory ?? TemporaryDirectory()
         socketPath = scratch.file("gw.sock")
