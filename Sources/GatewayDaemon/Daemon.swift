@@ -26,6 +26,7 @@ package enum Daemon {
         do {
             let configuration = try loadConfiguration(options)
             _ = try loadMappings(configuration)
+            _ = try configuration.databasePassword()
             return []
         } catch {
             return [error.message]

@@ -105,7 +105,7 @@ package final class Store: Sendable {
         }
         var first: PostgresSession?
         do {
-            first = try connector.open()
+            first = try connector.open(reportingFailure: false)
         } catch  where error.code == .unavailable {
             logger.warning(
                 "PostgreSQL unreachable at start; serving -32011 until it answers",

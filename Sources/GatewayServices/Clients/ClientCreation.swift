@@ -40,7 +40,14 @@ struct ClientCreation: Sendable {
             object["replacedRejected"] = true
             change = .object(object)
         }
-        try tx.insert(client)
+        do {
+            try tx.insert(client)
+        } catch {
+            guard error.code == .constraint else { throw error }
+            // Another daemon on the same PostgreSQL database committed this key after step 2
+            // looked (SPEC 9): its UNIQUE index is what refuses the second.
+            throw ClientErrors.duplicateKey
+        }
         try tx.enqueue(ClientEvents.esignetCreate(client))
         try tx.enqueue(ClientEvents.idaCreated(client, partner: partner, policy: policy))
         tx.journal(context.draft("client.create", "client", client.clientId, change: change))

@@ -14,17 +14,24 @@ enum LicenseMutations {
         let license = LicenseRecord.issued(
             mispId: mispId, key: try freshKey(in: tx, length: rules.length), policyId: policyId,
             now: UTCTimestamp.nowMilliseconds(), rules: rules)
-        try tx.execute(
-            """
-            INSERT INTO licenses (misp_id, license_key, status, policy_id, created_at, issued_at, expires_at,
-                expires_at_ms, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                SQLValue(license.mispId), SQLValue(license.licenseKey), SQLValue(license.status.rawValue),
-                SQLValue(license.policyId), SQLValue(license.createdAt), SQLValue(license.issuedAt),
-                SQLValue(license.expiresAt), .integer(license.expiresAtMilliseconds), SQLValue(license.updatedAt),
-            ])
+        do {
+            try tx.execute(
+                """
+                INSERT INTO licenses (misp_id, license_key, status, policy_id, created_at, issued_at, expires_at,
+                    expires_at_ms, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    SQLValue(license.mispId), SQLValue(license.licenseKey), SQLValue(license.status.rawValue),
+                    SQLValue(license.policyId), SQLValue(license.createdAt), SQLValue(license.issuedAt),
+                    SQLValue(license.expiresAt), .integer(license.expiresAtMilliseconds), SQLValue(license.updatedAt),
+                ])
+        } catch {
+            guard error.code == .constraint else { throw error }
+            // Another daemon on the same PostgreSQL database committed a license for this MISP
+            // after the check above looked (SPEC 9): the UNIQUE index on misp_id refuses this one.
+            throw LicenseErrors.licenseExists
+        }
         let policy = try record(&tx, "license.generate", .mispLicenseGenerated, license, context)
         return (license, policy)
     }

@@ -30,7 +30,9 @@ final class PostgresConnector: Sendable {
         self.prepare = prepare
     }
 
-    func open() throws(StoreError) -> PostgresSession {
+    /// `reportingFailure`: log the first failure of a run of them (the store's first attempt at
+    /// start-up reports its own, in words that fit the start).
+    func open(reportingFailure: Bool = true) throws(StoreError) -> PostgresSession {
         if let since = downSince.withLock({ $0 }), ContinuousClock.now - since < Self.retryInterval {
             throw StoreError(.unavailable, "PostgreSQL at \(location) is unreachable; retrying")
         }
@@ -55,9 +57,10 @@ final class PostgresConnector: Sendable {
                 defer { since = .now }
                 return since == nil
             }
-            if first {
+            if first, reportingFailure {
                 logger.error(
-                    "PostgreSQL unreachable", metadata: ["database": "\(location)", "error": "\(error.message)"])
+                    error.code == .configuration ? "PostgreSQL refused the connection" : "PostgreSQL unreachable",
+                    metadata: ["database": "\(location)", "error": "\(error.message)"])
             }
             throw error
         }

@@ -29,6 +29,14 @@ final class PostgresSession: DatabaseSession {
         self.logger = logger
     }
 
+    /// postgres-nio's own debug and trace lines narrate its protocol state machine; the daemon's
+    /// log keeps its notices and errors only.
+    private static func libraryLogger(_ logger: Logger) -> Logger {
+        var logger = logger
+        if logger.logLevel < .notice { logger.logLevel = .notice }
+        return logger
+    }
+
     deinit {
         // postgres-nio requires a connection be closed before it is released; the closure keeps
         // it alive until the close is done.
@@ -62,12 +70,13 @@ final class PostgresSession: DatabaseSession {
                 tls: tls)
         }
         configuration.options.connectTimeout = .seconds(5)
-        let future = PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 0, logger: logger)
+        let quiet = libraryLogger(logger)
+        let future = PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 0, logger: quiet)
         do {
             let connection = try wait(for: future, timeout: .seconds(10))
-            return PostgresSession(connection: connection, logger: logger)
+            return PostgresSession(connection: connection, logger: quiet)
         } catch {
-            throw Self.storeError(error, context: "connect to \(location)")
+            throw Self.storeError(error, context: "connect")
         }
     }
 
