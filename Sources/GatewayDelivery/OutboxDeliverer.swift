@@ -158,10 +158,14 @@ package struct OutboxDeliverer: Service {
         state.needsScan = false
         let targets = configuration.enabledTargets
         let now = UTCTimestamp.nowMilliseconds()
+        // On SQLite a busy key's head (its row on the wire) is read again and skipped below, so the
+        // read asks for that many more. On PostgreSQL that row is claimed and never comes back:
+        // ask only for the free slots, since every row claimed and not sent waits out the lease.
+        let limit = store.engine == .postgresql ? free : free + state.busyKeys.count
         let heads: [OutboxRow]
         do {
             heads = try await store.claimDueHeads(
-                targets: targets, now: now, limit: free + state.busyKeys.count, lease: configuration.lease,
+                targets: targets, now: now, limit: limit, lease: configuration.lease,
                 claimant: configuration.claimant)
         } catch {
             state.pausedUntil = .now + .seconds(1)
@@ -169,7 +173,13 @@ package struct OutboxDeliverer: Service {
             return .skipped
         }
         var launched = 0
-        for row in heads where launched < free && !state.busyKeys.contains(row.key) {
+        var unlaunched: [Int] = []
+        for row in heads {
+            // A key whose previous row is delivered but not yet known to be recorded here.
+            guard launched < free, !state.busyKeys.contains(row.key) else {
+                unlaunched.append(row.seq)
+                continue
+            }
             state.busyKeys.insert(row.key)
             state.inFlight += 1
             launched += 1
@@ -181,6 +191,15 @@ package struct OutboxDeliverer: Service {
                 let outcome = await attempt.run()
                 observe(DeliveryAttemptRecord(outcome, duration: ContinuousClock.now - started))
                 signal.finish(outcome)
+            }
+        }
+        if store.engine == .postgresql, !unlaunched.isEmpty {
+            do {
+                try await store.releaseClaims(seqs: unlaunched, claimant: configuration.claimant)
+            } catch {
+                logger.warning(
+                    "outbox: cannot release claimed rows; they wait for their lease",
+                    metadata: ["rows": "\(unlaunched.count)", "error": "\(error)"])
             }
         }
         return launched < free ? .exhausted : .full

@@ -23,6 +23,12 @@ protocol DatabaseSession: AnyObject {
     /// The first row, or nil when there is none.
     func queryFirst(_ sql: String, _ bindings: [SQLValue]) throws(StoreError) -> Row?
 
+    /// Runs a statement whose answer the caller does not wait for (BEGIN, SAVEPOINT, a read's
+    /// COMMIT). A server session sends it and returns; statements run in the order they were sent,
+    /// so a failure shows in the next statement the caller does wait for. It saves the round trip
+    /// and, above all, a wake-up of the calling thread per statement.
+    func send(_ sql: String) throws(StoreError)
+
     /// True when no transaction is open. SQLite rolls a transaction back by itself after some
     /// errors (full disk, I/O), and a PostgreSQL transaction ends with its connection; the writer
     /// must notice either before it issues COMMIT.

@@ -56,6 +56,24 @@ extension Store {
     }
 }
 
+extension Store {
+    /// Gives back claims this daemon made but will not send on now (a row whose key is still busy
+    /// in memory, or one past its free slots), so the next scan may claim them again at once
+    /// instead of waiting out this daemon's own lease. Nothing to do on SQLite, which claims nothing.
+    package func releaseClaims(seqs: [Int], claimant: String) async throws {
+        guard engine == .postgresql, !seqs.isEmpty else { return }
+        let list = seqs.map(String.init).joined(separator: ",")
+        try await write { transaction in
+            try transaction.execute(
+                """
+                UPDATE outbox SET claimed_by = NULL, lease_until_ms = NULL
+                WHERE seq = ANY (string_to_array(?, ',')::bigint[]) AND claimed_by = ? AND status = 'pending'
+                """,
+                [.text(list), .text(claimant)])
+        }
+    }
+}
+
 extension ReadConnection {
     /// Heads that are pending and due now, earliest due first (a new row is due at its creation,
     /// so this is oldest first among rows never tried).

@@ -192,13 +192,15 @@ package final class Store: Sendable {
     private static func inTransaction<T>(_ session: any DatabaseSession, _ body: (ReadConnection) throws -> T)
         throws -> T
     {
-        try session.execute(session.engine.beginRead, [])
+        // Neither end waits: a server session's BEGIN travels ahead of the first query, and a
+        // read-only COMMIT cannot fail in a way the caller could act on.
+        try session.send(session.engine.beginRead)
         do {
             let result = try body(ReadConnection(session: session))
-            try session.execute("COMMIT", [])
+            try session.send("COMMIT")
             return result
         } catch {
-            if !session.isAutocommit { _ = try? session.execute("ROLLBACK", []) }
+            if !session.isAutocommit { _ = try? session.send("ROLLBACK") }
             throw error
         }
     }

@@ -216,7 +216,7 @@ private final class WriterLoop {
             // A ROLLBACK that failed earlier (I/O error) can leave a transaction open; end it here,
             // or every later BEGIN would fail and the writer would never recover.
             if !connection.isAutocommit { try connection.execute("ROLLBACK", []) }
-            try connection.execute(connection.engine.beginWrite, [])
+            try connection.send(connection.engine.beginWrite)
         } catch {
             let failure = StoreError(.unavailable, "cannot start a write transaction: \(error.message)")
             logger.error("write transaction failed to begin", metadata: ["error": "\(error)"])
@@ -232,7 +232,7 @@ private final class WriterLoop {
         while let job = pending.popFirst() {
             let recorded = transaction.journalEntries.count
             do {
-                try connection.execute("SAVEPOINT write_job", [])
+                try connection.send("SAVEPOINT write_job")
             } catch {
                 abandon(connection, done, plus: job, error: error, phase: "savepoint")
                 return
@@ -253,7 +253,9 @@ private final class WriterLoop {
             switch outcome {
             case .succeeded(let resume):
                 do {
-                    try connection.execute("RELEASE write_job", [])
+                    // Not waited for: should it fail, the transaction is aborted, and the next
+                    // statement or the COMMIT (which then reports a rollback) fails the group.
+                    try connection.send("RELEASE write_job")
                 } catch {
                     abandon(connection, done, plus: job, error: error, phase: "release")
                     return

@@ -57,7 +57,9 @@ struct WriterTests {
         // and both before A is let go.
         let holding = Atomic<Bool>(false)
         let release = Atomic<Bool>(false)
-        let first = Task {
+        // `Task.immediate` too: A is queued before this test waits, even when every thread of the
+        // cooperative pool is busy with other suites.
+        let first = Task.immediate {
             try await store.write { transaction in
                 holding.store(true, ordering: .sequentiallyConsistent)
                 // Bounded: were A never let go, it would commit at the deadline and the checks fail.

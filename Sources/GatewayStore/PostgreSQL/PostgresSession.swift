@@ -121,6 +121,16 @@ final class PostgresSession: DatabaseSession {
         try query(sql, bindings).first
     }
 
+    func send(_ sql: String) throws(StoreError) {
+        guard isUsable else {
+            isAutocommit = true
+            throw StoreError(.unavailable, "the connection to PostgreSQL was lost")
+        }
+        // Its failure is the connection's: the next statement, queued behind it, reports it.
+        connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).whenComplete { _ in }
+        trackTransaction(sql, command: String(sql.prefix { $0 != " " }))
+    }
+
     /// Runs several statements in one simple query (a migration step); no bindings.
     func runScript(_ sql: String) throws(StoreError) {
         for statement in PostgresScript.statements(in: sql) {

@@ -101,6 +101,11 @@ final class Connection: DatabaseSession {
         }
     }
 
+    /// SQLite has no round trip to save: the statement runs here and now.
+    func send(_ sql: String) throws(StoreError) {
+        try execute(sql, [])
+    }
+
     var engine: StoreEngine { .sqlite }
 
     /// A file stays usable: SQLite reports trouble per statement and recovers by itself.
