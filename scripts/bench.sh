@@ -15,7 +15,9 @@
 #
 # Sections: the transport baseline (system.health), issue 3 (store: partner.put, journal.verify),
 # issue 4 (OIDC clients: client.get, client.create, start-up and RSS with 100,000 clients),
-# issue 5 (licenses: license.validate). Every target is one `check` line in the report.
+# issue 5 (licenses: license.validate), PostgreSQL (SPEC 9: partner.put, client.create and
+# client.get on SQLite, on PostgreSQL with one daemon and with two daemons on one database).
+# Every target is one `check` line in the report.
 #
 # Environment:
 #   DAEMON          daemon binary (default .build-release/release/pms-gatewayd)
@@ -38,7 +40,10 @@
 #                   client.create at 16 clients, about a minute)
 #   LOG_LEVEL       daemon --log-level (default warning, so logging is not what is measured)
 #   BENCH_STRICT=1  exit 1 when a target is missed (otherwise only errors fail the script)
-#   BENCH_TMP       parent of the scratch dir (default $TMPDIR or /tmp; the databases live there)
+#   BENCH_TMP       parent of the scratch dir (default $TMPDIR or /tmp; the databases live there,
+#                   PostgreSQL's data directory too)
+#   BENCH_POSTGRES  0 skips the PostgreSQL rows (default 1: a throw-away server from
+#                   scripts/pg-test-server.sh, stopped again after its rows and on any exit)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -58,6 +63,7 @@ CLIENTS_LOADED="${CLIENTS_LOADED:-100000}"
 DELIVERY_CREATES="${DELIVERY_CREATES:-3000}"
 LOG_LEVEL="${LOG_LEVEL:-warning}"
 BENCH_STRICT="${BENCH_STRICT:-0}"
+BENCH_POSTGRES="${BENCH_POSTGRES:-1}"
 RPC=(python3 "$ROOT/scripts/rpc.py")
 CREATE_LOAD=(python3 "$ROOT/scripts/create_load.py")
 
@@ -93,6 +99,9 @@ TARGET_CREATE_16C=10000        # client.create req/s at 16x1
 # Issue 9 (hardening): a well-behaved peer while 4 peers flood pipelined lines and close
 TARGET_FLOOD_P99_MS=10    # the victim's p99 during the flood
 TARGET_FLOOD_AFTER_MS=100 # the victim's first round trip once the flood has ended
+# SPEC 9 (PostgreSQL), each at 16x1 on a fresh database
+TARGET_PG_CREATE_2X1=1.5  # client.create req/s, two daemons on one database ÷ one daemon
+TARGET_PG_GET_X_SQLITE=0.5  # client.get req/s, one daemon on PostgreSQL ÷ one on SQLite
 
 die() { echo "bench: $*" >&2; exit 1; }
 now_s() { date +%s.%N; }
@@ -111,8 +120,10 @@ BENCH_START="$(now_s)"
 # ---------------------------------------------------------------------------------------------
 # Scratch space and clean-up: every process started here is killed on exit, whatever happens.
 # ---------------------------------------------------------------------------------------------
-WORK="$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/pms-bench.XXXXXX")"
+SCRATCH_PARENT="${BENCH_TMP:-${TMPDIR:-/tmp}}"
+WORK="$(mktemp -d "$SCRATCH_PARENT/pms-bench.XXXXXX")"
 PIDS=()
+PG_DIR=""   # the PostgreSQL server's directory while one runs (beside WORK: see pg_server_start)
 cleanup() {
     local pid
     for pid in "${PIDS[@]}"; do
@@ -124,6 +135,10 @@ cleanup() {
         kill -9 "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     done
+    # The daemons are gone, so the server can go (pg_ctl -m immediate, then its directory).
+    if [[ -n "$PG_DIR" ]]; then
+        "$ROOT/scripts/pg-test-server.sh" stop "$PG_DIR" >/dev/null 2>&1 || rmdir "$PG_DIR" 2>/dev/null || true
+    fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -178,12 +193,17 @@ start_daemon() {
 
 # stop_daemon PID: SIGTERM, then waits for the exit (30 s at most) and drops it from PIDS.
 stop_daemon() {
-    local pid="$1" p keep=()
+    local pid="$1"
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
-    for p in "${PIDS[@]}"; do [[ "$p" == "$pid" ]] || keep+=("$p"); done
+    forget_pid "$pid"
+}
+# forget_pid PID: drops it from PIDS (it has exited, or is about to be waited for).
+forget_pid() {
+    local p keep=()
+    for p in "${PIDS[@]}"; do [[ "$p" == "$1" ]] || keep+=("$p"); done
     PIDS=("${keep[@]}")
 }
 
@@ -528,6 +548,327 @@ print(json.dumps({"policyId": "bench-misp-policy", "policyType": "MISP", "name":
     flood_field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], ""))' "$FLOOD_JSON" "$1"; }
 
     # =========================================================================================
+    # PostgreSQL (SPEC 9): partner.put, client.create and client.get at 16x1 on three set-ups,
+    # each on a fresh database and seeded alike: SQLite with one daemon (the comparison, in
+    # this run), PostgreSQL with one daemon, and two daemons (own sockets, own configs, another
+    # server.nodeName) on one PostgreSQL database. Every cell is the same load: two load
+    # processes of 8 connections started together, both on the one daemon's socket or one on
+    # each daemon's, so that the set-ups differ only in the store and the number of daemons.
+    # The server (scripts/pg-test-server.sh) keeps its data beside the SQLite files, in
+    # SCRATCH_PARENT (so in /dev/shm with BENCH_TMP=/dev/shm), with fsync back on.
+    # =========================================================================================
+    PG_SPLIT_THREADS=$(( BENCH_THREADS / 2 > 1 ? BENCH_THREADS / 2 : 1 ))
+    PG_SPLIT_PROCS=$(( CREATE_PROCS / 2 > 1 ? CREATE_PROCS / 2 : 1 ))
+    CLK_TCK="$(getconf CLK_TCK)"
+    declare -A PG_WAITS   # row name → the sessions' wait events during its load
+    PG_ERROR=""
+
+    pg_fail() { PG_ERROR="$*"; echo "bench: PostgreSQL: $*" >&2; return 1; }
+
+    # pg_server_start: the throw-away server, in a directory of its own beside WORK (the
+    # script hands DIR to its OS user when run as root, and WORK is closed to that user); reads
+    # DIR/env into PG_SOCKET_DIR, PG_PORT, PG_USER, PG_DATABASE, PG_PASSWORD_FILE.
+    pg_server_start() {
+        PG_DIR="$(mktemp -d "$SCRATCH_PARENT/pms-bench-pg.XXXXXX")" || return 1
+        # fsync=on: the script turns it off for the tests, but SQLite runs with synchronous=FULL.
+        # More connections than the default 100: two daemons' pools must not be what limits.
+        # A PG_TEST_SERVER_OPTIONS of the caller's comes after, so it can change any of them.
+        PG_TEST_SERVER_OPTIONS="-c fsync=on -c synchronous_commit=on -c max_connections=300 ${PG_TEST_SERVER_OPTIONS:-}" \
+            "$ROOT/scripts/pg-test-server.sh" start "$PG_DIR" >"$WORK/pg-start.log" 2>&1 \
+            || { sed 's/^/  /' "$WORK/pg-start.log" >&2; pg_fail "scripts/pg-test-server.sh start $PG_DIR failed"; return 1; }
+        # shellcheck disable=SC1090
+        source <(sed -e 's/^export //' -e 's/^PMS_GATEWAY_PG_/PG_/' "$PG_DIR/env")
+        PG_BIN="${PG_TEST_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)}"
+    }
+
+    # pg_psql [DB] -c SQL | -f FILE ...: psql as the test role, with its password (as the daemon
+    # logs in), on PG_DATABASE unless DB is given; tuples only, unaligned.
+    pg_psql() {
+        local db="$PG_DATABASE"
+        [[ "$1" != -* ]] && { db="$1"; shift; }
+        PGPASSWORD="$(cat "$PG_PASSWORD_FILE")" "$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
+            -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U "$PG_USER" -d "$db" "$@"
+    }
+    pg_url() { echo "postgresql://$PG_USER@/$1?host=$PG_SOCKET_DIR&port=$PG_PORT"; }
+
+    # pg_config NAME DB NODE: a config of its own for one daemon ($WORK/config/NAME.json, beside
+    # the mapping files): database.url and database.passwordFile instead of database.path, and
+    # server.nodeName. Prints its path.
+    pg_config() {
+        python3 -c 'import json, sys
+c = json.load(open(sys.argv[1]))
+c["database"] = {"url": sys.argv[3], "passwordFile": sys.argv[4]}
+c.setdefault("server", {})["nodeName"] = sys.argv[5]
+json.dump(c, open(sys.argv[2], "w"), indent=2)' \
+            "$WORK/config/pms-gateway.json" "$WORK/config/$1.json" "$(pg_url "$2")" "$PG_PASSWORD_FILE" "$3" \
+            && echo "$WORK/config/$1.json"
+    }
+
+    # pg_daemon SOCKET CONFIG NODE LOG: starts a daemon on CONFIG and checks that it serves
+    # PostgreSQL as NODE; sets PID. Returns 1 (never ends the bench) when it does not.
+    pg_daemon() {
+        local sock="$1" cfg="$2" node="$3" log="$4" store got
+        "$DAEMON" --config "$cfg" --socket "$sock" --log-level "$LOG_LEVEL" >"$log" 2>&1 &
+        PID=$!
+        PIDS+=("$PID")
+        PG_SECTION_PIDS+=("$PID")
+        (wait_ready "$sock" "$PID" "pms-gatewayd ($node)" "$log") \
+            || { pg_fail "the daemon on $cfg did not start (log: above)"; return 1; }
+        store="$("${RPC[@]}" "$sock" system.health '{}' -f store)"
+        got="$("${RPC[@]}" "$sock" system.health '{}' -f node)"
+        if [[ "$store" != postgresql || "$got" != "$node" ]]; then
+            pg_fail "the daemon on $cfg is not serving PostgreSQL as $node: system.health says store=$store node=$got"
+            return 1
+        fi
+    }
+
+    # ticks PID...: CPU ticks (user + system, every thread) those processes have used so far.
+    ticks() {
+        local p
+        for p in "$@"; do sed 's/.*) //' "/proc/$p/stat" 2>/dev/null || true; done \
+            | awk '{ s += $12 + $13 } END { print s + 0 }'
+    }
+    # pg_ticks: the same for the whole server: the postmaster, its children now, and (through the
+    # postmaster's cutime/cstime) the children that have exited.
+    pg_ticks() {
+        local pm
+        [[ -n "$PG_DIR" ]] || { echo 0; return 0; }
+        pm="$(head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null)" || { echo 0; return 0; }
+        { sed 's/.*) //' "/proc/$pm/stat" 2>/dev/null | awk '{ print $14 + $15 }' || true
+          ticks $(pgrep -P "$pm" || true); } | awk '{ s += $1 } END { print s + 0 }'
+    }
+    # cores TICKS SECONDS: how many cores' worth of CPU that was.
+    cores() { awk -v t="$1" -v s="$2" -v hz="$CLK_TCK" 'BEGIN { if (s > 0) printf "%.2f", t / hz / s }'; }
+
+    # commits SOCKET: "writes commits" so far, from the daemon's pmsgw_commit_batch_size histogram.
+    commits() {
+        "${RPC[@]}" "$1" system.metrics '{}' -f text 2>/dev/null \
+            | awk '$1 ~ /^pmsgw_commit_batch_size_sum/ { s += $2 } $1 ~ /^pmsgw_commit_batch_size_count/ { c += $2 }
+                   END { print s + 0, c + 0 }' || echo "0 0"
+    }
+    per_commit() {   # per_commit "W0 C0" "W1 C1": writes per commit in between
+        awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ")
+            if (y[2] - x[2] > 0) printf "%.1f", (y[1] - x[1]) / (y[2] - x[2]); else printf "?" }'
+    }
+
+    # pg_waits_start DB / pg_waits_stop NAME: what the database's sessions do during a load,
+    # sampled every 50 ms from pg_stat_activity on one psql connection: each active session's
+    # wait event ("CPU" when it has none), or "idle in transaction" (waiting for its daemon
+    # inside a transaction). pg_waits_stop keeps the top four, as shares of all samples, and
+    # the mean number of such sessions, in PG_WAITS[NAME].
+    pg_waits_start() {
+        local i n=$(( (BENCH_SECONDS + 30) * 20 ))
+        for ((i = 0; i < n; i++)); do
+            echo "SELECT CASE WHEN state = 'idle in transaction' THEN 'idle in transaction'
+                  ELSE coalesce(wait_event_type || ':' || wait_event, 'CPU') END
+                  FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                  AND state IN ('active', 'idle in transaction');"
+            echo "SELECT '-';"
+            echo "SELECT pg_sleep(0.05);"
+        done >"$WORK/waits.sql"
+        PGPASSWORD="$(cat "$PG_PASSWORD_FILE")" "$PG_BIN/psql" -X -q -A -t -h "$PG_SOCKET_DIR" \
+            -p "$PG_PORT" -U "$PG_USER" -d "$1" -f "$WORK/waits.sql" >"$WORK/waits.out" 2>&1 &
+        WAITS_PID=$!
+        PIDS+=("$WAITS_PID")
+    }
+    pg_waits_stop() {
+        stop_daemon "$WAITS_PID"
+        PG_WAITS[$1]="$(awk '$0 == "-" { rounds++; next } NF { n++; c[$0]++ }
+            END { if (!rounds) exit
+                  printf "%.1f sessions busy on average", n / rounds
+                  k = 0
+                  while (k < 4) { best = ""; for (w in c) if (best == "" || c[w] > c[best]) best = w
+                                  if (best == "") break
+                                  printf "%s %s %.0f%%", (k ? "," : ":"), best, 100 * c[best] / n; delete c[best]; k++ }
+                  printf " (%d samples)", rounds }' "$WORK/waits.out")"
+    }
+
+    # pair_load KIND SOCKET_A SOCKET_B: 16 connections at pipeline 1 as two processes of 8, one
+    # on each socket (the same one twice for a single daemon), started together. KIND: put
+    # (partner.put, a new partner each), create (client.create, a fresh RSA-2048 key each, by
+    # scripts/create_load.py) or get (client.get of the seeded client). Sets PAIR_RPS (both
+    # processes' answers ÷ the span from the earlier start to the later end, so a skewed start
+    # lowers the rate and never raises it), PAIR_P50 and PAIR_P99 (the worse process's), PAIR_S.
+    pair_load() {
+        local kind="$1" i sock pids=() rc end s ok rps spans=""
+        for i in 0 1; do
+            sock="$2"; ((i == 0)) || sock="$3"
+            (
+                rc=0
+                case "$kind" in
+                    put) "$TOOLS/rpcload" "$sock" -m partner.put -c 8 -k 1 -d "$BENCH_SECONDS" \
+                            -p "{\"partnerId\":\"pg$i-{run}{n}\",\"partnerType\":\"Auth_Partner\",\"name\":\"bench\",\"status\":\"ACTIVE\"}" \
+                            -j "$PG_SPLIT_THREADS" --json || rc=$? ;;
+                    get) "$TOOLS/rpcload" "$sock" -m client.get -p "$GET_PARAMS" -c 8 -k 1 -d "$BENCH_SECONDS" \
+                            -j "$PG_SPLIT_THREADS" --json || rc=$? ;;
+                    create) "${CREATE_LOAD[@]}" "$sock" --partner "$AUTH_PARTNER" --policy "$AUTH_POLICY" \
+                            -c 8 -k 1 -d "$BENCH_SECONDS" -j "$PG_SPLIT_PROCS" --json || rc=$? ;;
+                esac >"$WORK/pair$i.out" 2>&1
+                echo "$rc $(now_s)" >"$WORK/pair$i.end"
+            ) &
+            pids+=("$!")
+            PIDS+=("$!")
+        done
+        for i in 0 1; do wait "${pids[$i]}" || true; forget_pid "${pids[$i]}"; done
+        PAIR_RPS=""; PAIR_P50=0; PAIR_P99=0
+        for i in 0 1; do
+            sock="$2"; ((i == 0)) || sock="$3"
+            rc=1; end=""
+            read -r rc end <"$WORK/pair$i.end" || true
+            s="$(grep '^{' "$WORK/pair$i.out" | tail -n 1)"
+            ok="$(json_num ok "$s")"; rps="$(json_num rps "$s")"
+            if [[ "$rc" != 0 || -z "$ok" || -z "$rps" || "$rps" == 0 ]]; then
+                echo "bench: $kind load $((i + 1)) of 2 (8x1 on $sock) failed:" >&2
+                sed 's/^/  /' "$WORK/pair$i.out" >&2
+                return 1
+            fi
+            spans+="$end $ok $rps "
+            PAIR_P50="$(awk -v a="$PAIR_P50" -v b="$(json_num p50_ms "$s")" 'BEGIN { print (b > a) ? b : a }')"
+            PAIR_P99="$(awk -v a="$PAIR_P99" -v b="$(json_num p99_ms "$s")" 'BEGIN { print (b > a) ? b : a }')"
+        done
+        read -r PAIR_RPS PAIR_S < <(awk -v v="$spans" 'BEGIN { n = split(v, x, " ")
+            for (i = 1; i <= n; i += 3) { end = x[i]; ok = x[i + 1]; start = end - ok / x[i + 2]; total += ok
+                                          if (i == 1 || start < lo) lo = start; if (i == 1 || end > hi) hi = end }
+            printf "%.0f %.2f\n", total / (hi - lo), hi - lo }')
+    }
+
+    PG_ROWS=""
+    # pg_rows TAG STORE DB SOCKET_A SOCKET_B PID...: seeds through SOCKET_A (partner, policy,
+    # mapping, the client.get client: the same id as on the main daemon), checks that SOCKET_B
+    # reads it, then the three loads, each a row of PG_ROWS, with the daemons' and the server's
+    # CPU, the writes per commit of each daemon and (DB set) the sessions' wait events.
+    pg_rows() {
+        local tag="$1" store="$2" db="$3" a="$4" b="$5"; shift 5
+        local pids=("$@") cid kind method name t0 t1 p0 p1 c0a c0b c1a c1b wpc cpu pgcpu
+        (seed_auth "$a") || { pg_fail "$tag: seeding through $a failed"; return 1; }
+        cid="$(seed_client "$a")" || { pg_fail "$tag: the client.get client could not be created"; return 1; }
+        [[ "$cid" == "$CLIENT_ID" ]] || { pg_fail "$tag: the client.get client is $cid, not $CLIENT_ID"; return 1; }
+        if [[ "$b" != "$a" ]]; then
+            "${RPC[@]}" "$b" client.get "$GET_PARAMS" >/dev/null \
+                || { pg_fail "$tag: the second daemon does not read the client the first one created"; return 1; }
+        fi
+        for kind in put create get; do
+            case "$kind" in put) method=partner.put ;; create) method=client.create ;; get) method=client.get ;; esac
+            name="$tag-$kind-16x1"
+            c0a="$(commits "$a")"; c0b="$(commits "$b")"
+            [[ -n "$db" ]] && pg_waits_start "$db"
+            t0="$(ticks "${pids[@]}")"; p0="$(pg_ticks)"
+            if ! pair_load "$kind" "$a" "$b"; then
+                [[ -n "$db" ]] && pg_waits_stop "$name"
+                PG_ROWS+="| $name | 16x1 | $method | $store | FAILED | | | | |"$'\n'
+                FAILED=1
+                continue
+            fi
+            t1="$(ticks "${pids[@]}")"; p1="$(pg_ticks)"
+            [[ -n "$db" ]] && pg_waits_stop "$name"
+            c1a="$(commits "$a")"; c1b="$(commits "$b")"
+            wpc="–"
+            if [[ "$kind" != get ]]; then
+                wpc="$(per_commit "$c0a" "$c1a")"
+                [[ "$b" == "$a" ]] || wpc+=" / $(per_commit "$c0b" "$c1b")"
+            fi
+            cpu="$(cores "$((t1 - t0))" "$PAIR_S")"
+            pgcpu="–"; [[ -n "$db" ]] && pgcpu="$(cores "$((p1 - p0))" "$PAIR_S")"
+            RESULT[$name.rps]="$PAIR_RPS"
+            RESULT[$name.p99]="$PAIR_P99"
+            PG_ROWS+="$(printf '| %s | 16x1 (%s) | %s | %s | %s | %.3f / %.3f | %s | %s | %s |' \
+                "$name" "$([[ "$b" == "$a" ]] && echo "8+8 on one socket" || echo "8+8 on two sockets")" "$method" "$store" \
+                "$PAIR_RPS" "$PAIR_P50" "$PAIR_P99" "$cpu" "$pgcpu" "$wpc")"$'\n'
+        done
+    }
+
+    # pg_raw: PostgreSQL's own commit rates at 16 connections (pgbench, fresh database), the
+    # counterpart of sqlite_limit: one INSERT per commit, and an INSERT plus an UPDATE of one
+    # shared row per commit (every commit waits for the one before it to release the row, as
+    # journal appends wait for the head row without group commit).
+    pg_raw() {
+        local secs script out
+        secs="$(awk -v s="$SQLITE_SECONDS" 'BEGIN { printf "%d", (s == int(s)) ? s : int(s) + 1 }')"
+        pg_psql -c "CREATE DATABASE bench_raw" || return 1
+        pg_psql bench_raw -c "CREATE TABLE raw_rows (id bigserial PRIMARY KEY, payload text NOT NULL);
+            CREATE TABLE raw_head (id int PRIMARY KEY, n bigint NOT NULL); INSERT INTO raw_head VALUES (1, 0);" || return 1
+        for script in insert head; do
+            if [[ "$script" == insert ]]; then
+                echo "INSERT INTO raw_rows (payload) VALUES (repeat('x', 200));"
+            else
+                printf '%s\n' "BEGIN;" "INSERT INTO raw_rows (payload) VALUES (repeat('x', 200));" \
+                    "UPDATE raw_head SET n = n + 1 WHERE id = 1;" "COMMIT;"
+            fi >"$WORK/raw-$script.sql"
+            out="$(PGPASSWORD="$(cat "$PG_PASSWORD_FILE")" "$PG_BIN/pgbench" -n -f "$WORK/raw-$script.sql" \
+                    -c 16 -j 2 -T "$secs" -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U "$PG_USER" bench_raw 2>&1)" \
+                || { sed 's/^/  /' <<<"$out" >&2; return 1; }
+            printf -v "PG_RAW_${script^^}" '%s' "$(awk '/^tps = / { printf "%.0f", $3; exit }' <<<"$out")"
+        done
+        PG_RAW_SECS="$secs"
+        pg_psql -c "DROP DATABASE bench_raw" || true   # nothing left for autovacuum during the rows
+    }
+
+    # pg_section: all of it; returns 1 at the first failure (PG_ERROR says which), leaving the
+    # rows measured until then.
+    PG_SECTION_PIDS=()
+    pg_section() {
+        local cfg_a cfg_b
+        pg_server_start || return 1
+        PG_VERSION="$("$PG_BIN/postgres" --version | awk '{ print $3 }')"
+        PG_SETTINGS="$(pg_psql -c "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name)
+            FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'max_connections', 'wal_level')")" \
+            || { pg_fail "psql as $PG_USER failed"; return 1; }
+        if [[ "$SQLITE_SECONDS" != 0 ]]; then
+            pg_raw || { pg_fail "pgbench (the raw commit rates) failed"; return 1; }
+        fi
+
+        # SQLite, one daemon, a fresh file.
+        start_daemon "$WORK/cmp-sqlite.sock" "$WORK/cmp.sqlite3" "$WORK/cmp-sqlite.log"
+        PG_SECTION_PIDS+=("$PID")
+        pg_rows sqlite "SQLite, 1 daemon" "" "$WORK/cmp-sqlite.sock" "$WORK/cmp-sqlite.sock" "$PID" || return 1
+        stop_daemon "$PID"
+
+        # PostgreSQL, one daemon.
+        pg_psql -c "CREATE DATABASE bench_one" || { pg_fail "CREATE DATABASE bench_one failed"; return 1; }
+        cfg_a="$(pg_config pg-one bench_one bench-one)" || { pg_fail "writing the config failed"; return 1; }
+        pg_daemon "$WORK/pg-one.sock" "$cfg_a" bench-one "$WORK/pg-one.log" || return 1
+        pg_rows pg1 "PostgreSQL, 1 daemon" bench_one "$WORK/pg-one.sock" "$WORK/pg-one.sock" "$PID" || return 1
+        PG_CONNS_ONE="$(pg_psql -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'bench_one'")"
+        stop_daemon "$PID"
+
+        # PostgreSQL, two daemons on one database.
+        pg_psql -c "CREATE DATABASE bench_two" || { pg_fail "CREATE DATABASE bench_two failed"; return 1; }
+        cfg_a="$(pg_config pg-two-a bench_two bench-a)" && cfg_b="$(pg_config pg-two-b bench_two bench-b)" \
+            || { pg_fail "writing the configs failed"; return 1; }
+        pg_daemon "$WORK/pg-a.sock" "$cfg_a" bench-a "$WORK/pg-a.log" || return 1
+        local pid_a="$PID"
+        pg_daemon "$WORK/pg-b.sock" "$cfg_b" bench-b "$WORK/pg-b.log" || return 1
+        pg_rows pg2 "PostgreSQL, 2 daemons" bench_two "$WORK/pg-a.sock" "$WORK/pg-b.sock" "$pid_a" "$PID" || return 1
+        PG_CONNS_TWO="$(pg_psql -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'bench_two'")"
+        # One chain across both daemons: verified through each.
+        local sock out
+        for sock in "$WORK/pg-a.sock" "$WORK/pg-b.sock"; do
+            out="$("${RPC[@]}" "$sock" journal.verify '{}')" || { pg_fail "journal.verify through $sock failed"; return 1; }
+            grep -q '"ok":true' <<<"$out" || { pg_fail "journal.verify through $sock: $out"; return 1; }
+        done
+        PG_VERIFY="ok on both, $(json_num entries "$out") entries"
+        stop_daemon "$pid_a"
+        stop_daemon "$PID"
+    }
+
+    PG_STATUS="skipped (BENCH_POSTGRES=0)"
+    if [[ "$BENCH_POSTGRES" != 0 ]]; then
+        if pg_section; then
+            PG_STATUS=ok
+        else
+            PG_STATUS="FAILED: $PG_ERROR"
+            FAILED=1
+        fi
+        for pid in "${PG_SECTION_PIDS[@]}"; do stop_daemon "$pid"; done
+        [[ -z "${WAITS_PID:-}" ]] || stop_daemon "$WAITS_PID"
+        if [[ -n "$PG_DIR" ]]; then
+            PG_FS="$(df --output=target,fstype "$PG_DIR" | tail -n 1 | awk '{ print $1 " (" $2 ")" }')"
+            "$ROOT/scripts/pg-test-server.sh" stop "$PG_DIR" >/dev/null || FAILED=1
+            PG_DIR=""
+        fi
+    fi
+
+    # =========================================================================================
     # Issue 3 (store): journal.verify over JOURNAL_ENTRIES entries, on a database of its own
     # filled through the daemon (partner.put, 64 clients x 4 in flight).
     # =========================================================================================
@@ -794,6 +1135,70 @@ if ((ISSUES)); then
     targets_header
     check "victim p99 during the flood" "$(flood_field p99)" "<" "$TARGET_FLOOD_P99_MS" "ms"
     check "victim's first answer after the flood" "$(flood_field after)" "<" "$TARGET_FLOOD_AFTER_MS" "ms"
+
+    echo
+    echo "### PostgreSQL (SPEC 9): one daemon and two daemons on one database"
+    echo
+    if [[ "$PG_STATUS" == skipped* ]]; then
+        echo "Skipped (BENCH_POSTGRES=0)."
+    else
+        if [[ "$PG_STATUS" != ok ]]; then
+            echo "**$PG_STATUS** (the rows measured before that are below)."
+            echo
+        fi
+        echo "PostgreSQL ${PG_VERSION:-?} (scripts/pg-test-server.sh), its data directory in ${PG_FS:-?}, SQLite's" \
+             "file in $(df --output=target,fstype "$WORK" | tail -n 1 | awk '{ print $1 " (" $2 ")" }') (BENCH_TMP" \
+             "puts both in one place); ${PG_SETTINGS:-?}. The test script runs the server with fsync=off; the bench" \
+             "turns it on, as SQLite runs with synchronous=FULL. The daemons log in over the Unix socket with" \
+             "their database.passwordFile (scram-sha-256)."
+        echo "Each set-up on a fresh database, seeded alike. Every row is 16 connections at pipeline 1 as two" \
+             "load processes of 8 started together, both on the one daemon's socket or one on each daemon's;" \
+             "req/s is both processes' answers over the span from the first start to the last end, p50 / p99" \
+             "the worse process's. Cores: CPU the daemons and the whole PostgreSQL server used during the load" \
+             "(of $(nproc)); writes per commit: each daemon's pmsgw_commit_batch_size over the load."
+        if [[ -n "${PG_RAW_INSERT:-}" ]]; then
+            echo "Raw PostgreSQL on the same server (pgbench, 16 connections, ${PG_RAW_SECS} s): one INSERT per" \
+                 "commit ${PG_RAW_INSERT} tx/s; an INSERT and an UPDATE of one shared row per commit" \
+                 "${PG_RAW_HEAD:-?} tx/s (commits in single file, as journal appends behind the head row are" \
+                 "without group commit). SQLite WAL sync=FULL batch=1 in this run: ${RAW_FULL1:-?} rows/s."
+        fi
+        echo
+        echo "| scenario | clients x pipeline | method | store, daemons | req/s | p50 / p99 ms | daemon cores | postgres cores | writes per commit |"
+        echo "|---|---|---|---|---:|---:|---:|---:|---:|"
+        printf '%s' "$PG_ROWS"
+        echo
+        if ((${#PG_WAITS[@]})); then
+            echo "What the PostgreSQL sessions of the bench database did during each load (pg_stat_activity every" \
+                 "50 ms: an active session's wait event, CPU when it has none, or idle in transaction, waiting for" \
+                 "its daemon inside a transaction):"
+            echo
+            for name in pg1-put-16x1 pg1-create-16x1 pg1-get-16x1 pg2-put-16x1 pg2-create-16x1 pg2-get-16x1; do
+                [[ -z "${PG_WAITS[$name]:-}" ]] || echo "- \`$name\`: ${PG_WAITS[$name]}"
+            done
+            echo
+        fi
+        echo "Reading the limit: daemon and postgres cores adding up to $(nproc) mean this machine's CPU is" \
+             "it; busy sessions close to the daemons' connections (below) mean their connection pools are;" \
+             "idle in transaction means sessions wait on their daemon between statements (round trips, or" \
+             "its CPU) while holding the transaction open; Lock waits (tuple, transactionid) with few writes" \
+             "per commit mean the journal head's serialisation is; IO:WALSync or LWLock:WALWrite mean the WAL" \
+             "flush is."
+        # ratio A B: A's req/s ÷ B's (empty when either is missing); shown A B: the same or "?".
+        ratio() { awk -v a="${RESULT[$1.rps]:-}" -v b="${RESULT[$2.rps]:-}" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b }'; }
+        shown() { local r; r="$(ratio "$1" "$2")"; echo "${r:-?}"; }
+        echo "Two daemons ÷ one: partner.put $(shown pg2-put-16x1 pg1-put-16x1), client.get" \
+             "$(shown pg2-get-16x1 pg1-get-16x1). PostgreSQL (one daemon) ÷ SQLite: partner.put" \
+             "$(shown pg1-put-16x1 sqlite-put-16x1), client.create $(shown pg1-create-16x1 sqlite-create-16x1)." \
+             "Connections to the database: ${PG_CONNS_ONE:-?} with one daemon, ${PG_CONNS_TWO:-?} with two." \
+             "journal.verify through each of the two daemons afterwards: ${PG_VERIFY:-not reached}." \
+             "The single-process SQLite rows above, for comparison: client.get 16x1 ${RESULT[get-16x1.rps]:-?} req/s," \
+             "client.create 16x1 ${RESULT[create-16x1.rps]:-?} req/s."
+        targets_header
+        check "client.create 16x1, two daemons ÷ one (PostgreSQL)" "$(ratio pg2-create-16x1 pg1-create-16x1)" \
+            ">=" "$TARGET_PG_CREATE_2X1" "x"
+        check "client.get 16x1, PostgreSQL ÷ SQLite (one daemon each)" "$(ratio pg1-get-16x1 sqlite-get-16x1)" \
+            ">=" "$TARGET_PG_GET_X_SQLITE" "x"
+    fi
 fi
 
 if [[ -n "$SQLITE_OUT" ]]; then
