@@ -173,10 +173,16 @@ package final class Store: Sendable {
     ///
     /// An acknowledged write is always seen: the writer moves the generation on after its COMMIT
     /// and before it resumes the writers, and cached answers belong to one generation
-    /// (``ReadCache``).
+    /// (``ReadCache``). On PostgreSQL nothing is cached and `body` runs without a transaction of
+    /// its own, so its statements may see different commits: keep it to one statement, or to
+    /// answers that tolerate that (health's counts).
     package func read<T: Sendable>(cachedAs key: String, _ body: (ReadConnection) throws -> T) throws -> T {
         // Other daemons commit to a shared database without telling this one: nothing is cached.
-        guard engine == .sqlite else { return try read(body) }
+        // Nor is a transaction opened: each statement of a hot lookup (one, for all but health)
+        // sees the newest commit, and BEGIN and COMMIT would be two statements more per lookup.
+        guard engine == .sqlite else {
+            return try readers.withReader { reader in try body(ReadConnection(session: reader.session)) }
+        }
         // Read before the snapshot is taken, so the answer is filed under a generation no newer
         // than the data it was read from.
         let generation = writer.generation
