@@ -15,6 +15,10 @@ package struct WriteTransaction: ~Copyable {
         self.session = session
     }
 
+    /// The engine the transaction runs on: a body that reads a row to change it locks the row
+    /// (`FOR UPDATE`) on PostgreSQL, where other daemons write too; SQLite's writer is alone.
+    package var engine: StoreEngine { session.engine }
+
     /// Runs one statement; the number of rows it changed.
     @discardableResult
     package func execute(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> Int {

@@ -16,6 +16,9 @@ final class PostgresSession: DatabaseSession {
     private let logger: Logger
     /// `?`/`?NNN` rewritten to `$N`, by SQL text: a program has only so many statements.
     private var translated: [String: String] = [:]
+    /// Queries prepared on this session, by SQL text: the server parses and plans each once rather
+    /// than at every call (for a lookup that joins, planning was most of the server's time).
+    private var prepared: [String: PreparedQuery] = [:]
     private(set) var isAutocommit = true
     private var broken = false
 
@@ -103,12 +106,12 @@ final class PostgresSession: DatabaseSession {
     }
 
     func query(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> [Row] {
-        let result = try run(sql, bindings)
-        guard let first = result.rows.first else { return [] }
+        let found = PostgresScript.isPreparable(sql) ? try runPrepared(sql, bindings) : try run(sql, bindings).rows
+        guard let first = found.first else { return [] }
         let columns = ColumnNames(first.map(\.columnName))
         var rows: [Row] = []
-        rows.reserveCapacity(result.rows.count)
-        for row in result.rows {
+        rows.reserveCapacity(found.count)
+        for row in found {
             var values: [SQLValue] = []
             values.reserveCapacity(columns.names.count)
             for cell in row { values.append(try Self.value(of: cell)) }
@@ -143,14 +146,20 @@ final class PostgresSession: DatabaseSession {
             isAutocommit = true
             throw StoreError(.unavailable, "the connection to PostgreSQL was lost")
         }
-        let text: String
-        if let cached = translated[sql] {
-            text = cached
-        } else {
-            text = PostgresScript.numberedPlaceholders(sql)
-            if translated.count >= 128 { translated.removeAll() }
-            translated[sql] = text
+        let result = try run(unprepared: text(of: sql), bindings, context: sql)
+        trackTransaction(sql, command: result.metadata.command)
+        if result.metadata.command == "ROLLBACK", sql.hasPrefix("COMMIT") {
+            // A COMMIT of a transaction an error had aborted rolls it back without an error.
+            throw StoreError(.unavailable, "the transaction was rolled back by the server")
         }
+        return result
+    }
+
+    /// Sends `text` as it is and waits for its answer.
+    private func run(unprepared text: String, _ bindings: [SQLValue], context: String? = nil) throws(StoreError)
+        -> PostgresQueryResult
+    {
+        let sql = context ?? text
         var binds = PostgresBindings(capacity: bindings.count)
         for value in bindings {
             switch value {
@@ -167,24 +176,67 @@ final class PostgresSession: DatabaseSession {
                 for: connection.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: logger),
                 timeout: Self.statementTimeout)
         } catch {
-            let storeError = Self.storeError(error, context: String(sql.prefix(40)))
-            if storeError.code == .unavailable, !connection.isClosed, error is SessionTimeout {
-                // No answer in time: the connection's state is unknown, so it is not used again.
-                let connection = connection
-                connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
-            }
-            if !isUsable || error is SessionTimeout {
-                broken = true
-                isAutocommit = true
-            }
-            throw storeError
-        }
-        trackTransaction(sql, command: result.metadata.command)
-        if result.metadata.command == "ROLLBACK", sql.hasPrefix("COMMIT") {
-            // A COMMIT of a transaction an error had aborted rolls it back without an error.
-            throw StoreError(.unavailable, "the transaction was rolled back by the server")
+            throw failed(error, sql)
         }
         return result
+    }
+
+    private func text(of sql: String) -> String {
+        if let known = translated[sql] { return known }
+        let text = PostgresScript.numberedPlaceholders(sql)
+        if translated.count >= 256 { translated.removeAll() }
+        translated[sql] = text
+        return text
+    }
+
+    /// Rows of a query, from the statement prepared for its text on this session.
+    private func runPrepared(_ sql: String, _ bindings: [SQLValue]) throws(StoreError) -> [PostgresRow] {
+        guard isUsable else {
+            isAutocommit = true
+            throw StoreError(.unavailable, "the connection to PostgreSQL was lost")
+        }
+        do {
+            let statement: PreparedQuery
+            if let known = prepared[sql] {
+                statement = known
+            } else {
+                statement = try Self.wait(
+                    for: connection.prepare(query: text(of: sql)), timeout: Self.statementTimeout)
+                if prepared.count >= 128 {
+                    for old in prepared.values { old.deallocate().whenComplete { _ in } }
+                    prepared.removeAll()
+                }
+                prepared[sql] = statement
+            }
+            return try Self.wait(for: statement.execute(bindings.map(Self.data)), timeout: Self.statementTimeout)
+        } catch {
+            throw failed(error, sql)
+        }
+    }
+
+    private static func data(_ value: SQLValue) -> PostgresData {
+        switch value {
+        case .null: PostgresData(type: .null, value: nil)
+        case .integer(let integer): PostgresData(int64: integer)
+        case .real(let real): PostgresData(double: real)
+        case .text(let string): PostgresData(string: string)
+        case .blob(let bytes): PostgresData(bytes: bytes)
+        }
+    }
+
+    /// The error of a statement that failed; a connection that is gone or did not answer in time
+    /// is not used again.
+    private func failed(_ error: any Error, _ sql: String) -> StoreError {
+        let storeError = Self.storeError(error, context: String(sql.prefix(40)))
+        if error is SessionTimeout, !connection.isClosed {
+            let connection = connection
+            connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+        }
+        if !isUsable || error is SessionTimeout {
+            broken = true
+            isAutocommit = true
+        }
+        return storeError
     }
 
     private func trackTransaction(_ sql: String, command: String) {
@@ -199,6 +251,11 @@ final class PostgresSession: DatabaseSession {
     /// A cell as one of SQLite's five storage classes, which is what the services read rows as.
     private static func value(of cell: PostgresCell) throws(StoreError) -> SQLValue {
         guard cell.bytes != nil else { return .null }
+        // Results always come in binary; a prepared statement's row description (postgres-nio's
+        // older API) still says text, so the format is set right before decoding.
+        let cell = PostgresCell(
+            bytes: cell.bytes, dataType: cell.dataType, format: .binary, columnName: cell.columnName,
+            columnIndex: cell.columnIndex)
         do {
             switch cell.dataType {
             case .int2, .int4, .int8, .oid:
@@ -269,6 +326,13 @@ final class PostgresSession: DatabaseSession {
 /// The SQL text work PostgreSQL needs: numbered placeholders, and scripts cut into statements
 /// (the extended protocol runs one statement per message).
 enum PostgresScript {
+    /// Statements worth preparing: the services' queries (and changes that return rows), not
+    /// transaction control or DDL.
+    static func isPreparable(_ sql: String) -> Bool {
+        let keyword = sql.drop { $0.isWhitespace }.prefix { $0.isLetter }.uppercased()
+        return ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH"].contains(keyword)
+    }
+
     /// `?NNN` becomes `$NNN` and each bare `?` the next number, outside quotes and comments.
     static func numberedPlaceholders(_ sql: String) -> String {
         var output: [UInt8] = []
