@@ -158,14 +158,10 @@ package struct OutboxDeliverer: Service {
         state.needsScan = false
         let targets = configuration.enabledTargets
         let now = UTCTimestamp.nowMilliseconds()
-        // On SQLite a busy key's head (its row on the wire) is read again and skipped below, so the
-        // read asks for that many more. On PostgreSQL that row is claimed and never comes back:
-        // ask only for the free slots, since every row claimed and not sent waits out the lease.
-        let limit = store.engine == .postgresql ? free : free + state.busyKeys.count
         let heads: [OutboxRow]
         do {
             heads = try await store.claimDueHeads(
-                targets: targets, now: now, limit: limit, lease: configuration.lease,
+                targets: targets, now: now, free: free, busy: state.busyKeys.count, lease: configuration.lease,
                 claimant: configuration.claimant)
         } catch {
             state.pausedUntil = .now + .seconds(1)
@@ -193,7 +189,7 @@ package struct OutboxDeliverer: Service {
                 signal.finish(outcome)
             }
         }
-        if store.engine == .postgresql, !unlaunched.isEmpty {
+        if !unlaunched.isEmpty {
             do {
                 try await store.releaseClaims(seqs: unlaunched, claimant: configuration.claimant)
             } catch {

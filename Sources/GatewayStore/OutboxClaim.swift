@@ -28,27 +28,32 @@ package struct DueOutboxRow: Sendable {
 
 extension Store {
     /// Due head rows this daemon may send now (a head: every earlier row of its target and key is
-    /// delivered), earliest due first, at most `limit`.
+    /// delivered), earliest due first: `free` of them, for the free delivery slots.
     ///
-    /// On SQLite the daemon is the file's only deliverer, so this is a read. On PostgreSQL other
-    /// daemons deliver from the same outbox: the rows are claimed in a short write, `FOR UPDATE SKIP
-    /// LOCKED` with `claimant` and a lease, so no other daemon takes them until the lease has run
-    /// out (a daemon that died mid-delivery leaves its rows to the others after it). Recording an
-    /// attempt's outcome clears the claim.
+    /// On SQLite the daemon is the file's only deliverer, so this is a read; it also returns the
+    /// heads of the `busy` keys this daemon has on the wire (still pending), which the caller
+    /// skips, so it reads that many more. On PostgreSQL other daemons deliver from the same
+    /// outbox: the rows are claimed in a short write, `FOR UPDATE SKIP LOCKED` with `claimant` and
+    /// a lease, so no other daemon takes them until the lease has run out (a daemon that died
+    /// mid-delivery leaves its rows to the others after it). A row on the wire is claimed, so
+    /// none comes back, and no more than `free` are claimed: a claimed row not sent waits out its
+    /// lease unless given back (``releaseClaims(seqs:claimant:)``). An outcome ends the claim.
     package func claimDueHeads(
-        targets: [OutboxMessage.Target], now: Int64, limit: Int, lease: Duration, claimant: String
+        targets: [OutboxMessage.Target], now: Int64, free: Int, busy: Int, lease: Duration, claimant: String
     ) async throws -> [DueOutboxRow] {
-        guard !targets.isEmpty, limit > 0 else { return [] }
+        guard !targets.isEmpty, free > 0 else { return [] }
         switch engine {
         case .sqlite:
-            return try read { connection in try connection.dueHeads(targets: targets, now: now, limit: limit) }
+            return try read { connection in
+                try connection.dueHeads(targets: targets, now: now, limit: free + busy)
+            }
         case .postgresql:
             let leaseMilliseconds = Int64(lease.nanoseconds / 1_000_000)
             let targetList = targets.map(\.rawValue).joined(separator: ",")
             return try await write { transaction in
                 try transaction.query(
                     OutboxClaimSQL.postgresql,
-                    [.integer(now), .integer(leaseMilliseconds), .text(claimant), .text(targetList), SQLValue(limit)]
+                    [.integer(now), .integer(leaseMilliseconds), .text(claimant), .text(targetList), SQLValue(free)]
                 ).map { row throws(StoreError) in try DueOutboxRow(row) }
                     .sorted { $0.seq < $1.seq }
             }

@@ -15,9 +15,12 @@ package struct WriteTransaction: ~Copyable {
         self.session = session
     }
 
-    /// The engine the transaction runs on: a body that reads a row to change it locks the row
-    /// (`FOR UPDATE`) on PostgreSQL, where other daemons write too; SQLite's writer is alone.
-    package var engine: StoreEngine { session.engine }
+    /// Appended to a query that reads rows in order to change them: locks them until this
+    /// transaction ends, so a writer elsewhere (another daemon on PostgreSQL) waits, and the read
+    /// is the newest committed state. Empty on SQLite, whose one writer holds the whole file.
+    package var lockingRowsRead: String {
+        session.engine == .postgresql ? " FOR UPDATE" : ""
+    }
 
     /// Runs one statement; the number of rows it changed.
     @discardableResult

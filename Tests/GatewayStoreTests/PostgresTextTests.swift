@@ -15,7 +15,8 @@ import Testing
     }
 
     @Test func tcpURLWithTLSAndEscapes() throws {
-        let location = try PostgresLocation(url: "postgres://pms%40mosip@db.example.org:6432/pms%20gw?sslmode=verify-full")
+        let location = try PostgresLocation(
+            url: "postgres://pms%40mosip@db.example.org:6432/pms%20gw?sslmode=verify-full")
         #expect(location.endpoint == .tcp(host: "db.example.org", port: 6432))
         #expect(location.user == "pms@mosip")
         #expect(location.database == "pms gw")
@@ -47,8 +48,12 @@ import Testing
 
     @Test func placeholdersAreNumberedOutsideQuotes() {
         #expect(PostgresScript.numberedPlaceholders("SELECT ? , ?") == "SELECT $1 , $2")
-        #expect(PostgresScript.numberedPlaceholders("UPDATE t SET a = ?2 WHERE b = ?1") == "UPDATE t SET a = $2 WHERE b = $1")
-        #expect(PostgresScript.numberedPlaceholders("SELECT '?', \"?\" FROM t WHERE x = ?") == "SELECT '?', \"?\" FROM t WHERE x = $1")
+        #expect(
+            PostgresScript.numberedPlaceholders("UPDATE t SET a = ?2 WHERE b = ?1")
+                == "UPDATE t SET a = $2 WHERE b = $1")
+        #expect(
+            PostgresScript.numberedPlaceholders("SELECT '?', \"?\" FROM t WHERE x = ?")
+                == "SELECT '?', \"?\" FROM t WHERE x = $1")
     }
 
     @Test func scriptsAreCutAtSemicolonsOutsideBodiesQuotesAndComments() {

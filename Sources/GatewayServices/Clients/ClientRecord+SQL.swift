@@ -65,14 +65,13 @@ extension ClientRecord {
 }
 
 extension WriteTransaction {
-    /// The client as a write reads it to change it. On PostgreSQL its row stays locked until the
-    /// transaction ends, so the read is the newest committed state and another daemon's change
-    /// of the client waits for this one (SPEC 9): without it a rename that read the client before
-    /// another daemon's deactivation committed would write it back ACTIVE.
+    /// The client as a write reads it to change it, locked for the rest of the transaction (SPEC
+    /// 9): without the lock, a rename that read the client before another daemon's deactivation
+    /// committed would write it back ACTIVE.
     func client(_ clientId: String) throws(StoreError) -> ClientRecord? {
-        let lock = engine == .postgresql ? " FOR UPDATE" : ""
-        return try query(
-            "SELECT \(ClientRecord.columns) FROM clients c WHERE c.client_id = ?\(lock)", [SQLValue(clientId)]
+        try query(
+            "SELECT \(ClientRecord.columns) FROM clients c WHERE c.client_id = ?\(lockingRowsRead)",
+            [SQLValue(clientId)]
         ).first.map { row throws(StoreError) in try ClientRecord(row: row) }
     }
 

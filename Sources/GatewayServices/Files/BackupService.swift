@@ -26,11 +26,6 @@ package struct BackupService: Sendable {
 
     /// `path` is a bare file name, or an absolute path directly inside the backup directory.
     package func backup(to requested: String) async throws -> Backup {
-        guard store.engine == .sqlite else {
-            // Several daemons share the database; the database's own tools copy it consistently.
-            throw GatewayError(
-                .refused, "GW_UNSUPPORTED", "system.backup copies a SQLite file; back PostgreSQL up with pg_dump")
-        }
         if mkdir(directory.directory, 0o700) != 0 && errno != EEXIST {
             throw GatewayError(.unavailable, "GW_UNAVAILABLE", "cannot create the backup directory")
         }
@@ -40,6 +35,9 @@ package struct BackupService: Sendable {
             return Backup(path: path, bytes: bytes, journalHead: head)
         } catch let error as StoreError where error.code == .fileExists {
             throw directory.refusal
+        } catch let error as StoreError where error.code == .unsupported {
+            // A PostgreSQL store: the database's own tools copy it consistently (pg_dump).
+            throw GatewayError(.refused, "GW_UNSUPPORTED", error.message)
         }
     }
 }

@@ -61,7 +61,8 @@ enum LicenseMutations {
     static func renewIfExpired(
         _ tx: inout WriteTransaction, mispId: String, rules: LicenseRules, method: String, context: CallContext
     ) throws -> LicenseRecord {
-        var license = try LicenseChecks.usable(partner: try tx.partner(mispId), license: try tx.license(mispId: mispId))
+        var license = try LicenseChecks.usable(
+            partner: try tx.partner(mispId), license: try tx.lockedLicense(mispId: mispId))
         let now = UTCTimestamp.nowMilliseconds()
         guard license.isExpired(at: now) else { return license }
         license = license.reissued(key: try freshKey(in: tx, length: rules.length), now: now, rules: rules)

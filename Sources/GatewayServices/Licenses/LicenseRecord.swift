@@ -78,6 +78,15 @@ extension SQLQuerying where Self: ~Copyable {
 }
 
 extension WriteTransaction {
+    /// The license as a write reads it to change it, locked for the rest of the transaction (SPEC
+    /// 9): without the lock two daemons' `license.get` could both find the key expired and both
+    /// replace it, handing out two keys of which only the last is valid.
+    func lockedLicense(mispId: String) throws(StoreError) -> LicenseRecord? {
+        try query(LicenseRecord.byMispSQL + lockingRowsRead, [SQLValue(mispId)]).first.map {
+            row throws(StoreError) in try LicenseRecord(row: row)
+        }
+    }
+
     func licenseKeyExists(_ key: String) throws(StoreError) -> Bool {
         try !query("SELECT 1 FROM licenses WHERE license_key = ?", [SQLValue(key)]).isEmpty
     }

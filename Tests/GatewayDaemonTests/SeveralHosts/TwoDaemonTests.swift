@@ -39,7 +39,8 @@ import Testing
             let onReader = try reader.call("client.get", ["clientId": .string(clientId)])
             #expect(onReader == (try writer.call("client.get", ["clientId": .string(clientId)])))
             _ = try reader.call("client.update", Self.update(clientId, name: "renamed \(round)"))
-            #expect(try writer.call("client.get", ["clientId": .string(clientId)])["name"] == .string("renamed \(round)"))
+            #expect(
+                try writer.call("client.get", ["clientId": .string(clientId)])["name"] == .string("renamed \(round)"))
         }
 
         // A refusal that depends on the other daemon's last write.
@@ -83,20 +84,14 @@ import Testing
         let connections = try (0..<16).map { index in try (index.isMultiple(of: 2) ? a : b).client() }
         var winners: [String] = []
         for round in 0..<10 {
-            let request =
-                JSONValue.object([
-                    "jsonrpc": "2.0", "id": JSONValue(round), "method": "client.create",
-                    "params": ClientFlowTests.create(key: FakeKeys.rsa(1000 + round)),
-                ]).serialized() + "\n"
-            for connection in connections { try connection.send(request) }
-            let replies = try connections.map { try $0.readJSON() }
-            let won = replies.filter { $0["result"]?["status"] == "ACTIVE" }
-            let lost = replies.filter {
-                $0["error"]?["code"] == -32002 && $0["error"]?["data"]?["errorCode"] == "PMS_ESI_001"
-            }
-            #expect(won.count == 1, "round \(round): \(replies.map { $0.serialized() })")
-            #expect(lost.count == 15, "round \(round): \(replies.map { $0.serialized() })")
-            if let clientId = won.first?["result"]?["clientId"]?.stringValue { winners.append(clientId) }
+            let replies = try Self.all(
+                connections, "client.create", ClientFlowTests.create(key: FakeKeys.rsa(1000 + round)))
+            let won = replies.compactMap { $0["result"] }
+            #expect(won.count == 1, "round \(round): \(won.count) creates succeeded")
+            #expect(
+                Self.errorCodes(replies) == ["-32002 PMS_ESI_001": 15],
+                "round \(round): every loser is told the key exists")
+            if let clientId = won.first?["clientId"]?.stringValue { winners.append(clientId) }
         }
 
         let client = try b.client()
@@ -109,6 +104,131 @@ import Testing
         let outbox = try SeveralHosts.outbox(client)
         #expect(outbox.filter { $0["topic"] == "OIDC_CLIENT_CREATED" }.count == 20, "an eSignet and an IDA row per key")
         #expect(try client.call("journal.verify")["ok"] == true)
+    }
+
+    /// The same for `license.generate`: 16 at once for one MISP partner, 8 through each daemon,
+    /// for 5 partners; one license each, the rest `PMS_MSP_416` (-32002).
+    @Test func sixteenConcurrentLicenseGeneratesOneWins() throws {
+        let database = try TemporaryPostgresDatabase.createNow()
+        defer { try? database.dropNow() }
+        let (a, b) = try SeveralHosts.pair(on: database)
+        let seeding = try a.client()
+        _ = try seeding.call("policy.put", Fixtures.policy("misp-1", type: "MISP"))
+        let connections = try (0..<16).map { index in try (index.isMultiple(of: 2) ? a : b).client() }
+        for round in 0..<5 {
+            let mispId = "misp-partner-\(round)"
+            _ = try seeding.call("partner.put", Fixtures.partner(mispId, type: "MISP_Partner"))
+            _ = try seeding.call(
+                "partner.mapPolicy", ["partnerId": .string(mispId), "policyId": "misp-1", "status": "approved"])
+            let replies = try Self.all(connections, "license.generate", ["mispId": .string(mispId)])
+            #expect(replies.compactMap { $0["result"] }.count == 1, "round \(round): one license")
+            #expect(Self.errorCodes(replies) == ["-32002 PMS_MSP_416": 15], "round \(round)")
+        }
+        let client = try b.client()
+        #expect(try client.call("license.list")["licenses"]?.arrayValue?.count == 5)
+        #expect(try client.call("journal.verify")["ok"] == true)
+    }
+
+    /// Deactivation is final (SPEC 4.3) across daemons too: a deactivation through one daemon
+    /// meets 15 renames of the same client through both at once, for 10 clients. Whatever order
+    /// they commit in, the client ends INACTIVE, and no update is journalled after the
+    /// deactivation. A rename that read the client as ACTIVE before the deactivation committed,
+    /// and wrote its whole row after, would bring the client back.
+    @Test func deactivationThroughOneDaemonIsFinalForBoth() throws {
+        let database = try TemporaryPostgresDatabase.createNow()
+        defer { try? database.dropNow() }
+        let (a, b) = try SeveralHosts.pair(on: database)
+        let client = try a.client()
+        try ClientFlowTests.seed(client)
+        let connections = try (0..<16).map { index in try (index.isMultiple(of: 2) ? a : b).client() }
+        for round in 0..<10 {
+            let clientId = try #require(
+                try client.call("client.create", ClientFlowTests.create(key: FakeKeys.rsa(2000 + round)))["clientId"]?
+                    .stringValue)
+            var deactivation = Self.update(clientId, name: "deactivated")
+            if case .object(var object) = deactivation {
+                object["status"] = "INACTIVE"
+                deactivation = .object(object)
+            }
+            // The deactivation goes out in the middle of the renames, through host-b.
+            for (index, connection) in connections.enumerated() {
+                let params = index == 7 ? deactivation : Self.update(clientId, name: "rename \(index)")
+                let request = JSONValue.object([
+                    "jsonrpc": "2.0", "id": JSONValue(index), "method": "client.update", "params": params,
+                ])
+                try connection.send(request.serialized() + "\n")
+            }
+            let replies = try connections.map { try $0.readJSON() }
+            #expect(replies[7]["result"]?["status"] == "INACTIVE", "round \(round): \(replies[7].serialized())")
+            #expect(
+                Set(Self.errorCodes(replies).keys).isSubset(of: ["-32002 PMS_ESI_008"]),
+                "round \(round): a rename after the deactivation is refused as PMS_ESI_008")
+            #expect(
+                try client.call("client.get", ["clientId": .string(clientId)])["status"] == "INACTIVE",
+                "round \(round): the client stays deactivated")
+            let entries = try client.call("journal.list", ["entityId": .string(clientId)])["entries"]?.arrayValue ?? []
+            let statuses = entries.map { $0["change"]?["status"]?.stringValue ?? "?" }
+            #expect(
+                statuses.last == "INACTIVE", "round \(round): nothing journalled after the deactivation: \(statuses)")
+        }
+        #expect(try client.call("journal.verify")["ok"] == true)
+    }
+
+    /// An expired license is replaced by one fresh key (SPEC 4.5 `license.get`), however many
+    /// daemons are asked at once: 16 `license.get` through both daemons all answer the same new
+    /// key, it validates, and one renewal is journalled and sent to IDA. Two daemons that each
+    /// renewed it would hand out keys of which only the last is valid.
+    @Test func anExpiredLicenseIsRenewedOnceAcrossDaemons() throws {
+        let database = try TemporaryPostgresDatabase.createNow()
+        defer { try? database.dropNow() }
+        let (a, b) = try SeveralHosts.pair(on: database)
+        let client = try a.client()
+        try LicenseFlowTests.seed(client)
+        let connections = try (0..<16).map { index in try (index.isMultiple(of: 2) ? a : b).client() }
+        let probe = try PostgresProbe(database)
+        var keys: [String] = [
+            try #require(try client.call("license.generate", ["mispId": "esignet"])["licenseKey"]?.stringValue)
+        ]
+        for round in 0..<5 {
+            // Expired behind the daemons' backs, as time would have it.
+            _ = try probe.rows(
+                "UPDATE licenses SET expires_at_ms = 1000, expires_at = '1970-01-01T00:00:01.000Z' RETURNING misp_id")
+            let replies = try Self.all(connections, "license.get", ["mispId": "esignet"])
+            let handedOut = Set(replies.compactMap { $0["result"]?["licenseKey"]?.stringValue })
+            #expect(replies.allSatisfy { $0["result"] != nil }, "round \(round): \(Self.errorCodes(replies))")
+            #expect(handedOut.count == 1, "round \(round): \(handedOut.count) different keys handed out")
+            let key = try #require(handedOut.first)
+            #expect(!keys.contains(key), "round \(round): a fresh key")
+            keys.append(key)
+            for daemonClient in [connections[0], connections[1]] {
+                #expect(try daemonClient.call("license.validate", ["licenseKey": .string(key)])["valid"] == true)
+            }
+        }
+        let outbox = try SeveralHosts.outbox(client)
+        #expect(outbox.filter { $0["topic"] == "MISP_LICENSE_UPDATED" }.count == 5, "one IDA event per renewal")
+        let entries =
+            try client.call("journal.list", ["entityId": "esignet", "limit": 1000])["entries"]?.arrayValue ?? []
+        #expect(entries.filter { $0["method"] == "license.get" }.count == 5, "five renewals journalled")
+        #expect(try client.call("journal.verify")["ok"] == true)
+    }
+
+    /// Writes one request to every connection back to back, then reads every reply.
+    static func all(_ connections: [RPCClient], _ method: String, _ params: JSONValue) throws -> [JSONValue] {
+        let request =
+            JSONValue.object(["jsonrpc": "2.0", "id": 1, "method": .string(method), "params": params]).serialized()
+            + "\n"
+        for connection in connections { try connection.send(request) }
+        return try connections.map { try $0.readJSON() }
+    }
+
+    /// How many replies had each error, as `"code errorCode"`.
+    static func errorCodes(_ replies: [JSONValue]) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for error in replies.compactMap({ $0["error"] }) {
+            counts["\(error["code"]?.intValue ?? 0) \(error["data"]?["errorCode"]?.stringValue ?? "?")", default: 0] +=
+                1
+        }
+        return counts
     }
 
     static func update(_ clientId: String, name: String) -> JSONValue {
