@@ -48,74 +48,76 @@ import Testing
     }
 
     @Test(arguments: [false, true], TestStore.allCases)
-    func everyRowArrivesAfterAKillAndOnlyInFlightRowsTwice(tokens: Bool, store: TestStore) throws {
-        let directory = try TemporaryDirectory()
-        let receiver = try Receiver(directory: directory, arguments: ["0.05"])
-        let base = "http://127.0.0.1:\(receiver.port)"
-        // A short lease: on PostgreSQL the dead daemon's claimed rows wait it out before the
-        // restarted daemon may send them.
-        var overrides: [String: JSONValue] = [
-            "esignet": ["baseURL": .string(base)], "ida": ["websubHubURL": .string("\(base)/hub")],
-            "outbox": ["leaseSeconds": 2],
-        ]
-        if tokens {
-            try "pms-secret\n".write(toFile: directory.file("pms-secret"), atomically: true, encoding: .utf8)
-            overrides["auth"] = [
-                "kind": "authmanager", "tokenURL": .string("\(base)/v1/authmanager/authenticate/clientidsecretkey"),
-                "clientId": "mosip-pms-client", "secretFile": "pms-secret", "appId": "partner",
+    func everyRowArrivesAfterAKillAndOnlyInFlightRowsTwice(tokens: Bool, store: TestStore) async throws {
+        try await onOwnThread {
+            let directory = try TemporaryDirectory()
+            let receiver = try Receiver(directory: directory, arguments: ["0.05"])
+            let base = "http://127.0.0.1:\(receiver.port)"
+            // A short lease: on PostgreSQL the dead daemon's claimed rows wait it out before the
+            // restarted daemon may send them.
+            var overrides: [String: JSONValue] = [
+                "esignet": ["baseURL": .string(base)], "ida": ["websubHubURL": .string("\(base)/hub")],
+                "outbox": ["leaseSeconds": 2],
             ]
-        }
-        let daemon = try TestDaemon(overrides: overrides, directory: directory, store: store)
-        let client = try daemon.client()
-        try ClientFlowTests.seed(client)
-        var clientIds: [String] = []
-        for index in 0..<40 {
-            let created = try client.call("client.create", ClientFlowTests.create(key: FakeKeys.rsa(index)))
-            clientIds.append(try #require(created["clientId"]?.stringValue))
-        }
-        // Let some deliveries finish and others be in flight, then kill.
-        try Poll.wait(for: "ten deliveries", timeout: .seconds(30)) { (try? receiver.requests().count) ?? 0 >= 10 }
-        daemon.signal(SIGKILL)
-        _ = try daemon.waitForExit()
-        let beforeRestart = try receiver.requests().count
-
-        let restarted = try TestDaemon(
-            overrides: overrides, directory: directory, store: store, sharing: daemon.postgres)
-        let restartedClient = try restarted.client()
-        try Poll.wait(for: "delivery after the restart", timeout: .seconds(60)) {
-            try restartedClient.call("system.health")["outboxPending"] == 0
-        }
-
-        let requests = try receiver.requests()
-        var esignetCreates: [String: Int] = [:]
-        var idaEvents: [String: Int] = [:]
-        for request in requests {
             if tokens {
-                let credential = request["path"]?.stringValue?.hasPrefix("/hub") == true ? "cookie" : "auth"
-                #expect(request[credential]?.stringValue?.contains("eyJhbGciOiJub25lIn0.") == true)
+                try "pms-secret\n".write(toFile: directory.file("pms-secret"), atomically: true, encoding: .utf8)
+                overrides["auth"] = [
+                    "kind": "authmanager", "tokenURL": .string("\(base)/v1/authmanager/authenticate/clientidsecretkey"),
+                    "clientId": "mosip-pms-client", "secretFile": "pms-secret", "appId": "partner",
+                ]
             }
-            let body = try JSONValue.parse(request["body"]?.stringValue ?? "")
-            if request["path"]?.stringValue == "/v1/esignet/client-mgmt/oidc-client" {
-                #expect(request["method"] == "POST")
-                esignetCreates[body["request"]?["clientId"]?.stringValue ?? "?", default: 0] += 1
-            } else {
-                #expect(request["path"]?.stringValue == "/hub?hub.mode=publish&hub.topic=OIDC_CLIENT_CREATED")
-                idaEvents[body["event"]?["data"]?["clientData"]?["clientId"]?.stringValue ?? "?", default: 0] += 1
+            let daemon = try TestDaemon(overrides: overrides, directory: directory, store: store)
+            let client = try daemon.client()
+            try ClientFlowTests.seed(client)
+            var clientIds: [String] = []
+            for index in 0..<40 {
+                let created = try client.call("client.create", ClientFlowTests.create(key: FakeKeys.rsa(index)))
+                clientIds.append(try #require(created["clientId"]?.stringValue))
             }
+            // Let some deliveries finish and others be in flight, then kill.
+            try Poll.wait(for: "ten deliveries", timeout: .seconds(30)) { (try? receiver.requests().count) ?? 0 >= 10 }
+            daemon.signal(SIGKILL)
+            _ = try daemon.waitForExit()
+            let beforeRestart = try receiver.requests().count
+
+            let restarted = try TestDaemon(
+                overrides: overrides, directory: directory, store: store, sharing: daemon.postgres)
+            let restartedClient = try restarted.client()
+            try Poll.wait(for: "delivery after the restart", timeout: .seconds(60)) {
+                try restartedClient.call("system.health")["outboxPending"] == 0
+            }
+
+            let requests = try receiver.requests()
+            var esignetCreates: [String: Int] = [:]
+            var idaEvents: [String: Int] = [:]
+            for request in requests {
+                if tokens {
+                    let credential = request["path"]?.stringValue?.hasPrefix("/hub") == true ? "cookie" : "auth"
+                    #expect(request[credential]?.stringValue?.contains("eyJhbGciOiJub25lIn0.") == true)
+                }
+                let body = try JSONValue.parse(request["body"]?.stringValue ?? "")
+                if request["path"]?.stringValue == "/v1/esignet/client-mgmt/oidc-client" {
+                    #expect(request["method"] == "POST")
+                    esignetCreates[body["request"]?["clientId"]?.stringValue ?? "?", default: 0] += 1
+                } else {
+                    #expect(request["path"]?.stringValue == "/hub?hub.mode=publish&hub.topic=OIDC_CLIENT_CREATED")
+                    idaEvents[body["event"]?["data"]?["clientData"]?["clientId"]?.stringValue ?? "?", default: 0] += 1
+                }
+            }
+            #expect(Set(esignetCreates.keys) == Set(clientIds), "every eSignet create arrived")
+            #expect(Set(idaEvents.keys) == Set(clientIds), "every IDA event arrived")
+            let duplicates = esignetCreates.values.filter { $0 > 1 }.count + idaEvents.values.filter { $0 > 1 }.count
+            print(
+                "delivery crash test: \(beforeRestart) requests before the kill, \(requests.count) in all, \(duplicates) rows twice"
+            )
+            // At the kill, up to 16 rows are on the wire and up to 16 more were accepted but their batch
+            // of outcomes was not committed yet (OutboxDeliverer's "at most maxInFlight plus one batch").
+            #expect(duplicates <= 32, "only rows in flight or unrecorded at the kill may arrive twice")
+            #expect(requests.count == clientIds.count * 2 + duplicates)
+            #expect(
+                try restartedClient.call("outbox.list", ["status": "delivered", "limit": 1000])["entries"]?.arrayValue?
+                    .count == 80)
         }
-        #expect(Set(esignetCreates.keys) == Set(clientIds), "every eSignet create arrived")
-        #expect(Set(idaEvents.keys) == Set(clientIds), "every IDA event arrived")
-        let duplicates = esignetCreates.values.filter { $0 > 1 }.count + idaEvents.values.filter { $0 > 1 }.count
-        print(
-            "delivery crash test: \(beforeRestart) requests before the kill, \(requests.count) in all, \(duplicates) rows twice"
-        )
-        // At the kill, up to 16 rows are on the wire and up to 16 more were accepted but their batch
-        // of outcomes was not committed yet (OutboxDeliverer's "at most maxInFlight plus one batch").
-        #expect(duplicates <= 32, "only rows in flight or unrecorded at the kill may arrive twice")
-        #expect(requests.count == clientIds.count * 2 + duplicates)
-        #expect(
-            try restartedClient.call("outbox.list", ["status": "delivered", "limit": 1000])["entries"]?.arrayValue?
-                .count == 80)
     }
 }
 

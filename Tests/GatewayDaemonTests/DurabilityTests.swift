@@ -6,34 +6,36 @@ import Testing
 
 /// Nothing acknowledged is ever lost (issue 3): SIGKILL mid-load, a full disk, online backups.
 @Suite(.tags(.process)) struct DurabilityTests {
-    @Test(arguments: TestStore.allCases) func sigkillMidLoadLosesNothingAcknowledged(store: TestStore) throws {
-        let directory = try TemporaryDirectory()
-        let daemon = try TestDaemon(directory: directory, store: store)
-        let load = ConcurrentLoad()
-        let pid = daemon.process.processIdentifier
-        // The kill comes once the load is well under way (or at the deadline, and the test fails).
-        let killer = Thread {
-            Poll.until(timeout: .seconds(30)) { load.acknowledged.count >= 200 }
-            kill(pid, SIGKILL)
-        }
-        killer.start()
-        load.run(socket: daemon.socketPath, clients: 16, perClient: 100_000) { client, index in
-            let id = "c\(client)-\(index)"
-            return ("partner.put", Fixtures.partner(id), id)
-        }
-        _ = try daemon.waitForExit()
-        #expect(load.acknowledged.count > 50, "the load should have been running when the daemon died")
-        #expect(load.failures.isEmpty)
+    @Test(arguments: TestStore.allCases) func sigkillMidLoadLosesNothingAcknowledged(store: TestStore) async throws {
+        try await onOwnThread {
+            let directory = try TemporaryDirectory()
+            let daemon = try TestDaemon(directory: directory, store: store)
+            let load = ConcurrentLoad()
+            let pid = daemon.process.processIdentifier
+            // The kill comes once the load is well under way (or at the deadline, and the test fails).
+            let killer = Thread {
+                Poll.until(timeout: .seconds(30)) { load.acknowledged.count >= 200 }
+                kill(pid, SIGKILL)
+            }
+            killer.start()
+            load.run(socket: daemon.socketPath, clients: 16, perClient: 100_000) { client, index in
+                let id = "c\(client)-\(index)"
+                return ("partner.put", Fixtures.partner(id), id)
+            }
+            _ = try daemon.waitForExit()
+            #expect(load.acknowledged.count > 50, "the load should have been running when the daemon died")
+            #expect(load.failures.isEmpty)
 
-        let restarted = try TestDaemon(directory: directory, store: store, sharing: daemon.postgres)
-        let client = try restarted.client()
-        for id in load.acknowledged {
-            #expect(try client.call("partner.get", ["partnerId": .string(id)])["partnerId"]?.stringValue == id)
+            let restarted = try TestDaemon(directory: directory, store: store, sharing: daemon.postgres)
+            let client = try restarted.client()
+            for id in load.acknowledged {
+                #expect(try client.call("partner.get", ["partnerId": .string(id)])["partnerId"]?.stringValue == id)
+            }
+            let verdict = try client.call("journal.verify")
+            #expect(verdict["ok"] == true)
+            #expect((verdict["entries"]?.intValue ?? 0) >= load.acknowledged.count)
+            if store == .sqlite { #expect(try SQLiteFile(restarted.databasePath).integrityCheck() == "ok") }
         }
-        let verdict = try client.call("journal.verify")
-        #expect(verdict["ok"] == true)
-        #expect((verdict["entries"]?.intValue ?? 0) >= load.acknowledged.count)
-        if store == .sqlite { #expect(try SQLiteFile(restarted.databasePath).integrityCheck() == "ok") }
     }
 
     @Test func fullDiskRefusesWritesKeepsReadsAndRecovers() throws {

@@ -63,7 +63,9 @@ struct WriterTests {
             try await store.write { transaction in
                 holding.store(true, ordering: .sequentiallyConsistent)
                 // Bounded: were A never let go, it would commit at the deadline and the checks fail.
-                Poll.until { release.load(ordering: .sequentiallyConsistent) }
+                // Long, because the test lets it go only once it runs again, which a cooperative
+                // pool busy with other suites can delay by many seconds.
+                Poll.until(timeout: .seconds(120)) { release.load(ordering: .sequentiallyConsistent) }
                 try transaction.execute("INSERT INTO items (id) VALUES ('a')")
                 transaction.journal(draft("a"))
             }

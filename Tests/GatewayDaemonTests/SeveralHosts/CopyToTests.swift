@@ -18,88 +18,92 @@ import Testing
     /// copy, a daemon on the PostgreSQL copy gives the same `client.get` for every client, the
     /// same `journal.verify` (entries and head hash), the same outbox and the same counts; a second
     /// copy into the now filled database is refused with exit 1 and changes nothing.
-    @Test(.timeLimit(.minutes(10))) func aCopiedDatabaseAnswersAsTheOriginal() throws {
-        let directory = try TemporaryDirectory()
-        let clock = ContinuousClock()
-        var started = clock.now
-        var timings: [String] = []
-        func lap(_ what: String) {
-            timings.append("\(what) \(clock.now - started)")
-            started = clock.now
-        }
-
-        let original = try TestDaemon(directory: directory)
-        let client = try original.client()
-        try ClientFlowTests.seed(client)
-        var calls: [(method: String, params: JSONValue)] = (0..<Self.clients).map {
-            ("client.create", ClientFlowTests.create(key: FakeKeys.rsa($0)))
-        }
-        for version in 0..<Self.partnerVersions {
-            for partner in 0..<Self.partners {
-                var params = Fixtures.partner("partner-\(partner)")
-                if case .object(var object) = params {
-                    object["name"] = .string("Partner \(partner) revision \(version)")
-                    params = .object(object)
-                }
-                calls.append(("partner.put", params))
+    @Test(.timeLimit(.minutes(10))) func aCopiedDatabaseAnswersAsTheOriginal() async throws {
+        try await onOwnThread {
+            let directory = try TemporaryDirectory()
+            let clock = ContinuousClock()
+            var started = clock.now
+            var timings: [String] = []
+            func lap(_ what: String) {
+                timings.append("\(what) \(clock.now - started)")
+                started = clock.now
             }
+
+            let original = try TestDaemon(directory: directory)
+            let client = try original.client()
+            try ClientFlowTests.seed(client)
+            var calls: [(method: String, params: JSONValue)] = (0..<Self.clients).map {
+                ("client.create", ClientFlowTests.create(key: FakeKeys.rsa($0)))
+            }
+            for version in 0..<Self.partnerVersions {
+                for partner in 0..<Self.partners {
+                    var params = Fixtures.partner("partner-\(partner)")
+                    if case .object(var object) = params {
+                        object["name"] = .string("Partner \(partner) revision \(version)")
+                        params = .object(object)
+                    }
+                    calls.append(("partner.put", params))
+                }
+            }
+            let replies = try Self.load(socket: original.socketPath, calls, connections: 4)
+            #expect(replies.allSatisfy { $0["result"] != nil }, "every write of the load succeeded")
+            let clientIds = replies.prefix(Self.clients).compactMap { $0["result"]?["clientId"]?.stringValue }
+            #expect(clientIds.count == Self.clients)
+            lap("load")
+
+            let before = try Self.answers(client, clientIds: clientIds)
+            #expect(before.verify["ok"] == true)
+            #expect(before.verify["entries"] == JSONValue(3 + Self.clients + Self.partners * Self.partnerVersions))
+            #expect(before.outbox.count == 2 * Self.clients)
+            #expect(before.outbox.allSatisfy { $0["status"] == "pending" })
+            original.signal(SIGTERM)
+            #expect(try original.waitForExit() == 0)
+            lap("answers from SQLite")
+
+            let target = try TemporaryPostgresDatabase.createNow()
+            defer { try? target.dropNow() }
+            let config = directory.file("copy.json")
+            try TestDaemon.writeConfig(
+                to: config, socket: directory.file("copy.sock"), database: original.databasePath,
+                directory: directory.path,
+                overrides: ["database": ["passwordFile": .string(target.server.passwordFile)]])
+            let copy = try ShellCommand.run(
+                TestPaths.daemon, ["--config", config, "--copy-to", target.url], timeout: .seconds(300))
+            #expect(copy.status == 0 && copy.exitedNormally, "\(copy)")
+            #expect(copy.stdout.contains("\(before.verify["entries"]?.intValue ?? -1) entries"), "\(copy.stdout)")
+            #expect(copy.stdout.contains(before.verify["headHash"]?.stringValue ?? "?"), "\(copy.stdout)")
+            lap("copy")
+
+            let copied = try TestDaemon(store: .postgresql, sharing: target)
+            let copiedClient = try copied.client()
+            let after = try Self.answers(copiedClient, clientIds: clientIds)
+            lap("answers from PostgreSQL")
+            #expect(try copiedClient.call("system.health")["store"] == "postgresql")
+            let differing = zip(before.clients, after.clients).filter { $0.0 != $0.1 }
+            #expect(differing.isEmpty, "client.get differs: \(differing.first.map { "\($0.0) vs \($0.1)" } ?? "")")
+            #expect(after.verify == before.verify)
+            #expect(after.outbox == before.outbox)
+            #expect(after.counts == before.counts)
+
+            // The copy's identities were moved past the copied rows: the copy takes new writes.
+            let created = try copiedClient.call(
+                "client.create", ClientFlowTests.create(key: FakeKeys.rsa(Self.clients)))
+            #expect(created["status"] == "ACTIVE")
+            let verdict = try copiedClient.call("journal.verify")
+            #expect(
+                verdict["ok"] == true && verdict["entries"] == JSONValue((before.verify["entries"]?.intValue ?? 0) + 1))
+            #expect(try SeveralHosts.outbox(copiedClient).count == 2 * Self.clients + 2)
+
+            let again = try ShellCommand.run(
+                TestPaths.daemon, ["--config", config, "--copy-to", target.url], timeout: .seconds(60))
+            #expect(again.status == 1 && again.exitedNormally, "\(again)")
+            #expect(again.stderr.contains("not empty"), "\(again.stderr)")
+            #expect(try copiedClient.call("journal.verify") == verdict, "the refused copy changed nothing")
+            print(
+                "copy test (\(Self.clients) clients, \(verdict["entries"]!.serialized()) entries): "
+                    + timings.joined(separator: ", "))
+            print("copy output:\n\(copy.stdout)")
         }
-        let replies = try Self.load(socket: original.socketPath, calls, connections: 4)
-        #expect(replies.allSatisfy { $0["result"] != nil }, "every write of the load succeeded")
-        let clientIds = replies.prefix(Self.clients).compactMap { $0["result"]?["clientId"]?.stringValue }
-        #expect(clientIds.count == Self.clients)
-        lap("load")
-
-        let before = try Self.answers(client, clientIds: clientIds)
-        #expect(before.verify["ok"] == true)
-        #expect(before.verify["entries"] == JSONValue(3 + Self.clients + Self.partners * Self.partnerVersions))
-        #expect(before.outbox.count == 2 * Self.clients)
-        #expect(before.outbox.allSatisfy { $0["status"] == "pending" })
-        original.signal(SIGTERM)
-        #expect(try original.waitForExit() == 0)
-        lap("answers from SQLite")
-
-        let target = try TemporaryPostgresDatabase.createNow()
-        defer { try? target.dropNow() }
-        let config = directory.file("copy.json")
-        try TestDaemon.writeConfig(
-            to: config, socket: directory.file("copy.sock"), database: original.databasePath,
-            directory: directory.path,
-            overrides: ["database": ["passwordFile": .string(target.server.passwordFile)]])
-        let copy = try ShellCommand.run(
-            TestPaths.daemon, ["--config", config, "--copy-to", target.url], timeout: .seconds(300))
-        #expect(copy.status == 0 && copy.exitedNormally, "\(copy)")
-        #expect(copy.stdout.contains("\(before.verify["entries"]?.intValue ?? -1) entries"), "\(copy.stdout)")
-        #expect(copy.stdout.contains(before.verify["headHash"]?.stringValue ?? "?"), "\(copy.stdout)")
-        lap("copy")
-
-        let copied = try TestDaemon(store: .postgresql, sharing: target)
-        let copiedClient = try copied.client()
-        let after = try Self.answers(copiedClient, clientIds: clientIds)
-        lap("answers from PostgreSQL")
-        #expect(try copiedClient.call("system.health")["store"] == "postgresql")
-        let differing = zip(before.clients, after.clients).filter { $0.0 != $0.1 }
-        #expect(differing.isEmpty, "client.get differs: \(differing.first.map { "\($0.0) vs \($0.1)" } ?? "")")
-        #expect(after.verify == before.verify)
-        #expect(after.outbox == before.outbox)
-        #expect(after.counts == before.counts)
-
-        // The copy's identities were moved past the copied rows: the copy takes new writes.
-        let created = try copiedClient.call("client.create", ClientFlowTests.create(key: FakeKeys.rsa(Self.clients)))
-        #expect(created["status"] == "ACTIVE")
-        let verdict = try copiedClient.call("journal.verify")
-        #expect(verdict["ok"] == true && verdict["entries"] == JSONValue((before.verify["entries"]?.intValue ?? 0) + 1))
-        #expect(try SeveralHosts.outbox(copiedClient).count == 2 * Self.clients + 2)
-
-        let again = try ShellCommand.run(
-            TestPaths.daemon, ["--config", config, "--copy-to", target.url], timeout: .seconds(60))
-        #expect(again.status == 1 && again.exitedNormally, "\(again)")
-        #expect(again.stderr.contains("not empty"), "\(again.stderr)")
-        #expect(try copiedClient.call("journal.verify") == verdict, "the refused copy changed nothing")
-        print(
-            "copy test (\(Self.clients) clients, \(verdict["entries"]!.serialized()) entries): "
-                + timings.joined(separator: ", "))
-        print("copy output:\n\(copy.stdout)")
     }
 
     /// What a daemon answers that a copy must answer the same: every client, the journal's
