@@ -226,7 +226,8 @@ package final class Store: Sendable {
     /// Group-commit counters since open.
     package var statistics: WriteStatistics { writer.statistics }
 
-    /// The newest committed journal entry, from the writer's memory (no query).
+    /// The newest journal entry this store's writer committed, from its memory (no query). On
+    /// PostgreSQL other daemons append too: read `journalHead()` for the database's.
     package var journalHead: JournalHead { writer.journalHead }
 
     /// Finishes the writes already queued, then closes every connection. Later calls fail `.closed`.

@@ -43,7 +43,8 @@ struct WriteJob: Sendable {
 ///
 /// SQLite allows one writer at a time, and with `synchronous=FULL` every COMMIT costs an fsync;
 /// a writer that drains its whole queue into one transaction pays one fsync for many callers.
-/// Each body runs in its own SAVEPOINT so a body that throws undoes only itself.
+/// On PostgreSQL the same grouping pays one commit, and one turn at the shared journal head, for
+/// many callers. Each body runs in its own SAVEPOINT so a body that throws undoes only itself.
 final class Writer: Sendable {
     private struct Queue {
         var jobs: [WriteJob] = []

@@ -21,21 +21,21 @@ package enum SQLiteToPostgres {
     ) throws -> Report {
         let target = try PostgresSession.connect(
             to: location, password: password, eventLoop: MultiThreadedEventLoopGroup.singleton.any(), logger: logger)
-        let ours = ["store_meta", "journal", "outbox", "outbox_counts"]
-        let existing = try target.query(
-            """
-            SELECT table_name FROM information_schema.tables
-            WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name
-            """, [])
-        let present = try existing.map { row throws(StoreError) in try row.string(0) }
-        if !present.isEmpty {
-            let named = present.filter(ours.contains)
-            throw StoreError(
-                .configuration,
-                "\(location) is not empty (it holds \(named.isEmpty ? present.prefix(5).joined(separator: ", ") : named.joined(separator: ", "))); --copy-to only fills an empty database"
-            )
-        }
         return try source.read { sqlite throws(StoreError) -> Report in
+            // Refused when the target holds any table of ours (SPEC 9); other tables are left be.
+            let ours = try tables(of: sqlite)
+            let present = try target.query(
+                """
+                SELECT table_name FROM information_schema.tables
+                WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name
+                """, []
+            ).map { row throws(StoreError) in try row.string(0) }.filter(ours.contains)
+            guard present.isEmpty else {
+                throw StoreError(
+                    .configuration,
+                    "\(location) already holds pms-gateway tables (\(present.joined(separator: ", "))); "
+                        + "--copy-to only fills a database without them")
+            }
             let sourceJournal = try sqlite.journalVerify()
             guard sourceJournal.ok else {
                 throw StoreError(
@@ -45,7 +45,7 @@ package enum SQLiteToPostgres {
             do throws(StoreError) {
                 try PostgresMigrator.migrate(migrations, on: target, logger: logger)
                 var counts: [(table: String, count: Int)] = []
-                for table in try tables(of: sqlite) where table != "store_meta" && table != "outbox_counts" {
+                for table in ours where table != "store_meta" && table != "outbox_counts" {
                     counts.append((table, try copyTable(table, from: sqlite, to: target)))
                 }
                 let head = try sqlite.query(
