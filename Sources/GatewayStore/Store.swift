@@ -102,6 +102,9 @@ package final class Store: Sendable {
         let connector = PostgresConnector(location: location, password: password, logger: logger) {
             session throws(StoreError) in
             try PostgresMigrator.run(migrations, on: session, logger: logger)
+            // Each server process that enqueued kept its own count shard; fold the old ones, so
+            // the table stays a few rows however many daemons have come and gone.
+            try session.runScript(PostgresSchema.compactOutboxCounts)
         }
         var first: PostgresSession?
         do {

@@ -91,6 +91,27 @@ struct OutboxTests {
         #expect(try store.read { try $0.outboxCounts() } == (pending: 1, failed: 1))
     }
 
+    /// On PostgreSQL each writing server process keeps its own count shard (two daemons never wait
+    /// on one counter row); opening a store folds the old shards, so the table stays small.
+    @Test func countShardsAreFoldedWhenAStoreOpens() async throws {
+        let temporary = try TemporaryStore(.postgresql)
+        for key in ["a", "b"] { try await temporary.store.write { try $0.enqueue(message(key)) } }
+        let second = try temporary.reopen()
+        try await second.write { try $0.enqueue(message("c")) }
+        second.close()
+        temporary.store.close()
+        let third = try temporary.reopen()
+        defer { third.close() }
+        let (shards, counts) = try third.read { connection in
+            (
+                try connection.query("SELECT count(*) FROM outbox_counts WHERE shard <> 0")[0].int(0),
+                try connection.outboxCounts()
+            )
+        }
+        #expect(shards == 0)
+        #expect(counts == (pending: 3, failed: 0))
+    }
+
     @Test(arguments: TestStore.allCases) func statusIsConstrained(_ engine: TestStore) async throws {
         let temporary = try TemporaryStore(engine)
         let store = temporary.store

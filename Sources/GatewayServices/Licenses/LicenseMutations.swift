@@ -41,8 +41,9 @@ enum LicenseMutations {
     static func update(
         _ tx: inout WriteTransaction, mispId: String, key: String, status: LicenseStatus, context: CallContext
     ) throws -> LicenseRecord {
+        // Locked: a renewal on another daemon waits, and then finds the status this sets.
         let rows = try tx.query(
-            "SELECT \(LicenseRecord.columns) FROM licenses WHERE misp_id = ? AND license_key = ?",
+            "SELECT \(LicenseRecord.columns) FROM licenses WHERE misp_id = ? AND license_key = ?\(tx.lockingRowsRead)",
             [SQLValue(mispId), SQLValue(key)])
         guard let row = rows.first else { throw LicenseErrors.pairUnknown }
         var license = try LicenseRecord(row: row)
