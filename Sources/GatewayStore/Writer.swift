@@ -214,16 +214,19 @@ private final class WriterLoop {
         let connection: any DatabaseSession
         do {
             connection = try session()
+        } catch {
+            // The server is away; the connector has said so once, and says when it is back.
+            fail(&pending, StoreError(.unavailable, "the database is unreachable: \(error.message)"))
+            return
+        }
+        do {
             // A ROLLBACK that failed earlier (I/O error) can leave a transaction open; end it here,
             // or every later BEGIN would fail and the writer would never recover.
             if !connection.isAutocommit { try connection.execute("ROLLBACK", []) }
             try connection.send(connection.engine.beginWrite)
         } catch {
-            let failure = StoreError(.unavailable, "cannot start a write transaction: \(error.message)")
             logger.error("write transaction failed to begin", metadata: ["error": "\(error)"])
-            for job in pending { job.fail(failure) }
-            pending.removeAll()
-            writer.record { $0.failedGroups += 1 }
+            fail(&pending, StoreError(.unavailable, "cannot start a write transaction: \(error.message)"))
             return
         }
 
@@ -304,6 +307,13 @@ private final class WriterLoop {
             stats.groupNanoseconds.record(elapsed.nanoseconds)
         }
         for entry in done { entry.resume() }
+    }
+
+    /// Fails every job of a group that never got a transaction.
+    private func fail(_ pending: inout ArraySlice<WriteJob>, _ failure: StoreError) {
+        for job in pending { job.fail(failure) }
+        pending.removeAll()
+        writer.record { $0.failedGroups += 1 }
     }
 
     /// Rolls the open transaction back and fails everything it held: the bodies that had succeeded
