@@ -134,7 +134,8 @@ final class PostgresSession: DatabaseSession {
         trackTransaction(sql, command: String(sql.prefix { $0 != " " }))
     }
 
-    /// Runs several statements in one simple query (a migration step); no bindings.
+    /// Runs a script's statements one after another (a migration step); no bindings. The extended
+    /// protocol, postgres-nio's only one, takes one statement per message.
     func runScript(_ sql: String) throws(StoreError) {
         for statement in PostgresScript.statements(in: sql) {
             try execute(statement)

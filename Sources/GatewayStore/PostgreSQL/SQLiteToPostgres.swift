@@ -1,13 +1,13 @@
 import Logging
 import NIOPosix
 
-/// `pms-gatewayd --copy-to URL` (SPEC 9): one host's SQLite database moved whole into an empty
-/// PostgreSQL database, so that host can join the others.
+/// `pms-gatewayd --copy-to URL` (SPEC 9): one host's SQLite database moved whole into a PostgreSQL
+/// database without pms-gateway tables, so that host can join the others.
 ///
 /// Everything happens in one PostgreSQL transaction: the schema, every row of every table (journal,
 /// outbox and state, with their seqs), the journal head, the identities moved past the copied seqs,
 /// and a verify of the journal as it now stands in PostgreSQL. The COMMIT comes only if that verify
-/// gives the same head as the source's; any failure leaves the target as empty as it was.
+/// gives the same head as the source's; any failure leaves the target as it was.
 package enum SQLiteToPostgres {
     package struct Report: Sendable {
         /// Rows per table, in the order they were copied.
