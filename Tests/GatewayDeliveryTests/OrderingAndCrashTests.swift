@@ -41,8 +41,13 @@ import Testing
                 try await enqueue(store, idaEvent(.oidcClientUpdated, key: key, marker: "\(key)-\(index)"))
             }
         }
+        // a's three retries wait 100 + 200 + 400 ms: long enough for b's four rows, one after
+        // another, even on a loaded machine, so the order below shows the rule and not the timing.
         let running = RunningDeliverer.start(
-            store: store, configuration: testConfiguration(esignet: nil, ida: receiver.baseURL))
+            store: store,
+            configuration: testConfiguration(
+                esignet: nil, ida: receiver.baseURL, initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(400))
+        )
         try await eventually("all delivered") { try allDelivered(store) }
         await running.stop()
 
