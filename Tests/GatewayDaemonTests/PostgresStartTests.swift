@@ -80,4 +80,14 @@ import Testing
         let host = String(cString: name).split(separator: ".").first.map(String.init)
         #expect(postgres["node"]?.stringValue == host)
     }
+
+    /// A SQLite file backup means nothing for a shared database; the refusal says what to use.
+    @Test func systemBackupIsRefusedOnPostgreSQL() throws {
+        let daemon = try TestDaemon(store: .postgresql)
+        let error = try daemon.client().request("system.backup", ["path": "one.sqlite3"])["error"]
+        #expect(error?["code"] == -32003)
+        #expect(error?["data"]?["errorCode"] == "GW_UNSUPPORTED")
+        #expect(error?["data"]?["message"]?.stringValue?.contains("pg_dump") == true)
+        #expect(!FileManager.default.fileExists(atPath: daemon.directory + "/backups/one.sqlite3"))
+    }
 }
