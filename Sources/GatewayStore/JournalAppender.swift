@@ -43,7 +43,7 @@ enum JournalAppender {
                 ]
                 head = JournalHead(seq: seq, hash: hash)
             }
-            try session.execute(insert(rows: chunk.count), bindings)
+            try session.execute(inserts[chunk.count - 1], bindings)
             start = chunk.endIndex
         }
         // SQLite's `value` column is untyped and holds the seq as an integer; PostgreSQL's is text.
@@ -65,15 +65,14 @@ enum JournalAppender {
         return try JournalHead(storeMeta: rows)
     }
 
-    private static let insertHeader = """
-        INSERT INTO journal (seq, at, method, entity_type, entity_id, peer_uid, peer_gid, peer_pid,
-                             request_id, change, prev_hash, hash)
-        VALUES
-        """
-
-    private static func insert(rows: Int) -> String {
+    /// The INSERT for 1 … `rowsPerInsert` rows, built once rather than at every commit.
+    private static let inserts: [String] = (1...rowsPerInsert).map { rows in
         let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        return insertHeader + " " + Array(repeating: row, count: rows).joined(separator: ", ")
+        return """
+            INSERT INTO journal (seq, at, method, entity_type, entity_id, peer_uid, peer_gid, peer_pid,
+                                 request_id, change, prev_hash, hash)
+            VALUES \(Array(repeating: row, count: rows).joined(separator: ", "))
+            """
     }
 }
 

@@ -20,25 +20,32 @@ public struct TemporaryPostgresDatabase: Sendable, CustomStringConvertible {
     /// libpq's URL for it, the form `database.url` takes (SPEC 9).
     public var url: String { server.url(database: name) }
 
+    /// A new, unique name on `server`; the database is not created yet.
+    private init(server: PostgresTestServer) {
+        self.server = server
+        self.name = "pgw_test_" + (0..<16).map { _ in String(Int.random(in: 0..<16), radix: 16) }.joined()
+    }
+
+    // Names cannot be bound as parameters; these are made of [a-z0-9_] only.
+    private var createStatement: String { "CREATE DATABASE \(name)" }
+    private var dropStatement: String { "DROP DATABASE IF EXISTS \(name) WITH (FORCE)" }
+
     /// Creates a new, uniquely named database on `server` (by default the one `make test` started).
     /// Prefer ``with(on:_:)``, which also drops it.
     public static func create(on server: PostgresTestServer? = nil) async throws -> TemporaryPostgresDatabase {
-        let server = try server ?? PostgresTestServer.fromEnvironment()
-        let name = "pgw_test_" + (0..<16).map { _ in String(Int.random(in: 0..<16), radix: 16) }.joined()
-        try await server.withConnection { connection in
-            // Names cannot be bound as parameters; this one is made of [a-z0-9_] only.
+        let database = TemporaryPostgresDatabase(server: try server ?? PostgresTestServer.fromEnvironment())
+        try await database.server.withConnection { connection in
             try await connection.query(
-                PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: PostgresTestServer.logger)
+                PostgresQuery(unsafeSQL: database.createStatement), logger: PostgresTestServer.logger)
         }
-        return TemporaryPostgresDatabase(server: server, name: name)
+        return database
     }
 
     /// Drops the database, closing whatever connections are still open to it.
     public func drop() async throws {
         try await server.withConnection { connection in
             try await connection.query(
-                PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"),
-                logger: PostgresTestServer.logger)
+                PostgresQuery(unsafeSQL: dropStatement), logger: PostgresTestServer.logger)
         }
     }
 
@@ -78,15 +85,14 @@ extension TemporaryPostgresDatabase {
     /// ``create(on:)`` for code that cannot await (a test daemon's initialiser). Blocks the calling
     /// thread, which must not be an event loop.
     public static func createNow(on server: PostgresTestServer? = nil) throws -> TemporaryPostgresDatabase {
-        let server = try server ?? PostgresTestServer.fromEnvironment()
-        let name = "pgw_test_" + (0..<16).map { _ in String(Int.random(in: 0..<16), radix: 16) }.joined()
-        try server.runNow("CREATE DATABASE \(name)")
-        return TemporaryPostgresDatabase(server: server, name: name)
+        let database = TemporaryPostgresDatabase(server: try server ?? PostgresTestServer.fromEnvironment())
+        try database.server.runNow(database.createStatement)
+        return database
     }
 
     /// ``drop()`` for code that cannot await (a deinit).
     public func dropNow() throws {
-        try server.runNow("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        try server.runNow(dropStatement)
     }
 }
 

@@ -22,19 +22,21 @@ extension Store {
     /// holds a complete backup or (after a crash) nothing. Returns the copy's size and the seq of
     /// its newest journal entry.
     package func backup(to path: String) async throws -> (bytes: Int, journalHead: Int) {
+        // Refused before a thread or a server connection is spent on it.
+        guard engine == .sqlite else { throw Self.backupUnsupported }
         let readers = self.readers
         let result = try await Threads.run {
             try readers.withReader { source in
-                guard let connection = source.session as? Connection else {
-                    throw StoreError(
-                        .unsupported, "system.backup copies a SQLite file; back a PostgreSQL database up with pg_dump")
-                }
+                guard let connection = source.session as? Connection else { throw Self.backupUnsupported }
                 return try Self.copy(from: connection, to: path)
             }
         }
         logger.info("backup written", metadata: ["path": "\(path)", "bytes": "\(result.bytes)"])
         return (result.bytes, result.journalHead)
     }
+
+    private static let backupUnsupported = StoreError(
+        .unsupported, "system.backup copies a SQLite file; back a PostgreSQL database up with pg_dump")
 
     struct BackupResult: Sendable {
         var bytes: Int
