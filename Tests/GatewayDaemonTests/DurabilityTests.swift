@@ -10,21 +10,17 @@ import Testing
         try await onOwnThread {
             let directory = try TemporaryDirectory()
             let daemon = try TestDaemon(directory: directory, store: store)
-            let load = ConcurrentLoad()
-            let pid = daemon.process.processIdentifier
-            // The kill comes once the load is well under way (or at the deadline, and the test fails).
-            let killer = Thread {
-                Poll.until(timeout: .seconds(30)) { load.acknowledged.count >= 200 }
-                kill(pid, SIGKILL)
-            }
-            killer.start()
-            load.run(socket: daemon.socketPath, clients: 16, perClient: 100_000) { client, index in
+            let load = Writers(socket: daemon.socketPath, writers: 16, calls: 100_000) { client, index in
                 let id = "c\(client)-\(index)"
                 return ("partner.put", Fixtures.partner(id), id)
             }
+            // The kill comes once the load is well under way (or at the deadline, and the test fails).
+            Poll.until(timeout: .seconds(30)) { load.acknowledged.count >= 200 }
+            daemon.signal(SIGKILL)
             _ = try daemon.waitForExit()
+            #expect(load.waitUntilFinished(), "the writers did not end with their daemon")
             #expect(load.acknowledged.count > 50, "the load should have been running when the daemon died")
-            #expect(load.failures.isEmpty)
+            #expect(load.errors.isEmpty)
 
             let restarted = try TestDaemon(directory: directory, store: store, sharing: daemon.postgres)
             let client = try restarted.client()
@@ -77,14 +73,9 @@ import Testing
 
     @Test func backupWhileWritingIsConsistent() throws {
         let daemon = try TestDaemon()
-        let load = ConcurrentLoad()
-        let socket = daemon.socketPath
-        let writer = Thread {
-            load.run(socket: socket, clients: 4, perClient: 300) { client, index in
-                ("partner.put", Fixtures.partner("b\(client)-\(index)"), "b\(client)-\(index)")
-            }
+        let load = Writers(socket: daemon.socketPath, writers: 4, calls: 300) { client, index in
+            ("partner.put", Fixtures.partner("b\(client)-\(index)"), "b\(client)-\(index)")
         }
-        writer.start()
         try Poll.wait(for: "writes under way") { !load.acknowledged.isEmpty }
         // A bare name lands in `backups/` beside the database, which the daemon creates 0700.
         let path = "\(daemon.directory)/backups/backup.sqlite3"
@@ -101,6 +92,6 @@ import Testing
         // The copy is a database a daemon can start on, and its journal verifies.
         let restored = try TestDaemon(arguments: ["--database", path])
         #expect(try restored.client().call("journal.verify")["ok"] == true)
-        #expect(Poll.until(timeout: .seconds(60)) { writer.isFinished }, "the writers did not finish")
+        #expect(load.waitUntilFinished(timeout: .seconds(60)), "the writers did not finish")
     }
 }
