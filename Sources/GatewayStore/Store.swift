@@ -22,14 +22,20 @@ package final class Store: Sendable {
     package let engine: StoreEngine
     let writer: Writer
     let readers: ReadPool
+    /// PostgreSQL's batched keyed lookups; nil on SQLite, whose lookups answer on the caller's thread.
+    let lookups: PostgresLookups?
     let logger: Logger
     private let closed = Mutex(false)
 
-    private init(path: String, engine: StoreEngine, writer: Writer, readers: ReadPool, logger: Logger) {
+    private init(
+        path: String, engine: StoreEngine, writer: Writer, readers: ReadPool, lookups: PostgresLookups? = nil,
+        logger: Logger
+    ) {
         self.path = path
         self.engine = engine
         self.writer = writer
         self.readers = readers
+        self.lookups = lookups
         self.logger = logger
     }
 
@@ -120,7 +126,9 @@ package final class Store: Sendable {
         let writer = try Writer.start(
             sessions: .postgresql(connector, current: first), head: .genesis, logger: logger)
         logger.info("store opened", metadata: ["database": "\(location)", "schema": "\(migrations.count)"])
-        return Store(path: location.description, engine: .postgresql, writer: writer, readers: readers, logger: logger)
+        return Store(
+            path: location.description, engine: .postgresql, writer: writer, readers: readers,
+            lookups: PostgresLookups(connector: connector), logger: logger)
     }
 
     /// Queues `body` for the single writer and returns its result once the transaction holding it
@@ -198,6 +206,30 @@ package final class Store: Sendable {
         }
     }
 
+    /// A hot lookup by key (`client.get`), answered as ``read(cachedAs:_:)`` answers: `decode` gets
+    /// the key's row, or nil.
+    package func read<T: Sendable>(
+        _ read: KeyedRead, key: String, cachedAs cacheKey: String, _ decode: (Row?) throws -> T
+    ) throws -> T {
+        try self.read(cachedAs: cacheKey) { connection in
+            try decode(try connection.queryFirst(read.single, [SQLValue(key)]))
+        }
+    }
+
+    /// ``read(_:key:cachedAs:_:)`` for a caller that can wait without holding a thread. On PostgreSQL the key
+    /// goes to the server with those of every other lookup waiting meanwhile (``PostgresLookups``);
+    /// on SQLite it is answered at once, on the caller's thread.
+    package func lookup<T: Sendable>(
+        _ read: KeyedRead, key: String, cachedAs cacheKey: String, _ decode: @escaping @Sendable (Row?) throws -> T
+    ) async throws -> T {
+        guard let lookups else { return try self.read(read, key: key, cachedAs: cacheKey, decode) }
+        guard lookups.isReady else {
+            // No session has reached the server yet: this one connects, and migrates, on a thread.
+            return try await Threads.run { try self.read(read, key: key, cachedAs: cacheKey, decode) }
+        }
+        return try lookups.decode(try await lookups.row(read, key: key), cachedAs: cacheKey, decode)
+    }
+
     private static func inTransaction<T>(_ session: any DatabaseSession, _ body: (ReadConnection) throws -> T)
         throws -> T
     {
@@ -242,6 +274,7 @@ package final class Store: Sendable {
         guard !wasClosed else { return }
         writer.close()
         readers.close()
+        lookups?.close()
         logger.info("store closed", metadata: ["path": "\(path)"])
     }
 }

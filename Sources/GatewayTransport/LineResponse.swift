@@ -10,6 +10,10 @@ package enum LineResponse: Sendable {
     case immediate([UInt8]?)
     /// Work to run off the event loop; its reply is written when it is its turn.
     case deferred(@Sendable () async -> [UInt8]?)
+    /// Work that waits without blocking its thread (a lookup whose row comes from the network):
+    /// it runs as a task on the connection's own event loop, so that neither its start nor its
+    /// reply costs a hop to another thread.
+    case suspending(@Sendable () async -> [UInt8]?)
 }
 
 /// Answers the lines of one connection. Created once per connection, when its peer is known.

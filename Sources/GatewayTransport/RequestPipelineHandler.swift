@@ -34,6 +34,8 @@ final class RequestPipelineHandler: ChannelDuplexHandler {
     private var peerGone = false
     private var readHeld = false
     private var closing = false
+    /// Runs this connection's ``LineResponse/suspending(_:)`` work on its event loop.
+    private var loopExecutor: EventLoopTaskExecutor?
 
     /// - Parameter budget: requests of this connection run per event-loop turn.
     init(responder: any LineResponder, budget: Int = 16) {
@@ -114,15 +116,28 @@ final class RequestPipelineHandler: ChannelDuplexHandler {
         case .immediate(let reply):
             if let reply { write(reply, context: context) }
         case .deferred(let work):
-            busy = true
-            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-            let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-            let eventLoop = context.eventLoop
-            Task {
-                let reply = await work()
-                eventLoop.execute {
-                    handler.value.finish(with: reply, context: boundContext.value)
-                }
+            start(work, on: nil, context: context)
+        case .suspending(let work):
+            let executor = loopExecutor ?? EventLoopTaskExecutor(context.eventLoop)
+            loopExecutor = executor
+            start(work, on: executor, context: context)
+        }
+    }
+
+    /// Runs `work` as a task, on `executor` when given (else Swift's global pool), and writes its
+    /// reply on the event loop when it is done.
+    private func start(
+        _ work: @escaping @Sendable () async -> [UInt8]?, on executor: (any TaskExecutor)?,
+        context: ChannelHandlerContext
+    ) {
+        busy = true
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        Task(executorPreference: executor) {
+            let reply = await work()
+            eventLoop.execute {
+                handler.value.finish(with: reply, context: boundContext.value)
             }
         }
     }

@@ -42,6 +42,9 @@ package struct MethodDescriptor<Context: Sendable>: Sendable {
     package enum Execution: Sendable {
         case immediate(ImmediateHandler)
         case deferred(DeferredHandler)
+        /// A handler that waits without ever blocking its thread (a lookup whose row comes from
+        /// the network): it may run as a task on the caller's event loop.
+        case suspending(DeferredHandler)
     }
 
     package let name: String
@@ -50,14 +53,25 @@ package struct MethodDescriptor<Context: Sendable>: Sendable {
     /// Names of the members of the result object.
     package let resultMembers: [String]
     package let execution: Execution
+    /// An immediate method's answer for a store whose reads wait on the network, computed without
+    /// holding a thread meanwhile; nil where only the immediate form exists.
+    let withoutBlocking: DeferredHandler?
 
     /// A method answered on the caller's event loop (short reads).
+    ///
+    /// `withoutBlocking` is the same answer for a store whose reads wait on the network (see
+    /// ``offloadingImmediate(_:)``): a hot lookup that can wait for its row without a thread.
     package init<Method: RPCMethod>(
-        _ method: Method.Type, immediate handler: @escaping @Sendable (Method.Params, Context) throws -> Method.Response
+        _ method: Method.Type,
+        immediate handler: @escaping @Sendable (Method.Params, Context) throws -> Method.Response,
+        withoutBlocking: (@Sendable (Method.Params, Context) async throws -> Method.Response)? = nil
     ) {
         self.init(
             method.name, method.summary, method.params, method.result,
-            .immediate { params, context in Method.encode(try handler(try Method.decode(params), context)) })
+            .immediate { params, context in Method.encode(try handler(try Method.decode(params), context)) },
+            withoutBlocking: withoutBlocking.map { handler -> DeferredHandler in
+                { params, context in Method.encode(try await handler(try Method.decode(params), context)) }
+            })
     }
 
     /// A method run in a task (anything that waits for a commit or a long scan).
@@ -71,13 +85,15 @@ package struct MethodDescriptor<Context: Sendable>: Sendable {
     }
 
     private init(
-        _ name: String, _ summary: String, _ params: [ParamDescriptor], _ result: [String], _ execution: Execution
+        _ name: String, _ summary: String, _ params: [ParamDescriptor], _ result: [String], _ execution: Execution,
+        withoutBlocking: DeferredHandler? = nil
     ) {
         self.name = name
         self.summary = summary
         self.params = params
         self.resultMembers = result
         self.execution = execution
+        self.withoutBlocking = withoutBlocking
     }
 
     /// The same method, with `check` run on the params before the handler (a rule every method
@@ -91,21 +107,36 @@ package struct MethodDescriptor<Context: Sendable>: Sendable {
                     return try handler(params, context)
                 }
             case .deferred(let handler):
-                .deferred { params, context in
-                    try check(params)
-                    return try await handler(params, context)
-                }
+                .deferred(Self.checking(check, handler))
+            case .suspending(let handler):
+                .suspending(Self.checking(check, handler))
             }
-        return MethodDescriptor(name, summary, params, resultMembers, execution)
+        return MethodDescriptor(
+            name, summary, params, resultMembers, execution,
+            withoutBlocking: withoutBlocking.map { Self.checking(check, $0) })
     }
 
-    /// The same method, but an immediate handler runs through `offload` instead of on the caller's
-    /// event loop: for a store whose reads wait on a network round trip (PostgreSQL), where
-    /// answering on the loop would stall every connection the loop serves.
+    private static func checking(
+        _ check: @escaping @Sendable (JSONObject) throws -> Void, _ handler: @escaping DeferredHandler
+    )
+        -> DeferredHandler
+    {
+        { params, context in
+            try check(params)
+            return try await handler(params, context)
+        }
+    }
+
+    /// The same method for a store whose reads wait on a network round trip (PostgreSQL), where
+    /// answering on the event loop would stall every connection the loop serves: an immediate
+    /// method runs its `withoutBlocking` form, or else its handler through `offload`.
     package func offloadingImmediate(
         _ offload: @escaping @Sendable (@escaping @Sendable () throws -> JSONValue) async throws -> JSONValue
     ) -> MethodDescriptor {
         guard case .immediate(let handler) = execution else { return self }
+        if let withoutBlocking {
+            return MethodDescriptor(name, summary, params, resultMembers, .suspending(withoutBlocking))
+        }
         return MethodDescriptor(
             name, summary, params, resultMembers,
             .deferred { params, context in try await offload { try handler(params, context) } })
@@ -114,5 +145,13 @@ package struct MethodDescriptor<Context: Sendable>: Sendable {
     /// Whether a call can be answered without leaving the caller's thread.
     package var isImmediate: Bool {
         if case .immediate = execution { true } else { false }
+    }
+
+    /// Whether a call never blocks its thread, so that it may run on the caller's event loop.
+    package var neverBlocks: Bool {
+        switch execution {
+        case .immediate, .suspending: true
+        case .deferred: false
+        }
     }
 }

@@ -52,7 +52,9 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
             if canAnswerImmediately(decoded) {
                 return .immediate(respondImmediately(to: decoded, context: context).map(RPCResponse.line))
             }
-            return .deferred { await respond(to: decoded, context: context).map(RPCResponse.line) }
+            return later(neverBlocking: neverBlocks(decoded)) {
+                await respond(to: decoded, context: context).map(RPCResponse.line)
+            }
         }
         if entries.isEmpty {
             return .immediate(RPCResponse.line(RPCResponse.failure(id: .null, error: .invalidRequest("empty batch"))))
@@ -73,7 +75,7 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
             }
             return .immediate(line.bytes)
         }
-        return .deferred {
+        return later(neverBlocking: decoded.allSatisfy(neverBlocks)) {
             var line = BatchLine(maxBytes: limits.maxResponseBytes)
             for entry in decoded {
                 if line.isFull {
@@ -90,6 +92,16 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
     private func canAnswerImmediately(_ decoded: RPCMessage) -> Bool {
         guard case .request(let request) = decoded, let method = table[request.method] else { return true }
         return method.isImmediate
+    }
+
+    /// Whether answering `decoded` never blocks a thread (see ``MethodDescriptor/neverBlocks``).
+    private func neverBlocks(_ decoded: RPCMessage) -> Bool {
+        guard case .request(let request) = decoded, let method = table[request.method] else { return true }
+        return method.neverBlocks
+    }
+
+    private func later(neverBlocking: Bool, _ work: @escaping @Sendable () async -> [UInt8]?) -> RPCOutcome {
+        neverBlocking ? .suspending(work) : .deferred(work)
     }
 
     private func respondImmediately(to decoded: RPCMessage, context: (RPCRequest) -> Context) -> JSONValue? {
@@ -162,7 +174,8 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
             do {
                 switch method.execution {
                 case .immediate(let handler): return .success(try handler(request.params, context))
-                case .deferred(let handler): return .success(try await handler(request.params, context))
+                case .deferred(let handler), .suspending(let handler):
+                    return .success(try await handler(request.params, context))
                 }
             } catch {
                 return .failure(mapError(error))
@@ -192,6 +205,8 @@ package struct RPCCallRecord: Sendable {
 package enum RPCOutcome: Sendable {
     case immediate([UInt8]?)
     case deferred(@Sendable () async -> [UInt8]?)
+    /// A computation that never blocks its thread: it may run on the caller's event loop.
+    case suspending(@Sendable () async -> [UInt8]?)
 }
 
 /// A batch's reply line, built entry by entry under `server.maxResponseBytes` (SPEC 2).

@@ -46,6 +46,19 @@ import Testing
         #expect(responder.ran == ["i:1", "d:2", "i:3", "i:4"])
     }
 
+    /// A lookup that waits on the network starts and resumes on the connection's own loop, and
+    /// keeps its place among the replies as deferred work does.
+    @Test func suspendingWorkRunsOnTheConnectionsEventLoop() async throws {
+        responder.eventLoop.withLock { $0 = channel.testingEventLoop }
+        try await receive(["s:1", "i:2"])
+        await channel.testingEventLoop.run()
+        #expect(responder.ran == ["s:1"], "nothing after suspending work runs before its reply")
+        responder.gate.open()
+        #expect(try await nextReply() == "1\n")
+        #expect(try await nextReply() == "2\n")
+        #expect(responder.suspendingRanOnLoop == [true, true])
+    }
+
     @Test func aDeferredReplyForAPeerThatHasGoneIsNotWrittenAndNothingMoreRuns() async throws {
         try await receive(["d:1", "i:2"])
         await channel.testingEventLoop.run()

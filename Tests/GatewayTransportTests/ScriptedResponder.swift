@@ -4,11 +4,18 @@ import Synchronization
 @testable import GatewayTransport
 
 /// The application side of a pipeline test. A line `i:N` is answered at once with `N`; `d:N` is
-/// deferred and answered with `N` once ``gate`` opens; `n:N` (a notification) gets no reply.
+/// deferred and answered with `N` once ``gate`` opens; `s:N` is the same as suspending work (it
+/// records whether it ran on ``eventLoop``); `n:N` (a notification) gets no reply.
 /// Every line it is asked to answer is recorded, so a test sees what ran and in which order.
 final class ScriptedResponder: LineResponder {
     let gate = Gate()
     private let recorded = Mutex<[String]>([])
+    /// The loop of the channel under test; `s:` work checks it runs there.
+    let eventLoop = Mutex<(any EventLoop)?>(nil)
+    private let suspendingRuns = Mutex<[Bool]>([])
+
+    /// For each `s:` line run, whether its work ran on ``eventLoop`` before and after it waited.
+    var suspendingRanOnLoop: [Bool] { suspendingRuns.withLock { $0 } }
 
     /// The lines run so far, in order.
     var ran: [String] { recorded.withLock { $0 } }
@@ -25,8 +32,22 @@ final class ScriptedResponder: LineResponder {
                 await gate.wait()
                 return reply
             }
+        case "s:":
+            return .suspending { [gate] in
+                self.noteLoop()
+                await gate.wait()
+                self.noteLoop()
+                return reply
+            }
         default: return .immediate(nil)
         }
+    }
+}
+
+extension ScriptedResponder {
+    fileprivate func noteLoop() {
+        let onLoop = eventLoop.withLock { $0?.inEventLoop ?? false }
+        suspendingRuns.withLock { $0.append(onLoop) }
     }
 }
 

@@ -77,7 +77,8 @@ extension RPCProcessor where Context == Caller {
     func reply(to line: String, caller: Caller = Caller()) async throws -> (reply: String?, immediate: Bool) {
         switch handle(line: Array(line.utf8), context: { _ in caller }) {
         case .immediate(let bytes): return (bytes.map { String(decoding: $0, as: UTF8.self) }, true)
-        case .deferred(let work): return (await work().map { String(decoding: $0, as: UTF8.self) }, false)
+        case .deferred(let work), .suspending(let work):
+            return (await work().map { String(decoding: $0, as: UTF8.self) }, false)
         }
     }
 

@@ -36,6 +36,7 @@ struct RPCLineResponder: LineResponder {
             switch outcome {
             case .immediate(let reply): return .immediate(reply)
             case .deferred(let work): return .deferred(work)
+            case .suspending(let work): return .suspending(work)
             }
         }
     }

@@ -91,24 +91,36 @@ package struct ClientRegistry: Sendable {
     /// `client.get`: one indexed query on a read connection and one stored document, served from
     /// the reader's cache until the next commit; the key comes back public members only.
     package func client(_ clientId: String) throws -> ClientView {
-        let found = try store.read(cachedAs: "client:" + clientId) { connection throws -> ClientView? in
-            guard
-                let row = try connection.queryFirst(
-                    """
-                    SELECT c.view, p.name, \(ESignetState.columns)
-                    FROM clients c LEFT JOIN policies p ON p.policy_id = c.policy_id \(ESignetState.latestRowJoin)
-                    WHERE c.client_id = ?
-                    """,
-                    [SQLValue(clientId)])
-            else { return nil }
-            guard case .object(let view)? = try? JSONValue.parse(try row.string(0)) else {
-                throw StoreError(.corrupt, "clients.view of \(clientId) is not a JSON object")
-            }
-            return ClientView(
-                stored: view, policyName: try row.optionalString(1) ?? "", esignet: try ESignetState(row, from: 2))
+        try Self.found(
+            store.read(Self.lookup, key: clientId, cachedAs: "client:" + clientId) { try Self.view($0, clientId) })
+    }
+
+    /// `client.get` where a read waits on the network (PostgreSQL): no thread waits with it, and
+    /// the lookup shares its round trip with the others asked meanwhile.
+    package func clientWithoutBlocking(_ clientId: String) async throws -> ClientView {
+        try Self.found(
+            await store.lookup(Self.lookup, key: clientId, cachedAs: "client:" + clientId) {
+                try Self.view($0, clientId)
+            })
+    }
+
+    private static let lookup = KeyedRead(
+        columns: "c.view, p.name, \(ESignetState.columns)",
+        from: "clients c LEFT JOIN policies p ON p.policy_id = c.policy_id \(ESignetState.latestRowJoin)",
+        key: "c.client_id")
+
+    private static func view(_ row: Row?, _ clientId: String) throws -> ClientView? {
+        guard let row else { return nil }
+        guard case .object(let view)? = try? JSONValue.parse(try row.string(0)) else {
+            throw StoreError(.corrupt, "clients.view of \(clientId) is not a JSON object")
         }
-        guard let found else { throw ClientErrors.clientNotFound }
-        return found
+        return ClientView(
+            stored: view, policyName: try row.optionalString(1) ?? "", esignet: try ESignetState(row, from: 2))
+    }
+
+    private static func found(_ view: ClientView?) throws -> ClientView {
+        guard let view else { throw ClientErrors.clientNotFound }
+        return view
     }
 
     /// `client.list`: oldest first, paged by `seq` so pages stay stable while clients are added.

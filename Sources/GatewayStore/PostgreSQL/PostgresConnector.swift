@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import PostgresNIO
 import Synchronization
 
 /// Opens the sessions of one PostgreSQL store, and remembers when the server could not be reached.
@@ -30,12 +31,14 @@ final class PostgresConnector: Sendable {
         self.prepare = prepare
     }
 
+    /// Whether the schema is known to be in place: a connection that skips `prepare` (the
+    /// lookups') is only opened once one that ran it succeeded.
+    var isPrepared: Bool { prepared.withLock { $0 } }
+
     /// `reportingFailure`: log the first failure of a run of them (the store's first attempt at
     /// start-up reports its own, in words that fit the start).
     func open(reportingFailure: Bool = true) throws(StoreError) -> PostgresSession {
-        if let since = downSince.withLock({ $0 }), ContinuousClock.now - since < Self.retryInterval {
-            throw StoreError(.unavailable, "PostgreSQL at \(location) is unreachable; retrying")
-        }
+        try refuseWhileDown()
         do {
             let session = try PostgresSession.connect(
                 to: location, password: password, eventLoop: MultiThreadedEventLoopGroup.singleton.any(),
@@ -46,23 +49,57 @@ final class PostgresConnector: Sendable {
                 try prepare(session)
                 prepared = true
             }
-            let wasDown = downSince.withLock { since in
-                defer { since = nil }
-                return since != nil
-            }
-            if wasDown { logger.notice("PostgreSQL reachable again", metadata: ["database": "\(location)"]) }
+            noteReachable()
             return session
         } catch {
-            let first = downSince.withLock { since in
-                defer { since = .now }
-                return since == nil
-            }
-            if first, reportingFailure {
-                logger.error(
-                    error.code == .configuration ? "PostgreSQL refused the connection" : "PostgreSQL unreachable",
-                    metadata: ["database": "\(location)", "error": "\(error.message)"])
-            }
+            noteUnreachable(error, reporting: reportingFailure)
             throw error
+        }
+    }
+
+    /// Like ``open(reportingFailure:)``, without waiting: for the lookups, which run on event
+    /// loops. It runs no `prepare`; ask ``isPrepared`` first.
+    func connect(on eventLoop: any EventLoop) -> EventLoopFuture<PostgresConnection> {
+        do {
+            try refuseWhileDown()
+            return try PostgresSession.connection(
+                to: location, password: password, eventLoop: eventLoop, logger: logger
+            ).map { connection in
+                self.noteReachable()
+                return connection
+            }.flatMapErrorThrowing { error in
+                let storeError = PostgresSession.storeError(error, context: "connect")
+                self.noteUnreachable(storeError, reporting: true)
+                throw storeError
+            }
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    private func refuseWhileDown() throws(StoreError) {
+        if let since = downSince.withLock({ $0 }), ContinuousClock.now - since < Self.retryInterval {
+            throw StoreError(.unavailable, "PostgreSQL at \(location) is unreachable; retrying")
+        }
+    }
+
+    private func noteReachable() {
+        let wasDown = downSince.withLock { since in
+            defer { since = nil }
+            return since != nil
+        }
+        if wasDown { logger.notice("PostgreSQL reachable again", metadata: ["database": "\(location)"]) }
+    }
+
+    private func noteUnreachable(_ error: StoreError, reporting: Bool) {
+        let first = downSince.withLock { since in
+            defer { since = .now }
+            return since == nil
+        }
+        if first, reporting {
+            logger.error(
+                error.code == .configuration ? "PostgreSQL refused the connection" : "PostgreSQL unreachable",
+                metadata: ["database": "\(location)", "error": "\(error.message)"])
         }
     }
 }

@@ -34,7 +34,7 @@ final class PostgresSession: DatabaseSession {
 
     /// postgres-nio's own debug and trace lines narrate its protocol state machine; the daemon's
     /// log keeps its notices and errors only.
-    private static func libraryLogger(_ logger: Logger) -> Logger {
+    static func libraryLogger(_ logger: Logger) -> Logger {
         var logger = logger
         if logger.logLevel < .notice { logger.logLevel = .notice }
         return logger
@@ -55,6 +55,20 @@ final class PostgresSession: DatabaseSession {
     static func connect(
         to location: PostgresLocation, password: String?, eventLoop: any EventLoop, logger: Logger
     ) throws(StoreError) -> PostgresSession {
+        let quiet = libraryLogger(logger)
+        let future = try connection(to: location, password: password, eventLoop: eventLoop, logger: quiet)
+        do {
+            return PostgresSession(connection: try wait(for: future, timeout: .seconds(10)), logger: quiet)
+        } catch {
+            throw Self.storeError(error, context: "connect")
+        }
+    }
+
+    /// A connection being opened, for callers that must not wait (the lookups, on an event loop).
+    /// Only a TLS set-up that cannot work throws here; the rest fails the future.
+    static func connection(
+        to location: PostgresLocation, password: String?, eventLoop: any EventLoop, logger: Logger
+    ) throws(StoreError) -> EventLoopFuture<PostgresConnection> {
         var configuration: PostgresConnection.Configuration
         switch location.endpoint {
         case .unixSocket(let directory, let port):
@@ -73,14 +87,8 @@ final class PostgresSession: DatabaseSession {
                 tls: tls)
         }
         configuration.options.connectTimeout = .seconds(5)
-        let quiet = libraryLogger(logger)
-        let future = PostgresConnection.connect(on: eventLoop, configuration: configuration, id: 0, logger: quiet)
-        do {
-            let connection = try wait(for: future, timeout: .seconds(10))
-            return PostgresSession(connection: connection, logger: quiet)
-        } catch {
-            throw Self.storeError(error, context: "connect")
-        }
+        return PostgresConnection.connect(
+            on: eventLoop, configuration: configuration, id: 0, logger: libraryLogger(logger))
     }
 
     private static func tls(_ mode: PostgresLocation.TLSMode) throws -> PostgresConnection.Configuration.TLS {
@@ -250,7 +258,7 @@ final class PostgresSession: DatabaseSession {
     }
 
     /// A cell as one of SQLite's five storage classes, which is what the services read rows as.
-    private static func value(of cell: PostgresCell) throws(StoreError) -> SQLValue {
+    static func value(of cell: PostgresCell) throws(StoreError) -> SQLValue {
         guard cell.bytes != nil else { return .null }
         // Results always come in binary; a prepared statement's row description (postgres-nio's
         // older API) still says text, so the format is set right before decoding.

@@ -38,6 +38,9 @@ import Testing
             #expect(health["clients"] == .null && health["journalHead"] == .null)
             let read = try client.request("partner.get", ["partnerId": "w0-0"])
             #expect(read["error"]?["code"] == -32011, "reads need the database too: \(read.serialized())")
+            // client.get waits on its row without a thread (a batched lookup): the same answer.
+            let lookup = try client.request("client.get", ["clientId": "no-such-client"])
+            #expect(lookup["error"]?["code"] == -32011, "\(lookup.serialized())")
             #expect(
                 writers.acknowledged.count <= haltedAt + 8,
                 "at most the writes already committing at the halt are acknowledged after it")
@@ -68,6 +71,10 @@ import Testing
             #expect(verdict["ok"] == true)
             #expect((verdict["entries"]?.intValue ?? 0) >= acknowledged.count)
             #expect(try client.call("system.health")["status"] == "ok")
+            let found = try client.request("client.get", ["clientId": "no-such-client"])
+            #expect(
+                found["error"]?["data"]?["errorCode"] == "PMS_ESI_004", "the lookups reconnected: \(found.serialized())"
+            )
             #expect(daemon.process.isRunning, "the same process throughout")
             print(
                 "postgres restart test: \(acknowledged.count) writes acknowledged (\(haltedAt) before the halt), "

@@ -117,7 +117,10 @@ extension MethodTable<CallContext> {
             MethodDescriptor(ClientUpdateMethod.self) { request, context in
                 try await clients.update(request, context: context)
             })
-        register(MethodDescriptor(ClientGetMethod.self, immediate: { clientId, _ in try clients.client(clientId) }))
+        register(
+            MethodDescriptor(
+                ClientGetMethod.self, immediate: { clientId, _ in try clients.client(clientId) },
+                withoutBlocking: { clientId, _ in try await clients.clientWithoutBlocking(clientId) }))
         register(MethodDescriptor(ClientListMethod.self, immediate: { query, _ in try clients.list(query) }))
         register(MethodDescriptor(PolicyDeriveMethod.self, immediate: { source, _ in try clients.derive(source) }))
         register(MethodDescriptor(KeyClientIdMethod.self, immediate: { jwk, _ in try keys.clientId(of: jwk) }))
