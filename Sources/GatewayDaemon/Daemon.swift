@@ -281,13 +281,15 @@ package enum Daemon {
     }
 }
 
-/// How many PostgreSQL reads a daemon runs at once.
+/// How many PostgreSQL reads a daemon runs at once, besides `client.get` (which waits on its
+/// row without a thread: `Store.lookup`).
 ///
 /// Each waits a round trip on a thread of its own; more threads than cores hide that wait. Eight
 /// kept the server's sessions busy on 2 cores (four left them waiting on the daemon 40% of the
 /// time). Each thread reads through a connection of its own: twice as many slots as threads, so
-/// two threads' home slots rarely collide, and a daemon holds at most 17 of the server's
-/// connections (PostgreSQL's default `max_connections`, 100, leaves room for five daemons).
+/// two threads' home slots rarely collide, and a daemon holds at most 18 of the server's
+/// connections with the writer's and the lookups' (PostgreSQL's default `max_connections`, 100,
+/// leaves room for five daemons).
 enum PostgresReads {
     static let threads = 8
     static let connections = 2 * threads
