@@ -128,7 +128,7 @@ package final class Store: Sendable {
         logger.info("store opened", metadata: ["database": "\(location)", "schema": "\(migrations.count)"])
         return Store(
             path: location.description, engine: .postgresql, writer: writer, readers: readers,
-            lookups: PostgresLookups(connector: connector), logger: logger)
+            lookups: PostgresLookups(connector: connector, logger: logger), logger: logger)
     }
 
     /// Queues `body` for the single writer and returns its result once the transaction holding it

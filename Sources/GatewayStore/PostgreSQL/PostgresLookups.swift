@@ -20,6 +20,22 @@ final class PostgresLookups: Sendable {
     /// spending its CPU on statements rather than keys. Under more load a statement takes up to
     /// ``maxBatch`` keys, so one lane keeps up.
     static let lanes = 1
+    /// How this connection's statements are planned, set once when it connects.
+    ///
+    /// A statement prepared for `= ANY($1)` is planned for an array of a guessed size, and
+    /// PostgreSQL then finds that generic plan dearer than planning each call for the array it
+    /// gets: it plans every call, most of the server's CPU for a lookup. A forced generic plan,
+    /// though, is made once, from the statistics of that moment: a daemon whose first lookup came
+    /// while the table held a few rows kept a sequential scan as it grew (12 ms a lookup with two
+    /// daemons, measured). A lookup finds a row or none per key through unique indexes, so index
+    /// scans in nested loops are its plan whatever the statistics say; the settings hold it to
+    /// that shape.
+    /// (One statement: the extended protocol, postgres-nio's only one, takes one per message.)
+    static let sessionSettings = """
+        SELECT set_config('plan_cache_mode', 'force_generic_plan', false), set_config('enable_seqscan', 'off', false),
+               set_config('enable_hashjoin', 'off', false), set_config('enable_mergejoin', 'off', false)
+        """
+
     /// Keys in one statement at most.
     static let maxBatch = 64
 
@@ -70,10 +86,14 @@ final class PostgresLookups: Sendable {
     /// The last answer decoded from each key's row, with that row: a row that comes back the same
     /// is not decoded again (for `client.get`, a JSON document parsed per call).
     private let decoded = Mutex<[String: (row: [SQLValue], value: any Sendable)]>([:])
-    static let decodedLimit = 4096
+    /// Keys whose decoded answer is kept (a `client.get` answer is a few KiB).
+    static let decodedLimit = 1024
 
-    init(connector: PostgresConnector) {
+    private let logger: Logger
+
+    init(connector: PostgresConnector, logger: Logger) {
         self.connector = connector
+        self.logger = PostgresSession.libraryLogger(logger)
     }
 
     /// Whether lookups can go to the server without a schema migration first (see
@@ -128,16 +148,26 @@ final class PostgresLookups: Sendable {
         if let connection = current.connection, !connection.isClosed {
             connected = connection.eventLoop.makeSucceededFuture(connection)
         } else {
-            connected = connector.connect(on: MultiThreadedEventLoopGroup.singleton.any())
+            connected = connector.connect(on: MultiThreadedEventLoopGroup.singleton.any()).flatMap { connection in
+                connection.query(PostgresQuery(unsafeSQL: Self.sessionSettings), logger: self.logger)
+                    .map { _ in connection }
+            }
         }
         connected.whenComplete { result in
             switch result {
             case .success(let connection):
-                self.state.withLock { state in
-                    if state.lanes[lane].connection !== connection {
+                let closed = self.state.withLock { state in
+                    if !state.closed, state.lanes[lane].connection !== connection {
                         state.lanes[lane].connection = connection
                         state.lanes[lane].statements = [:]
                     }
+                    return state.closed
+                }
+                guard !closed else {
+                    // Connected while the store closed: close() could not see this connection.
+                    Self.close(connection)
+                    for waiter in batch { waiter.resume(.failure(StoreError(.closed, "the store is closed"))) }
+                    return
                 }
                 let statements = current.connection === connection ? current.statements : [:]
                 self.run(batch, lane: lane, on: connection, statements: statements)
@@ -158,11 +188,8 @@ final class PostgresLookups: Sendable {
         for waiter in batch { groups[waiter.sql, default: []].append(waiter) }
         let answered = groups.map { sql, waiters in
             statement(sql, known: statements[sql], lane: lane, on: connection).flatMap { statement in
-                var keys: [String] = []
-                for waiter in waiters where !keys.contains(waiter.key) { keys.append(waiter.key) }
-                return statement.execute([
-                    PostgresData(array: keys.map { PostgresData(string: $0) }, elementType: .text)
-                ])
+                let keys = Set(waiters.map(\.key)).map { PostgresData(string: $0) }
+                return statement.execute([PostgresData(array: keys, elementType: .text)])
             }.map { rows in
                 Self.answer(waiters, from: rows)
             }.flatMapErrorThrowing { error in
@@ -203,8 +230,9 @@ final class PostgresLookups: Sendable {
             for row in rows {
                 do {
                     var cells = row.makeIterator()
-                    guard case .text(let key) = try PostgresSession.value(of: cells.next()!) else { continue }
-                    guard found[key] == nil else { continue }
+                    guard let keyCell = cells.next(), case .text(let key) = try PostgresSession.value(of: keyCell),
+                        found[key] == nil
+                    else { continue }
                     var values: [SQLValue] = []
                     values.reserveCapacity(columns.names.count)
                     while let cell = cells.next() { values.append(try PostgresSession.value(of: cell)) }
