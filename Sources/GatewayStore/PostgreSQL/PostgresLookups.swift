@@ -13,13 +13,14 @@ import Synchronization
 /// sixteen keys in one `= ANY($1)` cost the server little more than one. Keys join a statement
 /// only before it is sent, never one already on the wire, so a lookup still sees every write
 /// acknowledged before it was asked, by this daemon or another (SPEC 9).
+///
+/// One statement is on the wire at a time, on one connection; the keys that arrive meanwhile wait
+/// for the next. Measured on 2 cores (`client.get` 16x1): two connections, each taking the keys
+/// waiting when it was free, halved the keys per statement (2.7 against 4.7) and answered 25%
+/// fewer lookups, the server spending its CPU on statements rather than keys; a connection per
+/// event loop, so that no thread hands an answer to another, answered 20% fewer for the same
+/// reason, the daemon's CPU unchanged. Under more load a statement takes up to ``maxBatch`` keys.
 final class PostgresLookups: Sendable {
-    /// Statements on the wire at once, each on a connection of its own: while the server answers
-    /// one, the next gathers its keys. One, measured on 2 cores (`client.get` 16x1): two lanes
-    /// halved the keys per statement (2.7 against 4.7) and answered 25% fewer lookups, the server
-    /// spending its CPU on statements rather than keys. Under more load a statement takes up to
-    /// ``maxBatch`` keys, so one lane keeps up.
-    static let lanes = 1
     /// How this connection's statements are planned, set once when it connects.
     ///
     /// A statement prepared for `= ANY($1)` is planned for an array of a guessed size, and
@@ -49,35 +50,28 @@ final class PostgresLookups: Sendable {
         }
     }
 
-    private struct Lane {
+    /// The connection and what it has prepared: what a batch is sent on.
+    private struct Line {
         var connection: PostgresConnection?
         /// The batched statements prepared on `connection`, by SQL text.
         var statements: [String: PreparedQuery] = [:]
-        var busy = false
-    }
-
-    /// A batch, the lane that sends it, and what that lane held when it was taken.
-    private struct Dispatch {
-        let lane: Int
-        let batch: [Waiter]
-        let current: Lane
     }
 
     private struct State {
         var waiting = CircularBuffer<Waiter>()
-        var lanes = Array(repeating: Lane(), count: PostgresLookups.lanes)
+        var line = Line()
+        /// A statement is on the wire; the keys arriving meanwhile wait for the next.
+        var busy = false
         var closed = false
 
-        /// Takes an idle lane and the next batch for it, if there are both.
-        mutating func nextBatch(lane preferred: Int? = nil) -> Dispatch? {
-            guard !waiting.isEmpty, !closed,
-                let lane = preferred ?? lanes.firstIndex(where: { !$0.busy })
-            else { return nil }
-            lanes[lane].busy = true
+        /// The next batch, and the line as it is now, if nothing is on the wire and keys wait.
+        mutating func nextBatch() -> (batch: [Waiter], line: Line)? {
+            guard !busy, !waiting.isEmpty, !closed else { return nil }
+            busy = true
             var batch: [Waiter] = []
             batch.reserveCapacity(min(waiting.count, PostgresLookups.maxBatch))
             while batch.count < PostgresLookups.maxBatch, let next = waiting.popFirst() { batch.append(next) }
-            return Dispatch(lane: lane, batch: batch, current: lanes[lane])
+            return (batch, line)
         }
     }
 
@@ -104,7 +98,7 @@ final class PostgresLookups: Sendable {
     func row(_ read: KeyedRead, key: String) async throws -> Row? {
         try await withCheckedThrowingContinuation { continuation in
             let waiter = Waiter(sql: read.batched, key: key, continuation: continuation)
-            let accepted = state.withLock { state -> Dispatch?? in
+            let accepted = state.withLock { state -> (batch: [Waiter], line: Line)?? in
                 guard !state.closed else { return nil }
                 state.waiting.append(waiter)
                 return .some(state.nextBatch())
@@ -113,7 +107,7 @@ final class PostgresLookups: Sendable {
                 waiter.resume(.failure(StoreError(.closed, "the store is closed")))
                 return
             }
-            if let next = accepted { send(next.batch, lane: next.lane, on: next.current) }
+            if let next = accepted { send(next.batch, on: next.line) }
         }
     }
 
@@ -134,18 +128,18 @@ final class PostgresLookups: Sendable {
 
     /// Fails whatever waits and closes the connections.
     func close() {
-        let (waiting, connections) = state.withLock { state in
+        let (waiting, connection) = state.withLock { state in
             state.closed = true
             defer { state.waiting.removeAll() }
-            return (Array(state.waiting), state.lanes.compactMap(\.connection))
+            return (Array(state.waiting), state.line.connection)
         }
         for waiter in waiting { waiter.resume(.failure(StoreError(.closed, "the store is closed"))) }
-        for connection in connections { Self.close(connection) }
+        if let connection { Self.close(connection) }
     }
 
-    private func send(_ batch: [Waiter], lane: Int, on current: Lane) {
+    private func send(_ batch: [Waiter], on line: Line) {
         let connected: EventLoopFuture<PostgresConnection>
-        if let connection = current.connection, !connection.isClosed {
+        if let connection = line.connection, !connection.isClosed {
             connected = connection.eventLoop.makeSucceededFuture(connection)
         } else {
             connected = connector.connect(on: MultiThreadedEventLoopGroup.singleton.any()).flatMap { connection in
@@ -157,9 +151,8 @@ final class PostgresLookups: Sendable {
             switch result {
             case .success(let connection):
                 let closed = self.state.withLock { state in
-                    if !state.closed, state.lanes[lane].connection !== connection {
-                        state.lanes[lane].connection = connection
-                        state.lanes[lane].statements = [:]
+                    if !state.closed, state.line.connection !== connection {
+                        state.line = Line(connection: connection)
                     }
                     return state.closed
                 }
@@ -169,25 +162,23 @@ final class PostgresLookups: Sendable {
                     for waiter in batch { waiter.resume(.failure(StoreError(.closed, "the store is closed"))) }
                     return
                 }
-                let statements = current.connection === connection ? current.statements : [:]
-                self.run(batch, lane: lane, on: connection, statements: statements)
+                let statements = line.connection === connection ? line.statements : [:]
+                self.run(batch, on: connection, statements: statements)
             case .failure(let error):
                 let storeError = PostgresSession.storeError(error, context: "lookup")
                 for waiter in batch { waiter.resume(.failure(storeError)) }
-                self.finished(lane: lane, dropping: nil)
+                self.finished(dropping: nil)
             }
         }
     }
 
     /// One statement per distinct lookup in the batch (usually one), all queued on the connection
-    /// at once; the lane is free again once every one has answered.
-    private func run(
-        _ batch: [Waiter], lane: Int, on connection: PostgresConnection, statements: [String: PreparedQuery]
-    ) {
+    /// at once; the next batch goes once every one has answered.
+    private func run(_ batch: [Waiter], on connection: PostgresConnection, statements: [String: PreparedQuery]) {
         var groups: [String: [Waiter]] = [:]
         for waiter in batch { groups[waiter.sql, default: []].append(waiter) }
         let answered = groups.map { sql, waiters in
-            statement(sql, known: statements[sql], lane: lane, on: connection).flatMap { statement in
+            statement(sql, known: statements[sql], on: connection).flatMap { statement in
                 let keys = Set(waiters.map(\.key)).map { PostgresData(string: $0) }
                 return statement.execute([PostgresData(array: keys, elementType: .text)])
             }.map { rows in
@@ -205,18 +196,18 @@ final class PostgresLookups: Sendable {
         }
         EventLoopFuture.whenAllComplete(answered, on: connection.eventLoop).whenComplete { _ in
             deadline.cancel()
-            self.finished(lane: lane, dropping: connection.isClosed ? connection : nil)
+            self.finished(dropping: connection.isClosed ? connection : nil)
         }
     }
 
-    /// The prepared statement for `sql` on this lane's connection, preparing it the first time.
-    private func statement(_ sql: String, known: PreparedQuery?, lane: Int, on connection: PostgresConnection)
+    /// The prepared statement for `sql` on `connection`, preparing it the first time.
+    private func statement(_ sql: String, known: PreparedQuery?, on connection: PostgresConnection)
         -> EventLoopFuture<PreparedQuery>
     {
         if let known { return connection.eventLoop.makeSucceededFuture(known) }
         return connection.prepare(query: sql).map { prepared in
             self.state.withLock { state in
-                if state.lanes[lane].connection === connection { state.lanes[lane].statements[sql] = prepared }
+                if state.line.connection === connection { state.line.statements[sql] = prepared }
             }
             return prepared
         }
@@ -246,18 +237,15 @@ final class PostgresLookups: Sendable {
         for waiter in waiters { waiter.resume(.success(found[waiter.key])) }
     }
 
-    /// The lane is free: it takes the next batch that gathered meanwhile, if any.
-    private func finished(lane: Int, dropping broken: PostgresConnection?) {
-        let next = state.withLock { state -> Dispatch? in
-            if let broken, state.lanes[lane].connection === broken {
-                state.lanes[lane].connection = nil
-                state.lanes[lane].statements = [:]
-            }
-            state.lanes[lane].busy = false
-            return state.nextBatch(lane: lane)
+    /// The statement on the wire has answered: the batch that gathered meanwhile goes, if any.
+    private func finished(dropping broken: PostgresConnection?) {
+        let next = state.withLock { state in
+            if let broken, state.line.connection === broken { state.line = Line() }
+            state.busy = false
+            return state.nextBatch()
         }
         if let broken { Self.close(broken) }
-        if let next { send(next.batch, lane: next.lane, on: next.current) }
+        if let next { send(next.batch, on: next.line) }
     }
 
     private static func close(_ connection: PostgresConnection) {
