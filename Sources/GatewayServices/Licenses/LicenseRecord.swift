@@ -43,7 +43,6 @@ extension LicenseRecord {
         misp_id, license_key, status, policy_id, created_at, issued_at, expires_at, expires_at_ms, updated_at
         """
     static let byMispSQL = "SELECT \(columns) FROM licenses WHERE misp_id = ?"
-    static let byKeySQL = "SELECT \(columns) FROM licenses WHERE license_key = ?"
     static let allSQL = "SELECT \(columns) FROM licenses ORDER BY seq"
 
     init(row: Row) throws(StoreError) {
@@ -70,11 +69,6 @@ extension SQLQuerying where Self: ~Copyable {
         }
     }
 
-    func license(key: String) throws(StoreError) -> LicenseRecord? {
-        try query(LicenseRecord.byKeySQL, [SQLValue(key)]).first.map { row throws(StoreError) in
-            try LicenseRecord(row: row)
-        }
-    }
 }
 
 extension WriteTransaction {

@@ -81,9 +81,24 @@ package struct LicenseService: Sendable {
     /// `license.validate`: IDA's check; an unknown key is an answer, not an error.
     package func validate(key: String) throws -> LicenseVerdict {
         let now = UTCTimestamp.nowMilliseconds()
-        let lookup = try store.read(cachedAs: "license:" + key) { connection in
-            try LicenseValidation.lookup(key: key, on: connection)
-        }
+        // A key is `[0-9a-zA-Z]`: one with a NUL is nobody's, whatever a C string would make of it.
+        guard !key.utf8.contains(0) else { return verdict(.init(license: nil, policy: nil), now: now) }
+        let lookup = try store.read(
+            LicenseValidation.byKey, key: key, cachedAs: "license:" + key, LicenseValidation.lookup)
+        return verdict(lookup, now: now)
+    }
+
+    /// `license.validate` where a read waits on the network (PostgreSQL): no thread waits with it,
+    /// and the lookup shares its round trip with the others asked meanwhile.
+    package func validateWithoutBlocking(key: String) async throws -> LicenseVerdict {
+        let now = UTCTimestamp.nowMilliseconds()
+        guard !key.utf8.contains(0) else { return verdict(.init(license: nil, policy: nil), now: now) }
+        let lookup = try await store.lookup(
+            LicenseValidation.byKey, key: key, cachedAs: "license:" + key, LicenseValidation.lookup)
+        return verdict(lookup, now: now)
+    }
+
+    private func verdict(_ lookup: LicenseValidation.Lookup, now: Int64) -> LicenseVerdict {
         var verdict = LicenseValidation.verdict(lookup, now: now)
         if verdict.isValid {
             verdict.warnings = PolicyFlagPrerequisite.warnings(for: verdict.policy, required: rules.requiredPolicyFlags)

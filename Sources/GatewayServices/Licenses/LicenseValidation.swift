@@ -18,14 +18,21 @@ enum LicenseValidation {
         var policy: JSONValue?
     }
 
-    /// One indexed lookup by key, plus the policy row when the key has a license.
-    static func lookup(key: String, on connection: ReadConnection) throws -> Lookup {
-        // A key is `[0-9a-zA-Z]`: one with a NUL is nobody's, whatever a C string would make of it.
-        guard !key.utf8.contains(0), let license = try connection.license(key: key) else {
-            return Lookup(license: nil, policy: nil)
-        }
-        let policy = try license.policyId.flatMap { id throws(StoreError) in try connection.policy(id) }
-        return Lookup(license: license, policy: policy?.policy)
+    /// The key's license and its policy's document, in one statement by key: a hot lookup
+    /// (`Store.read(_:key:cachedAs:_:)`), which PostgreSQL answers for many keys at once.
+    static let byKey = KeyedRead(
+        columns: LicenseRecord.columns.split(separator: ",").map { "l." + $0.trimmingPrefix(" ") }.joined(
+            separator: ", ")
+            + ", p.policy AS policy_document",
+        from: "licenses l LEFT JOIN policies p ON p.policy_id = l.policy_id", key: "l.license_key")
+
+    /// What the row of a key says (nil: no license has the key).
+    @Sendable static func lookup(_ row: Row?) throws -> Lookup {
+        guard let row else { return Lookup(license: nil, policy: nil) }
+        let license = try LicenseRecord(row: row)
+        // As `PolicyRecord` reads it: a document that does not parse is null, a missing row nil.
+        let policy = try row.optionalString("policy_document").map { (try? JSONValue.parse($0)) ?? .null }
+        return Lookup(license: license, policy: license.policyId == nil ? nil : policy)
     }
 
     static func verdict(_ lookup: Lookup, now: Int64) -> LicenseVerdict {

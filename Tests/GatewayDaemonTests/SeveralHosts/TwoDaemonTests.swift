@@ -56,7 +56,12 @@ import Testing
             try LicenseFlowTests.seed(clientB)
             let key = try #require(
                 try clientA.call("license.generate", ["mispId": "esignet"])["licenseKey"]?.stringValue)
-            #expect(try clientB.call("license.validate", ["licenseKey": .string(key)])["valid"] == true)
+            // IDA's check is a batched lookup on PostgreSQL: the license and its policy's flags in
+            // one statement, unknown keys an answer.
+            let valid = try clientB.call("license.validate", ["licenseKey": .string(key)])
+            #expect(valid["valid"] == true && valid["mispId"] == "esignet")
+            #expect(valid["policy"]?["allowKycRequestDelegation"] == true)
+            #expect(try clientB.call("license.validate", ["licenseKey": "nope"])["errorCode"] == "IDA-MPA-007")
             #expect(try clientB.errorCode("license.generate", ["mispId": "esignet"]) == "PMS_MSP_416")
             _ = try clientB.call(
                 "license.update",

@@ -124,7 +124,10 @@ extension MethodTable<CallContext> {
                 try await licenses.get(mispId: mispId, context: context)
             })
         register(MethodDescriptor(LicenseListMethod.self, immediate: { page, _ in try licenses.list(page) }))
-        register(MethodDescriptor(LicenseValidateMethod.self, immediate: { key, _ in try licenses.validate(key: key) }))
+        register(
+            MethodDescriptor(
+                LicenseValidateMethod.self, immediate: { key, _ in try licenses.validate(key: key) },
+                withoutBlocking: { key, _ in try await licenses.validateWithoutBlocking(key: key) }))
         register(
             MethodDescriptor(LicenseExportPropertiesMethod.self) { request, context in
                 try await licenses.exportProperties(mispId: request.mispId, path: request.path, context: context)
