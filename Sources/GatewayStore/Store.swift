@@ -206,8 +206,8 @@ package final class Store: Sendable {
         }
     }
 
-    /// A hot lookup by key (`client.get`), answered as ``read(cachedAs:_:)`` answers: `decode` gets
-    /// the key's row, or nil.
+    /// A hot lookup by key (`client.get`, `license.validate`), answered as ``read(cachedAs:_:)``
+    /// answers: `decode` gets the key's row, or nil.
     package func read<T: Sendable>(
         _ read: KeyedRead, key: String, cachedAs cacheKey: String, _ decode: (Row?) throws -> T
     ) throws -> T {
@@ -216,9 +216,9 @@ package final class Store: Sendable {
         }
     }
 
-    /// ``read(_:key:cachedAs:_:)`` for a caller that can wait without holding a thread. On PostgreSQL the key
-    /// goes to the server with those of every other lookup waiting meanwhile (``PostgresLookups``);
-    /// on SQLite it is answered at once, on the caller's thread.
+    /// ``read(_:key:cachedAs:_:)`` for a caller that can wait without holding a thread. On
+    /// PostgreSQL the key goes to the server with those of every other lookup waiting meanwhile
+    /// (``PostgresLookups``); on SQLite it is answered at once, on the caller's thread.
     package func lookup<T: Sendable>(
         _ read: KeyedRead, key: String, cachedAs cacheKey: String, _ decode: @escaping @Sendable (Row?) throws -> T
     ) async throws -> T {

@@ -21,10 +21,12 @@ enum LicenseValidation {
     /// The key's license and its policy's document, in one statement by key: a hot lookup
     /// (`Store.read(_:key:cachedAs:_:)`), which PostgreSQL answers for many keys at once.
     static let byKey = KeyedRead(
-        columns: LicenseRecord.columns.split(separator: ",").map { "l." + $0.trimmingPrefix(" ") }.joined(
-            separator: ", ")
-            + ", p.policy AS policy_document",
+        columns: licenseColumns + ", p.policy AS policy_document",
         from: "licenses l LEFT JOIN policies p ON p.policy_id = l.policy_id", key: "l.license_key")
+
+    /// `LicenseRecord.columns` of `l`: `policies` has a `status` and a `policy_id` of its own.
+    private static let licenseColumns = LicenseRecord.columns.split(separator: ",")
+        .map { "l." + $0.trimmingPrefix(" ") }.joined(separator: ", ")
 
     /// What the row of a key says (nil: no license has the key).
     @Sendable static func lookup(_ row: Row?) throws -> Lookup {
