@@ -261,6 +261,9 @@ package final class Store: Sendable {
     /// Group-commit counters since open.
     package var statistics: WriteStatistics { writer.statistics }
 
+    /// PostgreSQL's keyed lookups since open, and the statements that carried them; nil on SQLite.
+    package var lookupStatistics: (lookups: Int, statements: Int)? { lookups?.statistics }
+
     /// The newest journal entry this store's writer committed, from its memory (no query). On
     /// PostgreSQL other daemons append too: read `journalHead()` for the database's.
     package var journalHead: JournalHead { writer.journalHead }

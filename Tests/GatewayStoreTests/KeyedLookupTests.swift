@@ -35,6 +35,11 @@ import Testing
             let index = call % 50
             #expect(answer == (index < 40 ? [UInt8(index)] : nil), "call \(call) for k\(index)")
         }
+        if let counted = store.lookupStatistics {
+            // Keys that waited together went in one statement: far fewer statements than lookups.
+            #expect(counted.lookups == 400)
+            #expect(counted.statements >= 1 && counted.statements < counted.lookups / 2, "\(counted)")
+        }
         #expect(
             try await payload(store, "k7")
                 == store.read(Self.payload, key: "k7", cachedAs: "item:k7") { try $0?.blob(0) })

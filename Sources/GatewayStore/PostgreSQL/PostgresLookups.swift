@@ -77,6 +77,8 @@ final class PostgresLookups: Sendable {
 
     private let connector: PostgresConnector
     private let state = Mutex(State())
+    /// Lookups asked and statements sent since open: how many keys a statement carried.
+    private let counts = Mutex((lookups: 0, statements: 0))
     /// The last answer decoded from each key's row, with that row: a row that comes back the same
     /// is not decoded again (for `client.get`, a JSON document parsed per call).
     private let decoded = Mutex<[String: (row: [SQLValue], value: any Sendable)]>([:])
@@ -126,6 +128,8 @@ final class PostgresLookups: Sendable {
         return value
     }
 
+    var statistics: (lookups: Int, statements: Int) { counts.withLock { $0 } }
+
     /// Fails whatever waits and closes the connections.
     func close() {
         let (waiting, connection) = state.withLock { state in
@@ -138,6 +142,10 @@ final class PostgresLookups: Sendable {
     }
 
     private func send(_ batch: [Waiter], on line: Line) {
+        counts.withLock { counts in
+            counts.lookups += batch.count
+            counts.statements += Set(batch.map(\.sql)).count
+        }
         let connected: EventLoopFuture<PostgresConnection>
         if let connection = line.connection, !connection.isClosed {
             connected = connection.eventLoop.makeSucceededFuture(connection)
