@@ -90,14 +90,19 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
 
     /// Invalid requests, unknown methods and immediate methods need no task.
     private func canAnswerImmediately(_ decoded: RPCMessage) -> Bool {
-        guard case .request(let request) = decoded, let method = table[request.method] else { return true }
-        return method.isImmediate
+        method(of: decoded)?.isImmediate ?? true
     }
 
-    /// Whether answering `decoded` never blocks a thread (see ``MethodDescriptor/neverBlocks``).
+    /// Whether answering `decoded` never blocks a thread (see ``MethodDescriptor/neverBlocks``);
+    /// an invalid request or an unknown method is answered without running anything.
     private func neverBlocks(_ decoded: RPCMessage) -> Bool {
-        guard case .request(let request) = decoded, let method = table[request.method] else { return true }
-        return method.neverBlocks
+        method(of: decoded)?.neverBlocks ?? true
+    }
+
+    /// The method a valid request names, if the table has it.
+    private func method(of decoded: RPCMessage) -> MethodDescriptor<Context>? {
+        guard case .request(let request) = decoded else { return nil }
+        return table[request.method]
     }
 
     private func later(neverBlocking: Bool, _ work: @escaping @Sendable () async -> [UInt8]?) -> RPCOutcome {
