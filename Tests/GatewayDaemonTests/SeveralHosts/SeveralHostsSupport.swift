@@ -25,6 +25,12 @@ enum SeveralHosts {
         return (try start("host-a"), try start("host-b"))
     }
 
+    /// `count` open connections, alternately to `a` and `b`, so that requests written to them
+    /// back to back meet in both daemons at once.
+    static func connections(_ count: Int, spreadOver a: TestDaemon, _ b: TestDaemon) throws -> [RPCClient] {
+        try (0..<count).map { index in try (index.isMultiple(of: 2) ? a : b).client() }
+    }
+
     /// Sends `calls` as JSON-RPC batches of at most 100 (SPEC 2's default `maxBatch`), one batch
     /// in flight at a time, and returns each call's whole response in the order of `calls`.
     /// Thousands of calls take a few round trips instead of thousands.

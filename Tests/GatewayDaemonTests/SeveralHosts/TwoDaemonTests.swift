@@ -94,7 +94,7 @@ import Testing
             defer { try? database.dropNow() }
             let (a, b) = try SeveralHosts.pair(on: database)
             try ClientFlowTests.seed(try a.client())
-            let connections = try (0..<16).map { index in try (index.isMultiple(of: 2) ? a : b).client() }
+            let connections = try SeveralHosts.connections(16, spreadOver: a, b)
             var winners: [String] = []
             for round in 0..<10 {
                 let replies = try Self.all(
@@ -130,7 +130,7 @@ import Testing
             let (a, b) = try SeveralHosts.pair(on: database)
             let seeding = try a.client()
             _ = try seeding.call("policy.put", Fixtures.policy("misp-1", type: "MISP"))
-            let connections = try (0..<16).map { index in try (index.isMultiple(of: 2) ? a : b).client() }
+            let connections = try SeveralHosts.connections(16, spreadOver: a, b)
             for round in 0..<5 {
                 let mispId = "misp-partner-\(round)"
                 _ = try seeding.call("partner.put", Fixtures.partner(mispId, type: "MISP_Partner"))
@@ -158,7 +158,7 @@ import Testing
             let (a, b) = try SeveralHosts.pair(on: database)
             let client = try a.client()
             try ClientFlowTests.seed(client)
-            let connections = try (0..<16).map { index in try (index.isMultiple(of: 2) ? a : b).client() }
+            let connections = try SeveralHosts.connections(16, spreadOver: a, b)
             for round in 0..<10 {
                 let clientId = try #require(
                     try client.call("client.create", ClientFlowTests.create(key: FakeKeys.rsa(2000 + round)))[
@@ -207,7 +207,7 @@ import Testing
             let (a, b) = try SeveralHosts.pair(on: database)
             let client = try a.client()
             try LicenseFlowTests.seed(client)
-            let connections = try (0..<16).map { index in try (index.isMultiple(of: 2) ? a : b).client() }
+            let connections = try SeveralHosts.connections(16, spreadOver: a, b)
             let probe = try PostgresProbe(database)
             var keys: [String] = [
                 try #require(try client.call("license.generate", ["mispId": "esignet"])["licenseKey"]?.stringValue)
