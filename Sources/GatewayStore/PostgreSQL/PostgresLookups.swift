@@ -223,23 +223,19 @@ final class PostgresLookups: Sendable {
 
     /// Each waiter gets the row of its key: the row without its leading key column.
     private static func answer(_ waiters: [Waiter], from rows: [PostgresRow]) {
+        let decoded: [Row]
+        do {
+            decoded = try PostgresSession.rows(rows)
+        } catch {
+            for waiter in waiters { waiter.resume(.failure(error)) }
+            return
+        }
         var found: [String: Row] = [:]
-        if let first = rows.first {
-            let columns = ColumnNames(first.dropFirst().map(\.columnName))
-            for row in rows {
-                do {
-                    var cells = row.makeIterator()
-                    guard let keyCell = cells.next(), case .text(let key) = try PostgresSession.value(of: keyCell),
-                        found[key] == nil
-                    else { continue }
-                    var values: [SQLValue] = []
-                    values.reserveCapacity(columns.names.count)
-                    while let cell = cells.next() { values.append(try PostgresSession.value(of: cell)) }
-                    found[key] = Row(values: values, columns: columns)
-                } catch {
-                    for waiter in waiters { waiter.resume(.failure(error)) }
-                    return
-                }
+        if let first = decoded.first {
+            let columns = ColumnNames(Array(first.columnNames.dropFirst()))
+            for row in decoded {
+                guard case .text(let key) = row[0], found[key] == nil else { continue }
+                found[key] = Row(values: Array(row.values.dropFirst()), columns: columns)
             }
         }
         for waiter in waiters { waiter.resume(.success(found[waiter.key])) }

@@ -115,6 +115,11 @@ final class PostgresSession: DatabaseSession {
 
     func query(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> [Row] {
         let found = PostgresScript.isPreparable(sql) ? try runPrepared(sql, bindings) : try run(sql, bindings).rows
+        return try Self.rows(found)
+    }
+
+    /// postgres-nio's rows as the store's, every cell read as one of SQLite's storage classes.
+    static func rows(_ found: [PostgresRow]) throws(StoreError) -> [Row] {
         guard let first = found.first else { return [] }
         let columns = ColumnNames(first.map(\.columnName))
         var rows: [Row] = []
@@ -122,7 +127,7 @@ final class PostgresSession: DatabaseSession {
         for row in found {
             var values: [SQLValue] = []
             values.reserveCapacity(columns.names.count)
-            for cell in row { values.append(try Self.value(of: cell)) }
+            for cell in row { values.append(try value(of: cell)) }
             rows.append(Row(values: values, columns: columns))
         }
         return rows
