@@ -159,9 +159,12 @@ start() {
     # fsync=off: commits still reach the OS before they are acknowledged (synchronous_commit stays
     # on), so a killed server (pg_ctl -m immediate) loses nothing acknowledged; only an OS crash
     # would, which a test cluster does not survive anyway. It saves CI's disk a flush per commit.
+    # max_connections=300: the suites run side by side, several with two daemons of up to 18
+    # connections each (16 read slots, the writer, the lookups); the default 100 can run out, and a
+    # daemon refused a connection answers -32011 (SQLSTATE 53300) where the test expects an answer.
     # shellcheck disable=SC2086
     if ! pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-        -o "-k $dir -c listen_addresses='' -p $port -c fsync=off ${PG_TEST_SERVER_OPTIONS:-}" >/dev/null; then
+        -o "-k $dir -c listen_addresses='' -p $port -c fsync=off -c max_connections=300 ${PG_TEST_SERVER_OPTIONS:-}" >/dev/null; then
         dump_logs
         fail "pg_ctl start failed"
     fi
