@@ -18,7 +18,10 @@ final class PostgresConnector: Sendable {
     /// Run on the first session that connects (the schema migration); until it succeeds once,
     /// every new session runs it.
     private let prepare: @Sendable (PostgresSession) throws(StoreError) -> Void
-    private let prepared = Mutex(false)
+    /// Held while `prepare` runs, so two threads connecting at once do not both migrate.
+    private let preparing = Mutex(())
+    /// Read by every lookup, on every event loop: an atomic, not a lock they would all take.
+    private let prepared = Atomic(false)
     static let retryInterval = Duration.seconds(1)
 
     init(
@@ -33,7 +36,7 @@ final class PostgresConnector: Sendable {
 
     /// Whether the schema is known to be in place: a connection that skips `prepare` (the
     /// lookups') is only opened once one that ran it succeeded.
-    var isPrepared: Bool { prepared.withLock { $0 } }
+    var isPrepared: Bool { prepared.load(ordering: .acquiring) }
 
     /// `reportingFailure`: log the first failure of a run of them (the store's first attempt at
     /// start-up reports its own, in words that fit the start).
@@ -43,11 +46,10 @@ final class PostgresConnector: Sendable {
             let session = try PostgresSession.connect(
                 to: location, password: password, eventLoop: MultiThreadedEventLoopGroup.singleton.any(),
                 logger: logger)
-            // Under the lock: two threads connecting at once must not both migrate.
-            try prepared.withLock { prepared throws(StoreError) in
-                guard !prepared else { return }
+            try preparing.withLock { _ throws(StoreError) in
+                guard !isPrepared else { return }
                 try prepare(session)
-                prepared = true
+                prepared.store(true, ordering: .releasing)
             }
             noteReachable()
             return session
