@@ -31,11 +31,13 @@ final class TestMethods: Sendable {
                     return .object(params)
                 }))
         table.register(
-            MethodDescriptor(SlowEcho.self) { [self] params, _ in
-                record("slow.echo", params)
-                await Task.yield()
-                return .object(params)
-            })
+            MethodDescriptor(
+                SlowEcho.self,
+                deferred: { [self] params, _ in
+                    record("slow.echo", params)
+                    await Task.yield()
+                    return .object(params)
+                }))
         table.register(
             MethodDescriptor(
                 Blob.self,

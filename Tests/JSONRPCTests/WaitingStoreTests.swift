@@ -9,6 +9,12 @@ enum Lookup: PassThroughMethod {
     static let result = ["how"]
 }
 
+enum Commit: PassThroughMethod {
+    static let name = "commit"
+    static let summary = "A write whose only wait is the writer's commit."
+    static let result = ["how"]
+}
+
 /// A table for a store whose reads wait on the network (PostgreSQL): an immediate method with a
 /// non-blocking form runs that form on the caller's loop; any other immediate one is offloaded.
 @Suite final class WaitingStoreTests: Sendable {
@@ -23,6 +29,13 @@ enum Lookup: PassThroughMethod {
                 withoutBlocking: { _, _ in
                     await Task.yield()
                     return ["how": "withoutBlocking"]
+                }))
+        table.register(
+            MethodDescriptor(
+                Commit.self,
+                committing: { _, _ in
+                    await Task.yield()
+                    return ["how": "committed"]
                 }))
         if waitingStore {
             table.transformMethods { method in
@@ -66,6 +79,17 @@ enum Lookup: PassThroughMethod {
         let echo = await outcome(request("echo", params: #"{"n":1}"#), waitingStore: true)
         #expect(echo.kind == "deferred")
         #expect(offloads.load(ordering: .relaxed) == 1)
+    }
+
+    /// A write waits for the writer's thread, never on its own, whatever the store: it suspends on
+    /// the caller's loop on both, and takes no offload thread.
+    @Test(arguments: [false, true]) func aCommittingWriteSuspendsOnEitherStore(waitingStore: Bool) async {
+        let write = await outcome(request("commit"), waitingStore: waitingStore)
+        #expect(write.kind == "suspending")
+        #expect(write.reply?.contains(#""how":"committed""#) == true)
+        #expect(offloads.load(ordering: .relaxed) == 0)
+        let echo = await outcome(request("slow.echo", params: #"{"n":1}"#), waitingStore: waitingStore)
+        #expect(echo.kind == "deferred", "a method that may block still leaves the loop")
     }
 
     @Test func aBatchSuspendsOnlyWhenNoEntryBlocks() async {

@@ -224,7 +224,8 @@ private final class Lane: Sendable {
         if let connection = line.connection, !connection.isClosed {
             connected = connection.eventLoop.makeSucceededFuture(connection)
         } else {
-            connected = connector.connect(on: loop ?? MultiThreadedEventLoopGroup.singleton.any()).flatMap { connection in
+            connected = connector.connect(on: loop ?? MultiThreadedEventLoopGroup.singleton.any()).flatMap {
+                connection in
                 connection.query(PostgresQuery(unsafeSQL: PostgresLookups.sessionSettings), logger: self.logger)
                     .map { _ in connection }
             }

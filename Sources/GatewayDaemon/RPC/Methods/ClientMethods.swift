@@ -110,13 +110,17 @@ enum KeyClientIdMethod: RPCMethod {
 extension MethodTable<CallContext> {
     mutating func registerClientMethods(_ clients: ClientRegistry, keys: KeyHashingService) {
         register(
-            MethodDescriptor(ClientCreateMethod.self) { request, context in
-                try await clients.create(request, context: context)
-            })
+            MethodDescriptor(
+                ClientCreateMethod.self,
+                deferred: { request, context in
+                    try await clients.create(request, context: context)
+                }))
         register(
-            MethodDescriptor(ClientUpdateMethod.self) { request, context in
-                try await clients.update(request, context: context)
-            })
+            MethodDescriptor(
+                ClientUpdateMethod.self,
+                deferred: { request, context in
+                    try await clients.update(request, context: context)
+                }))
         register(
             MethodDescriptor(
                 ClientGetMethod.self, immediate: { clientId, _ in try clients.client(clientId) },

@@ -50,15 +50,20 @@ enum JournalVerifyMethod: RPCMethod {
 extension MethodTable<CallContext> {
     mutating func registerJournalMethods(_ store: Store) {
         register(
-            MethodDescriptor(JournalListMethod.self) { query, _ in
-                try store.read { connection in
-                    try connection.journalList(afterSeq: query.afterSeq, entityId: query.entityId, limit: query.limit)
-                }
-            })
+            MethodDescriptor(
+                JournalListMethod.self,
+                deferred: { query, _ in
+                    try store.read { connection in
+                        try connection.journalList(
+                            afterSeq: query.afterSeq, entityId: query.entityId, limit: query.limit)
+                    }
+                }))
         // A long scan: on its own thread, never holding a pooled read connection from the hot paths.
         register(
-            MethodDescriptor(JournalVerifyMethod.self) { _, _ in
-                try await store.readOnOwnThread { connection in try connection.journalVerify() }
-            })
+            MethodDescriptor(
+                JournalVerifyMethod.self,
+                deferred: { _, _ in
+                    try await store.readOnOwnThread { connection in try connection.journalVerify() }
+                }))
     }
 }

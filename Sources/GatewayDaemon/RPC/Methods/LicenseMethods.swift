@@ -112,25 +112,33 @@ enum LicenseExportPropertiesMethod: RPCMethod {
 extension MethodTable<CallContext> {
     mutating func registerLicenseMethods(_ licenses: LicenseService) {
         register(
-            MethodDescriptor(LicenseGenerateMethod.self) { mispId, context in
-                try await licenses.generate(mispId: mispId, context: context)
-            })
+            MethodDescriptor(
+                LicenseGenerateMethod.self,
+                deferred: { mispId, context in
+                    try await licenses.generate(mispId: mispId, context: context)
+                }))
         register(
-            MethodDescriptor(LicenseUpdateMethod.self) { change, context in
-                try await licenses.update(change, context: context)
-            })
+            MethodDescriptor(
+                LicenseUpdateMethod.self,
+                deferred: { change, context in
+                    try await licenses.update(change, context: context)
+                }))
         register(
-            MethodDescriptor(LicenseGetMethod.self) { mispId, context in
-                try await licenses.get(mispId: mispId, context: context)
-            })
+            MethodDescriptor(
+                LicenseGetMethod.self,
+                deferred: { mispId, context in
+                    try await licenses.get(mispId: mispId, context: context)
+                }))
         register(MethodDescriptor(LicenseListMethod.self, immediate: { page, _ in try licenses.list(page) }))
         register(
             MethodDescriptor(
                 LicenseValidateMethod.self, immediate: { key, _ in try licenses.validate(key: key) },
                 withoutBlocking: { key, _ in try await licenses.validateWithoutBlocking(key: key) }))
         register(
-            MethodDescriptor(LicenseExportPropertiesMethod.self) { request, context in
-                try await licenses.exportProperties(mispId: request.mispId, path: request.path, context: context)
-            })
+            MethodDescriptor(
+                LicenseExportPropertiesMethod.self,
+                deferred: { request, context in
+                    try await licenses.exportProperties(mispId: request.mispId, path: request.path, context: context)
+                }))
     }
 }

@@ -51,8 +51,10 @@ extension MethodTable<CallContext> {
     mutating func registerOutboxMethods(_ outbox: OutboxService) {
         register(MethodDescriptor(OutboxListMethod.self, immediate: { query, _ in try outbox.list(query) }))
         register(
-            MethodDescriptor(OutboxRetryMethod.self) { seq, context in
-                try await outbox.retry(seq: seq, context: context)
-            })
+            MethodDescriptor(
+                OutboxRetryMethod.self,
+                deferred: { seq, context in
+                    try await outbox.retry(seq: seq, context: context)
+                }))
     }
 }

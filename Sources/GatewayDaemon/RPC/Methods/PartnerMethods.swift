@@ -62,19 +62,25 @@ enum PartnerMapPolicyMethod: RPCMethod {
 extension MethodTable<CallContext> {
     mutating func registerPartnerMethods(_ partners: PartnerRegistry) {
         register(
-            MethodDescriptor(PartnerPutMethod.self) { partner, context in
-                try await partners.put(partner, context: context)
-            })
+            MethodDescriptor(
+                PartnerPutMethod.self,
+                committing: { partner, context in
+                    try await partners.put(partner, context: context)
+                }))
         register(
             MethodDescriptor(PartnerGetMethod.self, immediate: { partnerId, _ in try partners.partner(partnerId) }))
         register(
-            MethodDescriptor(PolicyPutMethod.self) { policy, context in
-                try await partners.put(policy, context: context)
-            })
+            MethodDescriptor(
+                PolicyPutMethod.self,
+                committing: { policy, context in
+                    try await partners.put(policy, context: context)
+                }))
         register(MethodDescriptor(PolicyGetMethod.self, immediate: { policyId, _ in try partners.policy(policyId) }))
         register(
-            MethodDescriptor(PartnerMapPolicyMethod.self) { mapping, context in
-                try await partners.map(mapping, context: context)
-            })
+            MethodDescriptor(
+                PartnerMapPolicyMethod.self,
+                committing: { mapping, context in
+                    try await partners.map(mapping, context: context)
+                }))
     }
 }

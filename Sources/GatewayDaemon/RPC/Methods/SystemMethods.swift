@@ -113,10 +113,10 @@ extension MethodTable<CallContext> {
                             LicenseExpiryWatch.days(until: $0.expiresAtMilliseconds, now: now)
                         })
                 }))
-        register(MethodDescriptor(SystemPreflightMethod.self) { _, _ in try await preflight.run() })
-        register(MethodDescriptor(SystemBackupMethod.self) { path, _ in try await backups.backup(to: path) })
+        register(MethodDescriptor(SystemPreflightMethod.self, deferred: { _, _ in try await preflight.run() }))
+        register(MethodDescriptor(SystemBackupMethod.self, deferred: { path, _ in try await backups.backup(to: path) }))
         // Deferred: it counts the outbox's rows, a scan too long for an event loop.
-        register(MethodDescriptor(SystemMetricsMethod.self) { _, _ in try metrics.text() })
+        register(MethodDescriptor(SystemMetricsMethod.self, deferred: { _, _ in try metrics.text() }))
         register(MethodDescriptor(DiscoverMethod.self, immediate: { _, _ in document() }))
     }
 }
