@@ -204,10 +204,7 @@ let package = Package(
             name: "GatewayStoreTests",
             dependencies: [
                 "GatewayStore", "GatewayJSON", "GatewayCrypto", "GatewayTestSupport", "PostgresTestSupport",
-                // EventLoopTaskExecutor: lookups started on an event loop, as the daemon starts them.
-                "GatewayTransport",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: testing
         ),

@@ -103,7 +103,6 @@ package final class Store: Sendable {
         password: String?,
         migrations: [Migration] = Migration.postgresStoreMigrations,
         readConnections: Int = Store.defaultReadConnections,
-        lookupLanes: LookupLanes = .automatic,
         logger: Logger
     ) throws(StoreError) -> Store {
         let connector = PostgresConnector(location: location, password: password, logger: logger) {
@@ -129,7 +128,7 @@ package final class Store: Sendable {
         logger.info("store opened", metadata: ["database": "\(location)", "schema": "\(migrations.count)"])
         return Store(
             path: location.description, engine: .postgresql, writer: writer, readers: readers,
-            lookups: PostgresLookups(connector: connector, lanes: lookupLanes, logger: logger), logger: logger)
+            lookups: PostgresLookups(connector: connector, logger: logger), logger: logger)
     }
 
     /// Queues `body` for the single writer and returns its result once the transaction holding it
@@ -228,7 +227,7 @@ package final class Store: Sendable {
             // No session has reached the server yet: this one connects, and migrates, on a thread.
             return try await Threads.run { try self.read(read, key: key, cachedAs: cacheKey, decode) }
         }
-        return try await lookups.value(read, key: key, cachedAs: cacheKey, decode)
+        return try lookups.decode(try await lookups.row(read, key: key), cachedAs: cacheKey, decode)
     }
 
     private static func inTransaction<T>(_ session: any DatabaseSession, _ body: (ReadConnection) throws -> T)
@@ -263,7 +262,7 @@ package final class Store: Sendable {
     package var statistics: WriteStatistics { writer.statistics }
 
     /// PostgreSQL's keyed lookups since open, and the statements that carried them; nil on SQLite.
-    package var lookupStatistics: LookupStatistics? { lookups?.statistics }
+    package var lookupStatistics: (lookups: Int, statements: Int)? { lookups?.statistics }
 
     /// The newest journal entry this store's writer committed, from its memory (no query). On
     /// PostgreSQL other daemons append too: read `journalHead()` for the database's.

@@ -6,14 +6,14 @@ import NIOCore
 /// on the loop that reads and writes the connection: a task on Swift's global pool would cost a
 /// thread switch to start and another to come back for every request.
 /// Only work that never blocks may run here; a job that blocks stalls every connection of the loop.
-package final class EventLoopTaskExecutor: TaskExecutor {
+final class EventLoopTaskExecutor: TaskExecutor {
     private let eventLoop: any EventLoop
 
-    package init(_ eventLoop: any EventLoop) {
+    init(_ eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
 
-    package func enqueue(_ job: consuming ExecutorJob) {
+    func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         eventLoop.execute {
             job.runSynchronously(on: self.asUnownedTaskExecutor())

@@ -1,6 +1,4 @@
 import GatewayStore
-import GatewayTransport
-import NIOPosix
 import PostgresTestSupport
 import Testing
 
@@ -41,41 +39,10 @@ import Testing
             // Keys that waited together went in one statement: far fewer statements than lookups.
             #expect(counted.lookups == 400)
             #expect(counted.statements >= 1 && counted.statements < counted.lookups / 2, "\(counted)")
-            #expect(counted.lanesUsed == 1, "callers off the event loops share one connection")
         }
         #expect(
             try await payload(store, "k7")
                 == store.read(Self.payload, key: "k7", cachedAs: "item:k7") { try $0?.blob(0) })
-    }
-
-    /// With a connection per event loop (as on 8 cores or more), a lookup started on a loop is
-    /// answered by that loop's connection and resumes there, and every caller still gets its own row.
-    @Test func eachEventLoopLooksUpOnItsOwnConnection() async throws {
-        let group = MultiThreadedEventLoopGroup.singleton
-        let loops = Array(group.makeIterator())
-        let temporary = try TemporaryStore(.postgresql, lookupLanes: .perEventLoop(group))
-        let store = temporary.store
-        for index in 0..<40 { try await put(store, "k\(index)", [UInt8(index)]) }
-        let answers = try await withThrowingTaskGroup(of: (Int, [UInt8]?, Bool).self) { tasks in
-            for call in 0..<400 {
-                let loop = loops[call % loops.count]
-                tasks.addTask(executorPreference: EventLoopTaskExecutor(loop)) {
-                    let answer = try await payload(store, "k\(call % 50)")
-                    return (call, answer, loop.inEventLoop)
-                }
-            }
-            return try await tasks.reduce(into: [Int: ([UInt8]?, Bool)]()) { $0[$1.0] = ($1.1, $1.2) }
-        }
-        #expect(answers.count == 400)
-        for (call, (answer, onItsLoop)) in answers {
-            let index = call % 50
-            #expect(answer == (index < 40 ? [UInt8(index)] : nil), "call \(call) for k\(index)")
-            #expect(onItsLoop, "call \(call) resumed on its own loop")
-        }
-        let counted = try #require(store.lookupStatistics)
-        #expect(counted.lookups == 400)
-        #expect(counted.lanesUsed == loops.count, "\(counted)")
-        #expect(counted.statements < counted.lookups / 2, "keys still share statements: \(counted)")
     }
 
     /// A lookup after an acknowledged write sees it, whichever store (daemon) wrote it, also when

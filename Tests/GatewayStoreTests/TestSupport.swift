@@ -19,7 +19,7 @@ final class TemporaryStore: Sendable {
     var path: String { directory.file("db.sqlite3") }
 
     /// On `engine`: SQLite in the directory, or a new database on the test server (SPEC 9).
-    init(_ engine: TestStore = .sqlite, lookupLanes: LookupLanes = .automatic) throws {
+    init(_ engine: TestStore = .sqlite) throws {
         directory = try TemporaryDirectory(prefix: "gateway-store-test")
         switch engine {
         case .sqlite:
@@ -28,13 +28,13 @@ final class TemporaryStore: Sendable {
         case .postgresql:
             let database = try TemporaryPostgresDatabase.createNow()
             postgres = database
-            store = try openPostgresStore(database, lookupLanes: lookupLanes)
+            store = try openPostgresStore(database)
         }
     }
 
     /// Another store on the same database (a restart, or a second daemon's).
     func reopen() throws -> Store {
-        try postgres.map { try openPostgresStore($0) } ?? openStore(path)
+        try postgres.map(openPostgresStore) ?? openStore(path)
     }
 
     deinit {
@@ -48,10 +48,10 @@ let postgresTestSchema = Migration.numbered([
     PostgresSchema.store + ";\nCREATE TABLE items (id TEXT PRIMARY KEY NOT NULL, payload BYTEA)"
 ])
 
-func openPostgresStore(_ database: TemporaryPostgresDatabase, lookupLanes: LookupLanes = .automatic) throws -> Store {
+func openPostgresStore(_ database: TemporaryPostgresDatabase) throws -> Store {
     try Store.open(
         postgres: PostgresLocation(url: database.url), password: database.server.password,
-        migrations: postgresTestSchema, lookupLanes: lookupLanes, logger: testLogger)
+        migrations: postgresTestSchema, logger: testLogger)
 }
 
 /// A suite whose tests each work on a ``TemporaryStore`` of their own.

@@ -4,34 +4,6 @@ import NIOPosix
 import PostgresNIO
 import Synchronization
 
-/// What the keyed lookups of a PostgreSQL store did since it opened.
-package struct LookupStatistics: Sendable, Equatable {
-    package var lookups = 0
-    package var statements = 0
-    /// Connections (``LookupLanes``) that sent a statement.
-    package var lanesUsed = 0
-}
-
-/// How the lookups spread over server connections.
-package enum LookupLanes: Sendable {
-    /// One connection for the daemon: every caller's keys share its statements.
-    case shared
-    /// One connection per event loop of the group, whose callers' keys it answers on that loop.
-    case perEventLoop(MultiThreadedEventLoopGroup)
-
-    /// One connection per event loop of the daemon's group from 8 cores, one shared below.
-    ///
-    /// Measured with `client.get` 16x1 and the server on the same host:
-    /// - 2 cores: a connection per loop answered 20% fewer lookups than one shared. Each statement
-    ///   carried half the keys, and the server's CPU, which the daemon shares, went to statements.
-    /// - 16 cores: the shared connection's loop was the limit (41,790 lookups/s, 0.17× SQLite's
-    ///   figure): one thread decoded every answer and woke every caller's loop. A connection per
-    ///   loop decodes on the caller's own loop, and no answer crosses a thread.
-    package static var automatic: LookupLanes {
-        System.coreCount >= 8 ? .perEventLoop(.singleton) : .shared
-    }
-}
-
 /// PostgreSQL's answers to the hot keyed lookups (``KeyedRead``): the keys of every caller that
 /// arrives while a lookup is on the wire go to the server together, in one statement, on a
 /// connection that no thread waits on.
@@ -42,9 +14,17 @@ package enum LookupLanes: Sendable {
 /// only before it is sent, never one already on the wire, so a lookup still sees every write
 /// acknowledged before it was asked, by this daemon or another (SPEC 9).
 ///
-/// The keys go to a ``Lane``: the one shared, or the caller's event loop's (``LookupLanes``).
+/// One statement is on the wire at a time, on one connection; the keys that arrive meanwhile wait
+/// for the next. Measured on 2 cores (`client.get` 16x1): two connections, each taking the keys
+/// waiting when it was free, halved the keys per statement (2.7 against 4.7) and answered 25%
+/// fewer lookups, the server spending its CPU on statements rather than keys; a connection per
+/// event loop, so that no thread hands an answer to another, answered 20% fewer for the same
+/// reason, the daemon's CPU unchanged. Under more load a statement takes up to ``maxBatch`` keys.
+/// On 16 cores a connection per event loop answered as many lookups as the one shared (47,672
+/// against 46,405 a second, one daemon) for twice the daemon's CPU and ten times the server's:
+/// there, 16 callers at pipeline 1 wait on the round trip, whatever carries it.
 final class PostgresLookups: Sendable {
-    /// How each connection's statements are planned, set once when it connects.
+    /// How this connection's statements are planned, set once when it connects.
     ///
     /// A statement prepared for `= ANY($1)` is planned for an array of a guessed size, and
     /// PostgreSQL then finds that generic plan dearer than planning each call for the array it
@@ -62,62 +42,7 @@ final class PostgresLookups: Sendable {
 
     /// Keys in one statement at most.
     static let maxBatch = 64
-    /// Keys per lane whose decoded answer is kept (a `client.get` answer is a few KiB).
-    static let decodedLimit = 1024
 
-    private let connector: PostgresConnector
-    /// The shared lane, or one per event loop.
-    private let lanes: [Lane]
-    /// The lane of each event loop; empty when the lane is shared.
-    private let laneOfLoop: [ObjectIdentifier: Lane]
-
-    init(connector: PostgresConnector, lanes layout: LookupLanes, logger: Logger) {
-        self.connector = connector
-        let logger = PostgresSession.libraryLogger(logger)
-        switch layout {
-        case .shared:
-            lanes = [Lane(loop: nil, connector: connector, logger: logger)]
-            laneOfLoop = [:]
-        case .perEventLoop(let group):
-            lanes = group.makeIterator().map { Lane(loop: $0, connector: connector, logger: logger) }
-            laneOfLoop = Dictionary(uniqueKeysWithValues: lanes.map { (ObjectIdentifier($0.loop!), $0) })
-        }
-    }
-
-    /// Whether lookups can go to the server without a schema migration first (see
-    /// ``PostgresConnector/isPrepared``).
-    var isReady: Bool { connector.isPrepared }
-
-    /// `decode` of the row of `key` (nil when there is none), or the value it gave for the same
-    /// row before.
-    func value<T: Sendable>(
-        _ read: KeyedRead, key: String, cachedAs cacheKey: String, _ decode: (Row?) throws -> T
-    ) async throws -> T {
-        // A caller off the group's loops (a test, a thread pool) uses the first lane.
-        let lane = MultiThreadedEventLoopGroup.currentEventLoop.flatMap { laneOfLoop[ObjectIdentifier($0)] } ?? lanes[0]
-        return try lane.decode(try await lane.row(read, key: key), cachedAs: cacheKey, decode)
-    }
-
-    /// Lookups asked and statements sent since open (how many keys a statement carried), and the
-    /// lanes that sent any.
-    var statistics: LookupStatistics {
-        lanes.reduce(into: LookupStatistics()) { sum, lane in
-            let counted = lane.statistics
-            sum.lookups += counted.lookups
-            sum.statements += counted.statements
-            if counted.statements > 0 { sum.lanesUsed += 1 }
-        }
-    }
-
-    /// Fails whatever waits and closes the connections.
-    func close() {
-        for lane in lanes { lane.close() }
-    }
-}
-
-/// One connection's lookups. One statement is on the wire at a time; the keys that arrive meanwhile
-/// wait for the next, at most ``PostgresLookups/maxBatch`` of them.
-private final class Lane: Sendable {
     private struct Waiter: Sendable {
         let sql: String
         let key: String
@@ -153,22 +78,26 @@ private final class Lane: Sendable {
         }
     }
 
-    /// The loop the connection runs on, or nil: the loop of whichever caller needs it first.
-    let loop: (any EventLoop)?
     private let connector: PostgresConnector
     private let state = Mutex(State())
-    /// Lookups asked and statements sent since open.
+    /// Lookups asked and statements sent since open: how many keys a statement carried.
     private let counts = Mutex((lookups: 0, statements: 0))
     /// The last answer decoded from each key's row, with that row: a row that comes back the same
     /// is not decoded again (for `client.get`, a JSON document parsed per call).
     private let decoded = Mutex<[String: (row: [SQLValue], value: any Sendable)]>([:])
+    /// Keys whose decoded answer is kept (a `client.get` answer is a few KiB).
+    static let decodedLimit = 1024
+
     private let logger: Logger
 
-    init(loop: (any EventLoop)?, connector: PostgresConnector, logger: Logger) {
-        self.loop = loop
+    init(connector: PostgresConnector, logger: Logger) {
         self.connector = connector
-        self.logger = logger
+        self.logger = PostgresSession.libraryLogger(logger)
     }
+
+    /// Whether lookups can go to the server without a schema migration first (see
+    /// ``PostgresConnector/isPrepared``).
+    var isReady: Bool { connector.isPrepared }
 
     /// The row of `key`, or nil.
     func row(_ read: KeyedRead, key: String) async throws -> Row? {
@@ -196,7 +125,7 @@ private final class Lane: Sendable {
         }
         let value = try decode(row)
         decoded.withLock { entries in
-            if entries.count >= PostgresLookups.decodedLimit { entries.removeAll(keepingCapacity: true) }
+            if entries.count >= Self.decodedLimit { entries.removeAll(keepingCapacity: true) }
             entries[key] = (row.values, value)
         }
         return value
@@ -204,7 +133,7 @@ private final class Lane: Sendable {
 
     var statistics: (lookups: Int, statements: Int) { counts.withLock { $0 } }
 
-    /// Fails whatever waits and closes the connection.
+    /// Fails whatever waits and closes the connections.
     func close() {
         let (waiting, connection) = state.withLock { state in
             state.closed = true
@@ -224,9 +153,8 @@ private final class Lane: Sendable {
         if let connection = line.connection, !connection.isClosed {
             connected = connection.eventLoop.makeSucceededFuture(connection)
         } else {
-            connected = connector.connect(on: loop ?? MultiThreadedEventLoopGroup.singleton.any()).flatMap {
-                connection in
-                connection.query(PostgresQuery(unsafeSQL: PostgresLookups.sessionSettings), logger: self.logger)
+            connected = connector.connect(on: MultiThreadedEventLoopGroup.singleton.any()).flatMap { connection in
+                connection.query(PostgresQuery(unsafeSQL: Self.sessionSettings), logger: self.logger)
                     .map { _ in connection }
             }
         }
