@@ -976,6 +976,9 @@ echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -srm), ${BENCH_SEC
      "whole run $(since "$BENCH_START") s"
 if [[ -n "$DAEMON_CMD" ]]; then
     echo "daemon: DAEMON_CMD=\`$DAEMON_CMD\` (stand-in; the issue sections are skipped)"
+elif [[ "$(head -c 2 "$DAEMON")" == "#!" ]]; then
+    # scripts/bench-bundle.sh's wrapper: the binary it runs is not this file.
+    echo "daemon: \`$DAEMON\` (a wrapper script)"
 else
     echo "daemon: \`$DAEMON\` ($(( $(stat -c %s "$DAEMON") / 1024 )) KiB;" \
          "links libFoundation.so: $(ldd "$DAEMON" 2>/dev/null | grep -q 'libFoundation\.so' && echo yes || echo no))"
