@@ -70,9 +70,7 @@ package struct MethodDescriptor<Context: Sendable>: Sendable {
         self.init(
             method.name, method.summary, method.params, method.result,
             .immediate { params, context in Method.encode(try handler(try Method.decode(params), context)) },
-            withoutBlocking: withoutBlocking.map { handler -> DeferredHandler in
-                { params, context in Method.encode(try await handler(try Method.decode(params), context)) }
-            })
+            withoutBlocking: withoutBlocking.map { Self.encoding(method, $0) })
     }
 
     /// A method run in a task on Swift's global pool (anything that may block its thread while it
@@ -97,6 +95,7 @@ package struct MethodDescriptor<Context: Sendable>: Sendable {
             method.name, method.summary, method.params, method.result, .suspending(Self.encoding(method, handler)))
     }
 
+    /// `handler` between the wire's params and result (the decode and encode every form shares).
     private static func encoding<Method: RPCMethod>(
         _ method: Method.Type,
         _ handler: @escaping @Sendable (Method.Params, Context) async throws -> Method.Response
