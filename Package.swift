@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "GatewayStore",
             dependencies: [
-                "CSQLite", "GatewayJSON", "GatewayCrypto",
+                "CSQLite", "CGatewayShims", "GatewayJSON", "GatewayCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

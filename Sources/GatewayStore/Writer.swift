@@ -74,7 +74,7 @@ final class Writer: Sendable {
         let loop = WriterLoop(writer: writer, sessions: sessions, head: head, logger: logger)
         // The connection is handed over whole: after this line only the writer thread touches it.
         let box = UnsafeTransfer(loop)
-        guard let thread = Threads.start({ box.value.run() }) else {
+        guard let thread = Threads.start(named: "pmsgw-writer", { box.value.run() }) else {
             throw StoreError(.unavailable, "cannot start the writer thread")
         }
         writer.thread.withLock { $0 = thread }

@@ -76,5 +76,7 @@ import Testing
             try String(contentsOfFile: "\(tasks)/\($0)/comm", encoding: .utf8)
         }
         #expect(names.filter { $0.hasPrefix("NIO-SGLTN-") }.count == loops)
+        // The single writer is named, so an operator's `top -H` tells it from Swift's pool.
+        #expect(names.filter { $0 == "pmsgw-writer\n" }.count == 1, "\(names)")
     }
 }

@@ -18,4 +18,8 @@ static inline int pmsgw_so_peercred(void) { return SO_PEERCRED; }
 /// The SO_PEERGROUPS option name (Linux 4.13+): the peer's supplementary groups at connect time.
 static inline int pmsgw_so_peergroups(void) { return SO_PEERGROUPS; }
 
+/// Names the calling thread (at most 15 bytes are kept) for `top -H`, `ps -L` and `perf`.
+/// pthread_setname_np is declared only with _GNU_SOURCE, which Swift's Glibc module lacks.
+void pmsgw_name_this_thread(const char *name);
+
 #endif
