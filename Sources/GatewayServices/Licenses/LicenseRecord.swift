@@ -68,7 +68,6 @@ extension SQLQuerying where Self: ~Copyable {
             try LicenseRecord(row: row)
         }
     }
-
 }
 
 extension WriteTransaction {

@@ -81,8 +81,7 @@ package struct LicenseService: Sendable {
     /// `license.validate`: IDA's check; an unknown key is an answer, not an error.
     package func validate(key: String) throws -> LicenseVerdict {
         let now = UTCTimestamp.nowMilliseconds()
-        // A key is `[0-9a-zA-Z]`: one with a NUL is nobody's, whatever a C string would make of it.
-        guard !key.utf8.contains(0) else { return verdict(.init(license: nil, policy: nil), now: now) }
+        guard LicenseValidation.mayExist(key) else { return verdict(LicenseValidation.nobodys, now: now) }
         let lookup = try store.read(
             LicenseValidation.byKey, key: key, cachedAs: "license:" + key, LicenseValidation.lookup)
         return verdict(lookup, now: now)
@@ -92,7 +91,7 @@ package struct LicenseService: Sendable {
     /// and the lookup shares its round trip with the others asked meanwhile.
     package func validateWithoutBlocking(key: String) async throws -> LicenseVerdict {
         let now = UTCTimestamp.nowMilliseconds()
-        guard !key.utf8.contains(0) else { return verdict(.init(license: nil, policy: nil), now: now) }
+        guard LicenseValidation.mayExist(key) else { return verdict(LicenseValidation.nobodys, now: now) }
         let lookup = try await store.lookup(
             LicenseValidation.byKey, key: key, cachedAs: "license:" + key, LicenseValidation.lookup)
         return verdict(lookup, now: now)

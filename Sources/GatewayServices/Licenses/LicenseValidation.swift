@@ -18,6 +18,13 @@ enum LicenseValidation {
         var policy: JSONValue?
     }
 
+    /// What an unknown key looks up to.
+    static let nobodys = Lookup(license: nil, policy: nil)
+
+    /// Whether a license could have `key`, before asking the store. A key is `[0-9a-zA-Z]`: one
+    /// with a NUL is nobody's, whatever a C string would make of it.
+    static func mayExist(_ key: String) -> Bool { !key.utf8.contains(0) }
+
     /// The key's license and its policy's document, in one statement by key: a hot lookup
     /// (`Store.read(_:key:cachedAs:_:)`), which PostgreSQL answers for many keys at once.
     static let byKey = KeyedRead(
@@ -30,7 +37,7 @@ enum LicenseValidation {
 
     /// What the row of a key says (nil: no license has the key).
     @Sendable static func lookup(_ row: Row?) throws -> Lookup {
-        guard let row else { return Lookup(license: nil, policy: nil) }
+        guard let row else { return nobodys }
         let license = try LicenseRecord(row: row)
         // As `PolicyRecord` reads it: a document that does not parse is null, a missing row nil.
         let policy = try row.optionalString("policy_document").map { (try? JSONValue.parse($0)) ?? .null }

@@ -55,10 +55,10 @@ final class PostgresSession: DatabaseSession {
     static func connect(
         to location: PostgresLocation, password: String?, eventLoop: any EventLoop, logger: Logger
     ) throws(StoreError) -> PostgresSession {
-        let quiet = libraryLogger(logger)
-        let future = try connection(to: location, password: password, eventLoop: eventLoop, logger: quiet)
+        let future = try connection(to: location, password: password, eventLoop: eventLoop, logger: logger)
         do {
-            return PostgresSession(connection: try wait(for: future, timeout: .seconds(10)), logger: quiet)
+            return PostgresSession(
+                connection: try wait(for: future, timeout: .seconds(10)), logger: libraryLogger(logger))
         } catch {
             throw Self.storeError(error, context: "connect")
         }
