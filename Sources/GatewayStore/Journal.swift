@@ -41,6 +41,18 @@ package struct JournalDraft: Sendable, Equatable {
     }
 }
 
+/// A draft with its `change` already in canonical JSON text, the form the chain hashes: a write
+/// can encode its entry before it queues, and leave the single writer only the hash.
+package struct EncodedJournalDraft: Sendable {
+    package let draft: JournalDraft
+    let canonicalChange: String
+
+    package init(_ draft: JournalDraft) {
+        self.draft = draft
+        canonicalChange = draft.change.canonicalText()
+    }
+}
+
 /// The newest entry of the chain: the next entry gets `seq + 1` and `prevHash = hash`.
 package struct JournalHead: Sendable, Equatable {
     package var seq: Int

@@ -27,8 +27,8 @@ enum JournalAppender {
             bindings.reserveCapacity(chunk.count * 12)
             for entry in chunk {
                 let seq = head.seq + 1
-                let draft = entry.draft
-                let change = draft.change.canonicalText()
+                let draft = entry.draft.draft
+                let change = entry.draft.canonicalChange
                 canonical.build(
                     seq: Int64(seq), at: entry.at.utf8, change: change.utf8, entityId: draft.entityId.utf8,
                     entityType: draft.entityType.utf8, method: draft.method.utf8,

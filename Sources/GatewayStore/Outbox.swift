@@ -125,11 +125,36 @@ extension ReadConnection {
     }
 }
 
+/// An outbox message serialized for its row: its body text and message id are made when the
+/// message is, so a write can encode its messages before it queues and leave the single writer
+/// only the INSERT.
+package struct EncodedOutboxMessage: Sendable {
+    let target: OutboxMessage.Target
+    let topic: OutboxMessage.Topic
+    let key: String
+    let body: String
+    let messageId: String
+
+    package init(_ message: OutboxMessage) {
+        target = message.target
+        topic = message.topic
+        key = message.key
+        body = JSONValue.object(message.payload).serialized()
+        messageId = RandomUUID.make()
+    }
+}
+
 extension WriteTransaction {
     /// Records a message in the mutation's own transaction, so the event exists if and only if the
     /// change it describes was committed (the transactional outbox). Returns the row's `seq`.
     @discardableResult
     package func enqueue(_ message: OutboxMessage) throws(StoreError) -> Int {
+        try enqueue(EncodedOutboxMessage(message))
+    }
+
+    /// `enqueue` for a message encoded ahead of the write.
+    @discardableResult
+    package func enqueue(_ message: EncodedOutboxMessage) throws(StoreError) -> Int {
         let now = UTCTimestamp.nowMilliseconds()
         let inserted = try query(
             """
@@ -139,7 +164,7 @@ extension WriteTransaction {
             """,
             [
                 .text(message.target.rawValue), .text(message.topic.rawValue), .text(message.key),
-                .text(JSONValue.object(message.payload).serialized()), .text(RandomUUID.make()),
+                .text(message.body), .text(message.messageId),
                 .text(UTCTimestamp.format(epochMilliseconds: now)), .integer(now),
             ])
         guard let seq = try inserted.first?.int(0) else { throw StoreError(.sql, "INSERT … RETURNING gave no seq") }

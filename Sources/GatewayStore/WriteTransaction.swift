@@ -47,6 +47,11 @@ package struct WriteTransaction: ~Copyable {
     /// COMMIT: on PostgreSQL several daemons share one chain, and holding its head locked only for
     /// that last step is what lets their transactions run side by side until then.
     package mutating func journal(_ draft: JournalDraft) {
+        journal(EncodedJournalDraft(draft))
+    }
+
+    /// `journal` for a draft encoded ahead of the write.
+    package mutating func journal(_ draft: EncodedJournalDraft) {
         journalEntries.append(StampedDraft(draft: draft, at: UTCTimestamp.now()))
     }
 
@@ -58,6 +63,6 @@ package struct WriteTransaction: ~Copyable {
 
 /// A journal entry waiting for its place in the chain, with the time its mutation ran.
 struct StampedDraft {
-    var draft: JournalDraft
+    var draft: EncodedJournalDraft
     var at: String
 }

@@ -100,7 +100,8 @@ extension WriteTransaction {
         try execute("DELETE FROM clients WHERE client_id = ?", [SQLValue(clientId)])
     }
 
-    func insert(_ client: ClientRecord) throws(StoreError) {
+    /// Inserts a client from its ``ClientRecord/bindings``.
+    func insertClient(_ bindings: [SQLValue]) throws(StoreError) {
         try execute(
             """
             INSERT INTO clients (client_id, name, name_lang_map, policy_id, auth_partner_id, logo_uri, redirect_uris,
@@ -108,7 +109,7 @@ extension WriteTransaction {
                 additional_config)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
             """,
-            client.bindings
+            bindings
         )
     }
 
@@ -123,7 +124,9 @@ extension WriteTransaction {
             client.bindings
         )
     }
+}
 
+extension SQLQuerying where Self: ~Copyable {
     /// The mapping's status, or nil when PMS never mapped the partner to the policy.
     func partnerPolicyStatus(partnerId: String, policyId: String) throws(StoreError) -> String? {
         try query(

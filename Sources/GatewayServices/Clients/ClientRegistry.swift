@@ -9,8 +9,9 @@ import Logging
 /// client, its journal entry and its two outbox rows, so either all of them commit or none does.
 /// Reads go straight to a read connection: eSignet's lookups never queue behind the writer.
 ///
-/// A struct, not an actor: it keeps no mutable state (the mappings are swapped atomically by
-/// their holder), and the store's single writer orders the mutations.
+/// A struct, not an actor: it keeps no mutable state of its own (the mappings are swapped
+/// atomically by their holder, and the creation inputs are a locked hint), and the store's single
+/// writer orders the mutations.
 package struct ClientRegistry: Sendable {
     let store: Store
     let mappings: CurrentMappings
@@ -18,6 +19,8 @@ package struct ClientRegistry: Sendable {
     let logger: Logger
     /// Told after each commit that enqueued outbox rows, so delivery starts without waiting for its scan.
     let onEnqueue: @Sendable () -> Void
+    /// What `client.create` plans its writes from, shared by every copy of the registry.
+    let creationInputs = CreationInputsCache()
 
     package init(
         store: Store, mappings: CurrentMappings, rules: ClientRules, logger: Logger,
@@ -34,10 +37,10 @@ package struct ClientRegistry: Sendable {
     package func create(_ request: ClientCreateRequest, context: CallContext) async throws -> ClientWrite {
         try rules.check(additionalConfig: request.additionalConfig)
         let key = try PublicKeyReader.forClient(request.publicKey, minRsaBits: rules.minRsaBits)
-        // One mapping set for the whole call, even if SIGHUP swaps it meanwhile.
-        let creation = ClientCreation(
-            request: request, key: key, mappings: mappings.mappings, rules: rules, context: context)
-        let write = try await store.write { tx in try creation.run(&tx) }
+        var creation = ClientCreation(
+            request: request, key: key, mappings: mappings, rules: rules, context: context, cache: creationInputs)
+        creation.prepare()
+        let write = try await store.write { [creation] tx in try creation.run(&tx) }
         let client = write.client
         onEnqueue()
         logger.info(

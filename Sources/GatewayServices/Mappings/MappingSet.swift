@@ -106,17 +106,23 @@ package struct MappingFiles: Sendable {
 
 /// The current mapping set, swapped whole on SIGHUP; readers always see a complete set.
 package final class CurrentMappings: Sendable {
-    private let current: Mutex<MappingSet>
+    private let current: Mutex<(mappings: MappingSet, generation: UInt64)>
 
     package init(_ mappings: MappingSet) {
-        current = Mutex(mappings)
+        current = Mutex((mappings, 0))
     }
 
     package var mappings: MappingSet {
+        current.withLock { $0.mappings }
+    }
+
+    /// The set with its generation, which moves on at every swap: whatever was derived under one
+    /// generation is stale under the next.
+    var versioned: (mappings: MappingSet, generation: UInt64) {
         current.withLock { $0 }
     }
 
     package func replace(with mappings: MappingSet) {
-        current.withLock { $0 = mappings }
+        current.withLock { $0 = (mappings, $0.generation + 1) }
     }
 }
