@@ -28,8 +28,9 @@
 #   BENCH_SECONDS   seconds of load per scenario and target (default 3)
 #   BENCH_THREADS   rpcload threads (default 1: on 2 cores the daemon gets the other one; use 8
 #                   on 16 cores), also the number of create_load.py processes (at most 4)
-#   BASELINE_DAEMON an older daemon binary: the scaling rows (issue 13) are driven against it
-#                   too, in the same run, for a before/after table
+#   BASELINE_DAEMON an older daemon binary: the scaling rows (issue 13), partner.put and
+#                   client.create are driven against it too, in the same run, for a before/after
+#                   table
 #   READY_RUNS      start-ups to time, fresh and loaded (default 5; medians are compared)
 #   SQLITE_SECONDS  seconds per sqlite_limit configuration (default 1; 0 skips it, and the
 #                   checks against the raw commit rate then read n/a)
@@ -476,6 +477,12 @@ print(json.dumps({"policyId": "bench-misp-policy", "policyType": "MISP", "name":
                 store_failed baseline-store "base-put-${c}x1" partner.put "$c" 1
             fi
         done
+        if s="$("${CREATE_LOAD[@]}" "$WORK/base.sock" --partner "$AUTH_PARTNER" --policy "$AUTH_POLICY" \
+                -c 16 -k 1 -d "$BENCH_SECONDS" -j "$CREATE_PROCS" --json 2>&1)"; then
+            store_row baseline-store base-create-16x1 client.create 16 1 "$(grep '^{' <<<"$s" | tail -n 1)"
+        else
+            store_failed baseline-store base-create-16x1 client.create 16 1
+        fi
         stop_daemon "$BASE_PID"
     fi
 

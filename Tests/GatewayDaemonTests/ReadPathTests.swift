@@ -76,7 +76,9 @@ import Testing
             try String(contentsOfFile: "\(tasks)/\($0)/comm", encoding: .utf8)
         }
         #expect(names.filter { $0.hasPrefix("NIO-SGLTN-") }.count == loops)
-        // The single writer is named, so an operator's `top -H` tells it from Swift's pool.
+        // The single writer and its checkpoints are named, so an operator's `top -H` tells them
+        // from Swift's pool.
         #expect(names.filter { $0 == "pmsgw-writer\n" }.count == 1, "\(names)")
+        #expect(names.filter { $0 == "pmsgw-checkpt\n" }.count == 1, "\(names)")
     }
 }

@@ -74,14 +74,17 @@ package struct PartnerRegistry: Sendable {
 
     /// An idempotent put: when the stored record already is the new one nothing is written or
     /// journalled; otherwise `sql` runs with `bindings` plus the time, and the draft is journalled.
+    /// The draft is encoded here, on the caller's thread: the single writer's time per put is
+    /// what bounds puts per second.
     private func upsert(
         _ draft: JournalDraft, isCurrent: @escaping @Sendable (borrowing WriteTransaction) throws -> Bool,
         sql: String, bindings: [SQLValue]
     ) async throws {
+        let entry = EncodedJournalDraft(draft)
         try await store.write { tx throws in
             guard try !isCurrent(tx) else { return }
             try tx.execute(sql, bindings + [SQLValue(UTCTimestamp.now())])
-            tx.journal(draft)
+            tx.journal(entry)
         }
     }
 

@@ -22,6 +22,16 @@ import Testing
         #expect(try cli.pipe(["health"]).status == 0)
     }
 
+    /// One client id in 64 begins with `-` (base64url): the README's forms reach the daemon.
+    @Test func anIdThatLooksLikeAnOptionReachesTheDaemon() throws {
+        let daemon = try TestDaemon()
+        let cli = CLI(socket: daemon.socketPath)
+        for arguments in [["client", "get", "--client-id=-nope"], ["client", "deactivate", "--", "-nope"]] {
+            let output = try cli.pipe(arguments)
+            #expect(output.stderr == "error -32001 PMS_ESI_004: Client not exists with given id.\n", "\(arguments)")
+        }
+    }
+
     @Test func badUsageExits64() throws {
         let daemon = try TestDaemon()
         let cli = CLI(socket: daemon.socketPath)

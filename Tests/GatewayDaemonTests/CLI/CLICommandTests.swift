@@ -128,6 +128,7 @@ import Testing
             "--redirect-uri", "io.example.app://cb", "--grant-type", "authorization_code",
             "--client-auth-method", "private_key_jwt",
         ]
+        // Fresh keys: one id in 64 starts with "-", so ids go as `--client-id=ID` and after `--`.
         let ecId = try run.cli.json(["key", "client-id", "--key", directory.file("ec.pem")])["clientId"]
         let rsaId = try run.cli.json(["key", "client-id", "--key", directory.file("rsa.pem")])["clientId"]
         let first = try #require(ecId?.stringValue)
@@ -136,7 +137,7 @@ import Testing
             create + ["--key", directory.file("ec.pem")], terminal: create + ["--key", directory.file("rsa.pem")],
             table: ["clientId  \(second)", "status    ACTIVE"], coloured: true
         ) { $0 == ["clientId": .string(first), "status": "ACTIVE"] }
-        try run.both(["client", "get", "--client-id", first], table: ["publicKey.crv", "P-256", "redirectUris"]) {
+        try run.both(["client", "get", "--client-id=" + first], table: ["publicKey.crv", "P-256", "redirectUris"]) {
             $0["publicKey"]?["d"] == nil && $0["publicKey"]?["crv"] == "P-256"
                 && $0["redirectUris"] == ["https://rp.example.org/cb", "io.example.app://cb"]
         }
@@ -151,9 +152,10 @@ import Testing
             "authorization_code", "--client-auth-method", "private_key_jwt",
         ]
         try run.both(
-            update + ["--client-id", first], terminal: update + ["--client-id", second], table: ["clientId  \(second)"]
+            update + ["--client-id=" + first], terminal: update + ["--client-id=" + second],
+            table: ["clientId  \(second)"]
         ) { $0 == ["clientId": .string(first), "status": "ACTIVE"] }
-        #expect(try run.cli.json(["client", "get", "--client-id", first])["name"] == "Portal")
+        #expect(try run.cli.json(["client", "get", "--client-id=" + first])["name"] == "Portal")
 
         // Outbox: both creates (and updates) were refused by eSignet; retry one row each way.
         var rejected: [JSONValue] = []
@@ -173,10 +175,10 @@ import Testing
 
         // Deactivation keeps everything else; a second one is refused (PMS_ESI_008).
         try run.both(
-            ["client", "deactivate", first], terminal: ["client", "deactivate", second],
+            ["client", "deactivate", "--", first], terminal: ["client", "deactivate", "--", second],
             table: ["clientId  \(second)", "INACTIVE"], coloured: true
         ) { $0 == ["clientId": .string(first), "status": "INACTIVE"] }
-        let stored = try run.cli.json(["client", "get", "--client-id", first])
+        let stored = try run.cli.json(["client", "get", "--client-id=" + first])
         #expect(stored["status"] == "INACTIVE" && stored["name"] == "Portal")
         #expect(stored["redirectUris"] == ["https://rp.example.org/cb"])
 

@@ -24,13 +24,19 @@ struct CLI {
     func pipe(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws
         -> ShellCommand.Output
     {
-        try ShellCommand.run(TestPaths.cli, arguments + ["--socket", socket], environment: environment, input: input)
+        try ShellCommand.run(TestPaths.cli, withSocket(arguments), environment: environment, input: input)
+    }
+
+    /// `arguments` with `--socket`, placed before a `--` that ends the options.
+    private func withSocket(_ arguments: [String]) -> [String] {
+        let end = arguments.firstIndex(of: "--") ?? arguments.endIndex
+        return Array(arguments[..<end]) + ["--socket", socket] + arguments[end...]
     }
 
     /// On a pseudo-terminal (`script -q -e -c ... /dev/null`), with colour allowed unless
     /// `noColor`: `NO_COLOR` is removed from the environment, or set.
     func terminal(_ arguments: [String], noColor: Bool = false) throws -> TerminalOutput {
-        let command = ([TestPaths.cli] + arguments + ["--socket", socket]).map(shellQuoted).joined(separator: " ")
+        let command = ([TestPaths.cli] + withSocket(arguments)).map(shellQuoted).joined(separator: " ")
         let colour = noColor ? ["NO_COLOR=1"] : ["-u", "NO_COLOR"]
         let output = try ShellCommand.run(
             "/usr/bin/env", colour + ["TERM=xterm", "/usr/bin/script", "-q", "-e", "-c", command, "/dev/null"])
