@@ -59,22 +59,29 @@ final class Writer: Sendable {
     /// Moves on after every COMMIT (and every failed one), before any writer is resumed: cached
     /// read answers belong to one generation (``ReadCache``).
     private let commitGeneration = Atomic<UInt64>(1)
+    /// Resumes each group's callers once it committed, off this thread.
+    fileprivate let callers: CallerWakeups
     /// The most bodies put in one transaction, so one group's latency stays bounded.
     static let maximumGroupSize = 1024
 
-    private init(head: JournalHead) {
+    private init(head: JournalHead, callers: CallerWakeups) {
         committedHead = Mutex(head)
+        self.callers = callers
     }
 
     /// Takes ownership of `sessions` and starts the writer thread.
     static func start(sessions: consuming sending WriterSessions, head: JournalHead, logger: Logger)
         throws(StoreError) -> Writer
     {
-        let writer = Writer(head: head)
+        guard let callers = CallerWakeups.start() else {
+            throw StoreError(.unavailable, "cannot start the thread that resumes writers")
+        }
+        let writer = Writer(head: head, callers: callers)
         let loop = WriterLoop(writer: writer, sessions: sessions, head: head, logger: logger)
         // The connection is handed over whole: after this line only the writer thread touches it.
         let box = UnsafeTransfer(loop)
         guard let thread = Threads.start(named: "pmsgw-writer", { box.value.run() }) else {
+            callers.close()
             throw StoreError(.unavailable, "cannot start the writer thread")
         }
         writer.thread.withLock { $0 = thread }
@@ -185,6 +192,7 @@ private final class WriterLoop {
                 runTransaction(&pending)
             }
         }
+        writer.callers.close()
     }
 
     /// The head as the writer may trust it without reading: SQLite's, whose only writer this is.
@@ -296,7 +304,7 @@ private final class WriterLoop {
             stats.groupSizes.record(Int64(done.count))
             stats.groupNanoseconds.record(elapsed.nanoseconds)
         }
-        for entry in done { entry.resume() }
+        writer.callers.resume(done.map(\.resume))
     }
 
     /// Fails every job of a group that never got a transaction.

@@ -76,9 +76,10 @@ import Testing
             try String(contentsOfFile: "\(tasks)/\($0)/comm", encoding: .utf8)
         }
         #expect(names.filter { $0.hasPrefix("NIO-SGLTN-") }.count == loops)
-        // The single writer and its checkpoints are named, so an operator's `top -H` tells them
-        // from Swift's pool.
-        #expect(names.filter { $0 == "pmsgw-writer\n" }.count == 1, "\(names)")
-        #expect(names.filter { $0 == "pmsgw-checkpt\n" }.count == 1, "\(names)")
+        // The single writer, its checkpoints and the thread that resumes its callers are named,
+        // so an operator's `top -H` tells them from Swift's pool.
+        for name in ["pmsgw-writer", "pmsgw-checkpt", "pmsgw-resume"] {
+            #expect(names.filter { $0 == name + "\n" }.count == 1, "\(name): \(names)")
+        }
     }
 }
