@@ -22,22 +22,19 @@ package final class Store: Sendable {
     package let engine: StoreEngine
     let writer: Writer
     let readers: ReadPool
-    /// SQLite's WAL checkpoints, off the writer's thread; nil on PostgreSQL.
-    let checkpointer: Checkpointer?
     /// PostgreSQL's batched keyed lookups; nil on SQLite, whose lookups answer on the caller's thread.
     let lookups: PostgresLookups?
     let logger: Logger
     private let closed = Mutex(false)
 
     private init(
-        path: String, engine: StoreEngine, writer: Writer, readers: ReadPool, checkpointer: Checkpointer? = nil,
-        lookups: PostgresLookups? = nil, logger: Logger
+        path: String, engine: StoreEngine, writer: Writer, readers: ReadPool, lookups: PostgresLookups? = nil,
+        logger: Logger
     ) {
         self.path = path
         self.engine = engine
         self.writer = writer
         self.readers = readers
-        self.checkpointer = checkpointer
         self.lookups = lookups
         self.logger = logger
     }
@@ -88,14 +85,11 @@ package final class Store: Sendable {
         }
 
         let readers = try ReadPool.sqlite(path: path, slots: readConnections)
-        let checkpointer = try Checkpointer.start(path: path, logger: logger)
-        checkpointer.watch(connection)
         let writer = try Writer.start(sessions: .sqlite(connection), head: head, logger: logger)
         logger.info(
             "store opened",
             metadata: ["path": "\(path)", "schema": "\(migrations.count)", "journalHead": "\(head.seq)"])
-        return Store(
-            path: path, engine: .sqlite, writer: writer, readers: readers, checkpointer: checkpointer, logger: logger)
+        return Store(path: path, engine: .sqlite, writer: writer, readers: readers, logger: logger)
     }
 
     /// Opens a PostgreSQL database that other daemons may share, bringing its schema up to date.
@@ -281,10 +275,8 @@ package final class Store: Sendable {
             return closed
         }
         guard !wasClosed else { return }
-        // The writer's connection first: its WAL hook points at the checkpointer.
         writer.close()
         readers.close()
-        checkpointer?.close()
         lookups?.close()
         logger.info("store closed", metadata: ["path": "\(path)"])
     }

@@ -150,13 +150,3 @@ package enum Threads {
         }
     }
 }
-
-/// Moves a non-Sendable value to another thread exactly once.
-///
-/// `@unchecked Sendable`: used only to hand a connection (the writer's, inside its loop, or the
-/// checkpointer's) to the thread that will own it; the creating thread drops its reference right
-/// after, so the value is never used from two threads.
-struct UnsafeTransfer<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}

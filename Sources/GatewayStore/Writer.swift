@@ -156,6 +156,16 @@ enum WriterSessions {
     case postgresql(PostgresConnector, current: PostgresSession?)
 }
 
+/// Moves a non-Sendable value to another thread exactly once.
+///
+/// `@unchecked Sendable`: used only to hand the writer's loop (and with it its connection) to the
+/// thread that will own it; the creating thread drops its reference right after, so the value is
+/// never used from two threads.
+private struct UnsafeTransfer<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
 /// The writer thread's own state: the session and the journal head. Touched only by that thread.
 private final class WriterLoop {
     let writer: Writer
