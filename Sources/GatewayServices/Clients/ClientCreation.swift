@@ -49,11 +49,13 @@ struct ClientCreation: Sendable {
     /// succeed gets a plan: a refusal is left to the writer, which reports the checks in SPEC
     /// order (a duplicate key before an unknown partner).
     mutating func prepare() {
-        guard
-            let inputs = cache.inputs(
-                partnerId: request.authPartnerId, policyId: request.policyId, generation: mappingsGeneration)
-        else { return }
+        guard let inputs = cachedInputs else { return }
         prepared = try? plan(inputs)
+    }
+
+    /// What the cache holds for this create's partner and policy under this call's mappings.
+    private var cachedInputs: CheckedInputs? {
+        cache.inputs(partnerId: request.authPartnerId, policyId: request.policyId, generation: mappingsGeneration)
     }
 
     func run(_ tx: inout WriteTransaction) throws -> ClientWrite {
@@ -88,15 +90,10 @@ struct ClientCreation: Sendable {
         return ClientWrite(client: plan.client, warnings: plan.warnings)
     }
 
-    /// Steps 3–6 against `rows`, and the policy's derivation: from the cache when it checked the
-    /// same rows under the same mappings, else decoded and derived here and remembered.
+    /// Steps 3–7 against `rows` (the last two are the policy's derivation): from the cache when it
+    /// checked the same rows under the same mappings, else decoded and derived here and remembered.
     private func checkedInputs(_ rows: CreationRows) throws -> CheckedInputs {
-        if let cached = cache.inputs(
-            partnerId: request.authPartnerId, policyId: request.policyId, generation: mappingsGeneration),
-            cached.rows == rows
-        {
-            return cached
-        }
+        if let cached = cachedInputs, cached.rows == rows { return cached }
         let partner = try authPartner(rows.partner)
         let policy = try authPolicy(rows.policy)
         try checkMapping(rows.mappingStatus)
@@ -109,7 +106,7 @@ struct ClientCreation: Sendable {
         return inputs
     }
 
-    /// Step 7 and what the write stores, encoded, from inputs that passed steps 3–6.
+    /// Step 8 and what step 9 stores, encoded, from inputs that passed steps 3–7.
     private func plan(_ inputs: CheckedInputs) throws -> CreationPlan {
         try request.settings.check(rules)
         if rules.refusesMissingAuthTypes, let missing = inputs.warnings.first {
@@ -185,8 +182,8 @@ extension SQLQuerying where Self: ~Copyable {
     }
 }
 
-/// Rows that passed a create's checks of partner, policy and mapping (steps 3–6), with what they
-/// decode and derive to under one generation of the mappings.
+/// Rows that passed a create's checks of partner, policy and mapping and its derivation (steps
+/// 3–7), with what they decode and derive to under one generation of the mappings.
 struct CheckedInputs: Sendable {
     let rows: CreationRows
     let partner: PartnerRecord
