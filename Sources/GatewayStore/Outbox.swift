@@ -155,20 +155,48 @@ extension WriteTransaction {
     /// `enqueue` for a message encoded ahead of the write.
     @discardableResult
     package func enqueue(_ message: EncodedOutboxMessage) throws(StoreError) -> Int {
-        let now = UTCTimestamp.nowMilliseconds()
-        let inserted = try query(
-            """
+        try enqueue([message])[0]
+    }
+
+    /// Records `messages` in one INSERT, in their order; their seqs, ascending. One statement's
+    /// bookkeeping (AUTOINCREMENT's counter among it) serves them all: a create records two.
+    @discardableResult
+    package func enqueue(_ messages: [EncodedOutboxMessage]) throws(StoreError) -> [Int] {
+        var seqs: [Int] = []
+        var start = messages.startIndex
+        while start < messages.endIndex {
+            let chunk = messages[start..<min(start + Self.rowsPerOutboxInsert, messages.endIndex)]
+            let now = UTCTimestamp.nowMilliseconds()
+            let createdAt = UTCTimestamp.format(epochMilliseconds: now)
+            var bindings: [SQLValue] = []
+            bindings.reserveCapacity(chunk.count * 7)
+            for message in chunk {
+                bindings += [
+                    .text(message.target.rawValue), .text(message.topic.rawValue), .text(message.key),
+                    .text(message.body), .text(message.messageId), .text(createdAt), .integer(now),
+                ]
+            }
+            let inserted = try query(Self.outboxInserts[chunk.count - 1], bindings)
+            guard inserted.count == chunk.count else {
+                throw StoreError(.sql, "INSERT … RETURNING gave \(inserted.count) seqs for \(chunk.count) rows")
+            }
+            // Rows are inserted in VALUES order, and AUTOINCREMENT only climbs.
+            seqs += try inserted.map { row throws(StoreError) in try row.int(0) }.sorted()
+            start = chunk.endIndex
+        }
+        return seqs
+    }
+
+    private static let rowsPerOutboxInsert = 4
+
+    /// The INSERT for 1 … `rowsPerOutboxInsert` rows, built once.
+    private static let outboxInserts: [String] = (1...rowsPerOutboxInsert).map { rows in
+        let row = "(?, ?, ?, ?, ?, 'pending', 0, ?, ?)"
+        return """
             INSERT INTO outbox (target, topic, ordering_key, body, message_id, status, attempts, created_at,
                                 next_attempt_ms)
-            VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) RETURNING seq
-            """,
-            [
-                .text(message.target.rawValue), .text(message.topic.rawValue), .text(message.key),
-                .text(message.body), .text(message.messageId),
-                .text(UTCTimestamp.format(epochMilliseconds: now)), .integer(now),
-            ])
-        guard let seq = try inserted.first?.int(0) else { throw StoreError(.sql, "INSERT … RETURNING gave no seq") }
-        return seq
+            VALUES \(Array(repeating: row, count: rows).joined(separator: ", ")) RETURNING seq
+            """
     }
 
     /// A `failed` or `rejected` row back to `pending`, attempts reset, due now; `payload`, when

@@ -6,6 +6,25 @@ import Testing
 @Suite("Outbox")
 struct OutboxTests {
 
+    /// Several messages go in one INSERT (four rows at most per statement): in their order, each
+    /// with its seq, on both stores.
+    @Test(arguments: TestStore.allCases) func messagesEnqueuedTogetherKeepTheirOrder(_ engine: TestStore) async throws {
+        let temporary = try TemporaryStore(engine)
+        let keys = (1...6).map { "client-\($0)" }
+        let seqs = try await temporary.store.write { transaction in
+            try transaction.enqueue(keys.map { EncodedOutboxMessage(message($0, payload: ["k": .string($0)])) })
+        }
+        #expect(seqs == Array(1...6))
+        let rows = try temporary.store.read { connection in
+            try connection.query("SELECT seq, ordering_key, body FROM outbox ORDER BY seq").map { row in
+                (try row.int(0), try row.string(1), try JSONValue.parse(row.string(2)))
+            }
+        }
+        #expect(rows.map(\.0) == seqs)
+        #expect(rows.map(\.1) == keys)
+        #expect(rows.map(\.2) == keys.map { ["k": .string($0)] })
+    }
+
     @Test(arguments: TestStore.allCases) func eventIsStoredWithItsMutation(_ engine: TestStore) async throws {
         let temporary = try TemporaryStore(engine)
         let store = temporary.store

@@ -85,7 +85,7 @@ struct ClientCreation: Sendable {
             // looked (SPEC 9): its UNIQUE index is what refuses the second.
             throw ClientErrors.duplicateKey
         }
-        for event in plan.events { try tx.enqueue(event) }
+        try tx.enqueue(plan.events)
         tx.journal(entry)
         return ClientWrite(client: plan.client, warnings: plan.warnings)
     }
