@@ -72,10 +72,12 @@ struct ClientCreation: Sendable {
         }
 
         var entry = plan.entry
-        if replacing, case .object(var change) = plan.change {
+        if replacing, case .object(var change) = entry.draft.change {
             try tx.removeRefusedClient(key.clientId)
             change["replacedRejected"] = true
-            entry = EncodedJournalDraft(context.draft("client.create", "client", key.clientId, change: .object(change)))
+            var draft = entry.draft
+            draft.change = .object(change)
+            entry = EncodedJournalDraft(draft)
         }
         do {
             try tx.insertClient(plan.row)
@@ -113,15 +115,14 @@ struct ClientCreation: Sendable {
             throw AuthTypePrerequisite.refusal(missing.value, policyId: inputs.policy.policyId)
         }
         let client = record(inputs.derivation, at: UTCTimestamp.now())
-        let change = client.journalChange
         return CreationPlan(
             inputs: inputs, client: client, row: client.bindings,
             events: [
                 EncodedOutboxMessage(ClientEvents.esignetCreate(client)),
                 EncodedOutboxMessage(ClientEvents.idaCreated(client, partner: inputs.partner, policy: inputs.policy)),
             ],
-            change: change,
-            entry: EncodedJournalDraft(context.draft("client.create", "client", client.clientId, change: change)))
+            entry: EncodedJournalDraft(
+                context.draft("client.create", "client", client.clientId, change: client.journalChange)))
     }
 
     /// Step 3: the partner exists, is an Auth partner (any case, as PMS compares) and is active.
@@ -235,8 +236,6 @@ struct CreationPlan: Sendable {
     let row: [SQLValue]
     /// eSignet's create call, then IDA's event.
     let events: [EncodedOutboxMessage]
-    /// The journal entry's change, kept as a value for the rare create that replaces a refused client.
-    let change: JSONValue
     let entry: EncodedJournalDraft
 
     var warnings: [PrerequisiteWarning] { inputs.warnings }
