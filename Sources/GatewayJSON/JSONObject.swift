@@ -17,6 +17,12 @@ package struct JSONObject: Sendable, Equatable, Sequence {
         for (key, value) in pairs { self[key] = value }
     }
 
+    /// Members whose keys the caller knows to be distinct, taken as they are: through the
+    /// subscript, each member would search all those before it.
+    package init(distinctMembers members: [Element]) {
+        self.members = members
+    }
+
     package var count: Int { members.count }
     package var isEmpty: Bool { members.isEmpty }
     package var keys: [String] { members.map(\.key) }

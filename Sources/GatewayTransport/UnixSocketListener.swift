@@ -57,9 +57,8 @@ package enum UnixSocketListener {
         channel.closeFuture.whenComplete { _ in connectionCount.release() }
         return PeerCredentialsReader.read(from: channel).flatMapThrowing { peer in
             try channel.pipeline.syncOperations.addHandler(
-                IdleStateHandler(allTimeout: .seconds(configuration.idleTimeoutSeconds))
+                IdleConnectionCloser(timeout: .seconds(configuration.idleTimeoutSeconds))
             )
-            try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser())
             try channel.pipeline.syncOperations.addHandler(
                 ByteToMessageHandler(LineFrameDecoder(maxLineBytes: configuration.maxLineBytes))
             )
@@ -113,19 +112,6 @@ package final class ConnectionCounter: Sendable {
 
     func release() {
         open.wrappingSubtract(1, ordering: .relaxed)
-    }
-}
-
-/// Closes a connection that has been silent for `idleTimeoutSeconds`.
-final class IdleConnectionCloser: ChannelInboundHandler, Sendable {
-    typealias InboundIn = NIOAny
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
     }
 }
 

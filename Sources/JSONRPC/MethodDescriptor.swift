@@ -32,7 +32,10 @@ package struct ParamDescriptor: Sendable {
 
 /// A method the router dispatches on, with everything the OpenRPC document says about it.
 /// Dispatch and documentation read the same value, so they cannot drift apart.
-package struct MethodDescriptor<Context: Sendable>: Sendable {
+///
+/// A class, not a struct: every call looks its method up, and a struct of names, arrays and
+/// closures would be copied out of the table, a retain and a release per field, each time.
+package final class MethodDescriptor<Context: Sendable>: Sendable {
     package typealias ImmediateHandler = @Sendable (JSONObject, Context) throws -> JSONValue
     package typealias DeferredHandler = @Sendable (JSONObject, Context) async throws -> JSONValue
 
@@ -62,7 +65,7 @@ package struct MethodDescriptor<Context: Sendable>: Sendable {
     ///
     /// `withoutBlocking` is the same answer for a store whose reads wait on the network (see
     /// ``offloadingImmediate(_:)``): a hot lookup that can wait for its row without a thread.
-    package init<Method: RPCMethod>(
+    package convenience init<Method: RPCMethod>(
         _ method: Method.Type,
         immediate handler: @escaping @Sendable (Method.Params, Context) throws -> Method.Response,
         withoutBlocking: (@Sendable (Method.Params, Context) async throws -> Method.Response)? = nil
@@ -75,7 +78,7 @@ package struct MethodDescriptor<Context: Sendable>: Sendable {
 
     /// A method run in a task on Swift's global pool (anything that may block its thread while it
     /// waits: a read on a server, a file, a long scan).
-    package init<Method: RPCMethod>(
+    package convenience init<Method: RPCMethod>(
         _ method: Method.Type,
         deferred handler: @escaping @Sendable (Method.Params, Context) async throws -> Method.Response
     ) {
@@ -87,7 +90,7 @@ package struct MethodDescriptor<Context: Sendable>: Sendable {
     /// connection's event loop. On Swift's global pool instead, each call cost two more thread
     /// hand-offs, to the pool and back to the loop (on 2 cores `partner.put` 16x1 answered about 6%
     /// fewer calls, the pool's threads using most of a core).
-    package init<Method: RPCMethod>(
+    package convenience init<Method: RPCMethod>(
         _ method: Method.Type,
         committing handler: @escaping @Sendable (Method.Params, Context) async throws -> Method.Response
     ) {

@@ -177,14 +177,17 @@ package struct ClientView: Sendable {
     let esignet: ESignetState?
 
     /// SPEC 4.3's member order: `policyName` right after `policyId`; `esignet` last (SPEC 7.3).
+    /// eSignet reads it on every authorization: the members are copied in one pass, the stored
+    /// ones being distinct already.
     package var json: JSONValue {
-        var object = JSONObject()
-        for (key, value) in stored {
-            object[key] = value
-            if key == "policyId" { object["policyName"] = .string(policyName) }
+        var members: [JSONObject.Element] = []
+        members.reserveCapacity(stored.count + 2)
+        for member in stored where member.key != "policyName" && member.key != "esignet" {
+            members.append(member)
+            if member.key == "policyId" { members.append(("policyName", .string(policyName))) }
         }
-        if let esignet { object["esignet"] = esignet.json }
-        return .object(object)
+        if let esignet { members.append(("esignet", esignet.json)) }
+        return .object(JSONObject(distinctMembers: members))
     }
 }
 

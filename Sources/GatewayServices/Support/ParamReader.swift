@@ -11,8 +11,16 @@ package struct ParamReader: Sendable {
         self.params = params
     }
 
+    /// Printable ASCII has one character per byte; anything else is counted by grapheme, as
+    /// PMS counts.
+    private static func characterCount(_ text: String) -> Int {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } ? text.utf8.count : text.count
+    }
+
+    /// A printable ASCII byte settles it without Unicode's whitespace tables (every id does).
     private func isBlank(_ text: String) -> Bool {
-        text.allSatisfy(\.isWhitespace)
+        if text.utf8.contains(where: { $0 > 0x20 && $0 < 0x7F }) { return false }
+        return text.allSatisfy(\.isWhitespace)
     }
 
     /// A string that must be present, not blank, and `size` characters long.
@@ -22,7 +30,7 @@ package struct ParamReader: Sendable {
             throw .invalidParameter(field, "must not be blank")
         case .string(let text)?:
             if isBlank(text) { throw .invalidParameter(field, "must not be blank") }
-            if !size.contains(text.count) { throw .invalidParameter(field, Self.sizeReason(size)) }
+            if !size.contains(Self.characterCount(text)) { throw .invalidParameter(field, Self.sizeReason(size)) }
             return text
         default:
             throw .invalidParameter(field, "must be a string")
@@ -35,7 +43,7 @@ package struct ParamReader: Sendable {
         case nil, .null?:
             return nil
         case .string(let text)?:
-            if !size.contains(text.count) { throw .invalidParameter(field, Self.sizeReason(size)) }
+            if !size.contains(Self.characterCount(text)) { throw .invalidParameter(field, Self.sizeReason(size)) }
             return text
         default:
             throw .invalidParameter(field, "must be a string")
