@@ -3,9 +3,6 @@
 
 #include <sqlite3.h>
 
-/// SQLITE_TRANSIENT is a cast macro Swift cannot import.
-static inline sqlite3_destructor_type pmsgw_sqlite_transient(void) { return SQLITE_TRANSIENT; }
-
 /// sqlite3_config is variadic, which Swift cannot call. Memory statistics make every SQLite
 /// allocation take one process-wide mutex, which threads reading at once then queue on; nothing
 /// here reads those statistics. Must run before SQLite initialises (the first open); returns

@@ -36,8 +36,8 @@ package struct ParamDescriptor: Sendable {
 /// A class, not a struct: every call looks its method up, and a struct of names, arrays and
 /// closures would be copied out of the table, a retain and a release per field, each time.
 package final class MethodDescriptor<Context: Sendable>: Sendable {
-    package typealias ImmediateHandler = @Sendable (JSONObject, Context) throws -> JSONValue
-    package typealias DeferredHandler = @Sendable (JSONObject, Context) async throws -> JSONValue
+    package typealias ImmediateHandler = @Sendable (JSONObject, Context) throws -> RPCResult
+    package typealias DeferredHandler = @Sendable (JSONObject, Context) async throws -> RPCResult
 
     /// How a handler runs. Short reads answer on the connection's event loop (`immediate`), which
     /// is what keeps eSignet's and IDA's hot paths fast; anything that waits (a commit, a long
@@ -72,7 +72,21 @@ package final class MethodDescriptor<Context: Sendable>: Sendable {
     ) {
         self.init(
             method.name, method.summary, method.params, method.result,
-            .immediate { params, context in Method.encode(try handler(try Method.decode(params), context)) },
+            .immediate { params, context in .value(Method.encode(try handler(try Method.decode(params), context))) },
+            withoutBlocking: withoutBlocking.map { Self.encoding(method, $0) })
+    }
+
+    /// A method answered on the caller's event loop whose handler hands back its result already
+    /// serialized: `Method.encode`'s JSON, cached with the data it came from (`client.get`).
+    /// `withoutBlocking` is as for ``init(_:immediate:withoutBlocking:)``.
+    package convenience init<Method: RPCMethod>(
+        _ method: Method.Type,
+        serializedImmediate handler: @escaping @Sendable (Method.Params, Context) throws -> SerializedJSON,
+        withoutBlocking: (@Sendable (Method.Params, Context) async throws -> Method.Response)? = nil
+    ) {
+        self.init(
+            method.name, method.summary, method.params, method.result,
+            .immediate { params, context in .serialized(try handler(try Method.decode(params), context)) },
             withoutBlocking: withoutBlocking.map { Self.encoding(method, $0) })
     }
 
@@ -103,7 +117,7 @@ package final class MethodDescriptor<Context: Sendable>: Sendable {
         _ method: Method.Type,
         _ handler: @escaping @Sendable (Method.Params, Context) async throws -> Method.Response
     ) -> DeferredHandler {
-        { params, context in Method.encode(try await handler(try Method.decode(params), context)) }
+        { params, context in .value(Method.encode(try await handler(try Method.decode(params), context))) }
     }
 
     private init(
@@ -153,7 +167,7 @@ package final class MethodDescriptor<Context: Sendable>: Sendable {
     /// answering on the event loop would stall every connection the loop serves: an immediate
     /// method runs its `withoutBlocking` form, or else its handler through `offload`.
     package func offloadingImmediate(
-        _ offload: @escaping @Sendable (@escaping @Sendable () throws -> JSONValue) async throws -> JSONValue
+        _ offload: @escaping @Sendable (@escaping @Sendable () throws -> RPCResult) async throws -> RPCResult
     ) -> MethodDescriptor {
         guard case .immediate(let handler) = execution else { return self }
         if let withoutBlocking {

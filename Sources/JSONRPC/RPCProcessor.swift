@@ -50,10 +50,10 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
         guard case .array(let entries) = message else {
             let decoded = RPCMessage(message)
             if canAnswerImmediately(decoded) {
-                return .immediate(respondImmediately(to: decoded, context: context).map(RPCResponse.line))
+                return .immediate(respondImmediately(to: decoded, context: context).map(RPCResponse.line(entry:)))
             }
             return later(neverBlocking: neverBlocks(decoded)) {
-                await respond(to: decoded, context: context).map(RPCResponse.line)
+                await respond(to: decoded, context: context).map(RPCResponse.line(entry:))
             }
         }
         if entries.isEmpty {
@@ -109,21 +109,22 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
         neverBlocking ? .suspending(work) : .deferred(work)
     }
 
-    private func respondImmediately(to decoded: RPCMessage, context: (RPCRequest) -> Context) -> JSONValue? {
-        guard case .request(let request) = decoded else { return decoded.undispatchedReply }
+    /// The reply's bytes (one response object, no newline), or nil when none is sent.
+    private func respondImmediately(to decoded: RPCMessage, context: (RPCRequest) -> Context) -> [UInt8]? {
+        guard case .request(let request) = decoded else { return decoded.undispatchedReply?.serializedBytes() }
         return reply(to: request, outcome: dispatchImmediately(request, context: context(request)))
     }
 
-    private func respond(to decoded: RPCMessage, context: (RPCRequest) -> Context) async -> JSONValue? {
-        guard case .request(let request) = decoded else { return decoded.undispatchedReply }
+    private func respond(to decoded: RPCMessage, context: (RPCRequest) -> Context) async -> [UInt8]? {
+        guard case .request(let request) = decoded else { return decoded.undispatchedReply?.serializedBytes() }
         return reply(to: request, outcome: await dispatch(request, context: context(request)))
     }
 
-    private func reply(to request: RPCRequest, outcome: Result<JSONValue, RPCError>) -> JSONValue? {
+    private func reply(to request: RPCRequest, outcome: Result<RPCResult, RPCError>) -> [UInt8]? {
         guard let id = request.id else { return nil }
         switch outcome {
         case .success(let result): return RPCResponse.success(id: id, result: result)
-        case .failure(let error): return RPCResponse.failure(id: id, error: error)
+        case .failure(let error): return RPCResponse.failure(id: id, error: error).serializedBytes()
         }
     }
 
@@ -136,7 +137,7 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
         return .success(method)
     }
 
-    private func dispatchImmediately(_ request: RPCRequest, context: Context) -> Result<JSONValue, RPCError> {
+    private func dispatchImmediately(_ request: RPCRequest, context: Context) -> Result<RPCResult, RPCError> {
         let started = ContinuousClock.now
         let method = table[request.method]
         let outcome = runImmediately(method, request, context: context)
@@ -145,7 +146,7 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
     }
 
     private func runImmediately(_ method: MethodDescriptor<Context>?, _ request: RPCRequest, context: Context)
-        -> Result<JSONValue, RPCError>
+        -> Result<RPCResult, RPCError>
     {
         switch checked(method, request, context: context) {
         case .failure(let error):
@@ -161,7 +162,7 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
     }
 
     /// Runs one request through access control and its handler, whatever its execution.
-    private func dispatch(_ request: RPCRequest, context: Context) async -> Result<JSONValue, RPCError> {
+    private func dispatch(_ request: RPCRequest, context: Context) async -> Result<RPCResult, RPCError> {
         let started = ContinuousClock.now
         let method = table[request.method]
         let outcome = await run(method, request, context: context)
@@ -170,7 +171,7 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
     }
 
     private func run(_ method: MethodDescriptor<Context>?, _ request: RPCRequest, context: Context) async
-        -> Result<JSONValue, RPCError>
+        -> Result<RPCResult, RPCError>
     {
         switch checked(method, request, context: context) {
         case .failure(let error):
@@ -198,7 +199,7 @@ package struct RPCCallRecord: Sendable {
     package var errorCode: String?
     package var duration: Duration
 
-    init(request: RPCRequest, known: Bool, outcome: Result<JSONValue, RPCError>, since started: ContinuousClock.Instant)
+    init(request: RPCRequest, known: Bool, outcome: Result<RPCResult, RPCError>, since started: ContinuousClock.Instant)
     {
         method = known ? request.method : nil
         if case .failure(let error) = outcome { errorCode = error.errorCode }
@@ -231,9 +232,8 @@ struct BatchLine {
         self.maxBytes = maxBytes
     }
 
-    mutating func append(_ reply: JSONValue?, for entry: RPCMessage) {
-        guard let reply else { return }
-        let bytes = reply.serializedBytes()
+    mutating func append(_ reply: [UInt8]?, for entry: RPCMessage) {
+        guard let bytes = reply else { return }
         let added = bytes.count + (entries.isEmpty ? 0 : 1)
         guard length + added <= maxBytes else {
             isFull = true

@@ -68,8 +68,14 @@ extension RPCMessage {
 
 /// Builds response lines. Each is compact JSON and ends with exactly one `\n`.
 package enum RPCResponse {
-    package static func success(id: JSONValue, result: JSONValue) -> JSONValue {
-        ["jsonrpc": "2.0", "id": id, "result": result]
+    /// A success response's bytes, written straight out: `{"jsonrpc":"2.0","id":…,"result":…}`.
+    package static func success(id: JSONValue, result: RPCResult) -> [UInt8] {
+        var bytes = Array(#"{"jsonrpc":"2.0","id":"#.utf8)
+        id.serialize(into: &bytes)
+        bytes.append(contentsOf: #","result":"#.utf8)
+        result.write(into: &bytes)
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
     }
 
     package static func failure(id: JSONValue, error: RPCError) -> JSONValue {
@@ -78,7 +84,12 @@ package enum RPCResponse {
 
     /// One NDJSON line for a response value (an object, or an array for a batch).
     package static func line(_ value: JSONValue) -> [UInt8] {
-        var bytes = value.serializedBytes()
+        line(entry: value.serializedBytes())
+    }
+
+    /// One NDJSON line for a response already serialized.
+    static func line(entry bytes: [UInt8]) -> [UInt8] {
+        var bytes = bytes
         bytes.append(UInt8(ascii: "\n"))
         return bytes
     }

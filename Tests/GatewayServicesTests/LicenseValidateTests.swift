@@ -1,5 +1,6 @@
 import GatewayJSON
 import GatewayStore
+import GatewayTestSupport
 import Testing
 
 @testable import GatewayServices
@@ -56,6 +57,28 @@ import Testing
         #expect(try validate(fixture, key)["errorCode"] == "IDA-MPA-008")
         try await fixture.sql("UPDATE licenses SET status = 'de-active'")
         #expect(try validate(fixture, key)["errorCode"] == "IDA-MPA-017")
+    }
+
+    /// The reader's cache keeps a key's answers until the next commit; a license that expires
+    /// meanwhile still gets IDA-MPA-008 on time, with nothing committed in between.
+    @Test func aKeyExpiresOnTimeBetweenCommits() async throws {
+        let fixture = try await LicenseFixture.withMISP("misp-1")
+        let key = try #require(try await fixture.generate("misp-1")["licenseKey"]?.stringValue)
+        let expiry = UTCTimestamp.nowMilliseconds() + 1_500
+        try await fixture.sql("UPDATE licenses SET expires_at_ms = ?", [.integer(expiry)])
+        let commits = fixture.store.statistics.commits
+        // Asked twice (read, then cached); an answer that came back before the expiry was asked
+        // before it, so it must say valid.
+        for _ in 1...2 {
+            let answer = try validate(fixture, key)
+            if UTCTimestamp.nowMilliseconds() < expiry { #expect(answer["valid"] == true) }
+        }
+        try Poll.wait(for: "the key to expire", timeout: .seconds(10)) {
+            try validate(fixture, key)["errorCode"] == "IDA-MPA-008"
+        }
+        #expect(UTCTimestamp.nowMilliseconds() >= expiry)
+        #expect(try validate(fixture, key)["valid"] == false)
+        #expect(fixture.store.statistics.commits == commits)
     }
 
     @Test func validateNeverWrites() async throws {

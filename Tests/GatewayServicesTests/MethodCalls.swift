@@ -16,8 +16,10 @@ extension ClientRegistry {
         ClientUpdateMethod.encode(try await update(try ClientUpdateMethod.decode(params), context: context))
     }
 
+    /// As the router answers it: rendered to bytes, which are what the reader's cache keeps.
     func get(_ params: JSONObject) throws -> JSONValue {
-        ClientGetMethod.encode(try client(try ClientGetMethod.decode(params)))
+        let rendered = try client(try ClientGetMethod.decode(params)) { SerializedJSON(ClientGetMethod.encode($0)) }
+        return try JSONValue.parse(rendered.bytes)
     }
 
     func list(_ params: JSONObject) throws -> JSONValue {
@@ -53,8 +55,12 @@ extension LicenseService {
         LicenseListMethod.encode(try list(try LicenseListMethod.decode(params)))
     }
 
+    /// As the router answers it: rendered to bytes, which are what the reader's cache keeps.
     func validate(_ params: JSONObject) throws -> JSONValue {
-        LicenseValidateMethod.encode(try validate(key: try LicenseValidateMethod.decode(params)))
+        let rendered = try validate(key: try LicenseValidateMethod.decode(params)) {
+            SerializedJSON(LicenseValidateMethod.encode($0))
+        }
+        return try JSONValue.parse(rendered.bytes)
     }
 
     func exportProperties(_ params: JSONObject, context: CallContext) async throws -> JSONValue {

@@ -15,6 +15,21 @@ import Testing
         #expect(immediate)
     }
 
+    /// A handler's own serialization goes into the reply as it is, alone and in a batch, and
+    /// reads the same as the tree it was made from.
+    @Test func aResultSerializedByItsHandlerIsRepliedAsItIs() async throws {
+        let params = #"{"n":1,"s":"a\"b","a":[1,{"x":null}]}"#
+        let processor = methods.processor()
+        let (single, immediate) = try await processor.reply(to: request("serialized.echo", id: "7", params: params))
+        #expect(single == #"{"jsonrpc":"2.0","id":7,"result":\#(params)}"# + "\n")
+        #expect(immediate)
+        #expect(single == (try await processor.reply(to: request("echo", id: "7", params: params)).reply))
+        let batch = "[\(request("serialized.echo", id: "1", params: params)),\(request("echo", id: "2"))]"
+        #expect(
+            try await processor.reply(to: batch).reply
+                == #"[{"jsonrpc":"2.0","id":1,"result":\#(params)},{"jsonrpc":"2.0","id":2,"result":{}}]"# + "\n")
+    }
+
     @Test func aNotificationRunsAndGetsNoReply() async throws {
         let (reply, immediate) = try await methods.processor().reply(to: request("echo", id: nil, params: #"{"n":1}"#))
         #expect(reply == nil)

@@ -59,6 +59,13 @@ final class TestMethods: Sendable {
                     record("secret", params)
                     return [:]
                 }))
+        table.register(
+            MethodDescriptor(
+                SerializedEcho.self,
+                serializedImmediate: { [self] params, _ in
+                    record("serialized.echo", params)
+                    return SerializedJSON(.object(params))
+                }))
         return table
     }
 
@@ -117,6 +124,12 @@ enum Echo: PassThroughMethod {
     static let name = "echo"
     static let summary = "Returns its params."
     static let params: [ParamDescriptor] = [.integer("n", required: false)]
+    static let result = ["n"]
+}
+
+enum SerializedEcho: PassThroughMethod {
+    static let name = "serialized.echo"
+    static let summary = "Returns its params, serialized by the handler."
     static let result = ["n"]
 }
 

@@ -91,11 +91,18 @@ package struct ClientRegistry: Sendable {
         }
     }
 
-    /// `client.get`: one indexed query on a read connection and one stored document, served from
-    /// the reader's cache until the next commit; the key comes back public members only.
-    package func client(_ clientId: String) throws -> ClientView {
-        try Self.found(
-            store.read(Self.lookup, key: clientId, cachedAs: "client:" + clientId) { try Self.view($0, clientId) })
+    /// `client.get`: one indexed query on a read connection and one stored document; the key comes
+    /// back public members only. `render` makes what the caller answers from the view (the
+    /// daemon's reply bytes), and the reader's cache keeps that rendering until the next commit:
+    /// a client eSignet asks for again is neither read nor rendered again.
+    package func client<Rendered: Sendable>(_ clientId: String, rendered render: (ClientView) -> Rendered) throws
+        -> Rendered
+    {
+        let rendered = try store.read(Self.lookup, key: clientId, cachedAs: "client:" + clientId) { row in
+            try Self.view(row, clientId).map(render)
+        }
+        guard let rendered else { throw ClientErrors.clientNotFound }
+        return rendered
     }
 
     /// `client.get` where a read waits on the network (PostgreSQL): no thread waits with it, and

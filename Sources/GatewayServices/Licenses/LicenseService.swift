@@ -78,13 +78,24 @@ package struct LicenseService: Sendable {
         return (licenses, next.map { String($0) })
     }
 
-    /// `license.validate`: IDA's check; an unknown key is an answer, not an error.
-    package func validate(key: String) throws -> LicenseVerdict {
+    /// `license.validate`: IDA's check; an unknown key is an answer, not an error. `render` makes
+    /// what the caller answers from the verdict (the daemon's reply bytes).
+    ///
+    /// Until the next commit the reader's cache keeps both answers a key can get, the one before
+    /// its license expires and the one from then on, and the clock picks between them: a key IDA
+    /// checks again is neither read nor rendered again.
+    package func validate<Rendered: Sendable>(key: String, rendered render: (LicenseVerdict) -> Rendered) throws
+        -> Rendered
+    {
         let now = UTCTimestamp.nowMilliseconds()
-        guard LicenseValidation.mayExist(key) else { return verdict(LicenseValidation.nobodys, now: now) }
-        let lookup = try store.read(
-            LicenseValidation.byKey, key: key, cachedAs: "license:" + key, LicenseValidation.lookup)
-        return verdict(lookup, now: now)
+        guard LicenseValidation.mayExist(key) else { return render(verdict(LicenseValidation.nobodys, now: now)) }
+        let answers = try store.read(LicenseValidation.byKey, key: key, cachedAs: "license:" + key) { row in
+            let lookup = try LicenseValidation.lookup(row)
+            return RenderedVerdicts(
+                license: lookup.license, beforeExpiry: render(verdict(lookup, now: .min)),
+                fromExpiry: render(verdict(lookup, now: .max)))
+        }
+        return answers.answer(at: now)
     }
 
     /// `license.validate` where a read waits on the network (PostgreSQL): no thread waits with it,
@@ -95,6 +106,18 @@ package struct LicenseService: Sendable {
         let lookup = try await store.lookup(
             LicenseValidation.byKey, key: key, cachedAs: "license:" + key, LicenseValidation.lookup)
         return verdict(lookup, now: now)
+    }
+
+    /// A key's two possible answers; the verdict depends on the clock only through its license's
+    /// expiry, so these two are all there are until the row changes.
+    private struct RenderedVerdicts<Rendered: Sendable>: Sendable {
+        let license: LicenseRecord?
+        let beforeExpiry: Rendered
+        let fromExpiry: Rendered
+
+        func answer(at now: Int64) -> Rendered {
+            license?.isExpired(at: now) == true ? fromExpiry : beforeExpiry
+        }
     }
 
     private func verdict(_ lookup: LicenseValidation.Lookup, now: Int64) -> LicenseVerdict {

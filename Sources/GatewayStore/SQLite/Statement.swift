@@ -34,13 +34,22 @@ final class Statement {
 
     deinit {
         sqlite3_finalize(handle)
+        bindingBytes.deallocate()
     }
+
+    /// The bytes of the text and blob bindings, copied here and bound without a copy of SQLite's
+    /// own (`SQLITE_STATIC`): bound transient, each one cost SQLite an allocation, and a write
+    /// binds a dozen. The buffer lives as long as the statement and is written only in `bind`;
+    /// every use of a statement ends with `reset()`, which unbinds before the next `bind`.
+    private var bindingBytes = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 1)
 
     func bind(_ bindings: [SQLValue]) throws(StoreError) {
         let expected = Int(sqlite3_bind_parameter_count(handle))
         guard bindings.count == expected else {
             throw StoreError(.sql, "statement expects \(expected) bindings, got \(bindings.count)")
         }
+        reserveBindingBytes(for: bindings)
+        var used = 0
         for (offset, value) in bindings.enumerated() {
             let index = Int32(offset + 1)
             let result: Int32
@@ -48,20 +57,42 @@ final class Statement {
             case .null: result = sqlite3_bind_null(handle, index)
             case .integer(let int): result = sqlite3_bind_int64(handle, index, int)
             case .real(let real): result = sqlite3_bind_double(handle, index, real)
-            case .text(let text):
+            case .text(var text):
+                let start = bindingBytes.baseAddress! + used
+                let count = text.withUTF8 { utf8 in
+                    if let source = utf8.baseAddress { start.copyMemory(from: source, byteCount: utf8.count) }
+                    return utf8.count
+                }
+                used += count
                 // Bound with its byte length: with -1 SQLite stops at the first NUL, and
                 // "victim\u{0}A" would be stored as "victim" (SPEC 2).
-                result = text.withCString { pointer in
-                    sqlite3_bind_text64(
-                        handle, index, pointer, UInt64(text.utf8.count), pmsgw_sqlite_transient(), UInt8(SQLITE_UTF8))
-                }
+                result = sqlite3_bind_text64(
+                    handle, index, start.assumingMemoryBound(to: CChar.self), UInt64(count), nil, UInt8(SQLITE_UTF8))
             case .blob(let bytes):
-                result = bytes.withUnsafeBytes {
-                    sqlite3_bind_blob64(handle, index, $0.baseAddress, UInt64($0.count), pmsgw_sqlite_transient())
+                let start = bindingBytes.baseAddress! + used
+                bytes.withUnsafeBytes { source in
+                    if let base = source.baseAddress { start.copyMemory(from: base, byteCount: source.count) }
                 }
+                used += bytes.count
+                result = sqlite3_bind_blob64(handle, index, start, UInt64(bytes.count), nil)
             }
             guard result == SQLITE_OK else { throw connection.error(result, "bind") }
         }
+    }
+
+    /// Grows the binding buffer to hold every text and blob of `bindings`.
+    private func reserveBindingBytes(for bindings: [SQLValue]) {
+        var needed = 0
+        for value in bindings {
+            switch value {
+            case .text(let text): needed += text.utf8.count
+            case .blob(let bytes): needed += bytes.count
+            case .null, .integer, .real: break
+            }
+        }
+        guard needed > bindingBytes.count else { return }
+        bindingBytes.deallocate()
+        bindingBytes = .allocate(byteCount: max(needed, 2 * bindingBytes.count), alignment: 1)
     }
 
     /// True while a row is available; false once the statement is done.
@@ -73,8 +104,8 @@ final class Statement {
         }
     }
 
-    /// Releases the statement's locks and snapshot; bindings are cleared so a cached statement
-    /// never keeps a large text or blob alive.
+    /// Releases the statement's locks and snapshot, and clears the bindings, which point into
+    /// `bindingBytes` until the next `bind` writes there again.
     func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)

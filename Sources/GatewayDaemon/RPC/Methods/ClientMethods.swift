@@ -123,7 +123,10 @@ extension MethodTable<CallContext> {
                 }))
         register(
             MethodDescriptor(
-                ClientGetMethod.self, immediate: { clientId, _ in try clients.client(clientId) },
+                ClientGetMethod.self,
+                serializedImmediate: { clientId, _ in
+                    try clients.client(clientId) { SerializedJSON(ClientGetMethod.encode($0)) }
+                },
                 withoutBlocking: { clientId, _ in try await clients.clientWithoutBlocking(clientId) }))
         register(MethodDescriptor(ClientListMethod.self, immediate: { query, _ in try clients.list(query) }))
         register(MethodDescriptor(PolicyDeriveMethod.self, immediate: { source, _ in try clients.derive(source) }))

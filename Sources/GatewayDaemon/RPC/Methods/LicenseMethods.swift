@@ -132,7 +132,10 @@ extension MethodTable<CallContext> {
         register(MethodDescriptor(LicenseListMethod.self, immediate: { page, _ in try licenses.list(page) }))
         register(
             MethodDescriptor(
-                LicenseValidateMethod.self, immediate: { key, _ in try licenses.validate(key: key) },
+                LicenseValidateMethod.self,
+                serializedImmediate: { key, _ in
+                    try licenses.validate(key: key) { SerializedJSON(LicenseValidateMethod.encode($0)) }
+                },
                 withoutBlocking: { key, _ in try await licenses.validateWithoutBlocking(key: key) }))
         register(
             MethodDescriptor(
