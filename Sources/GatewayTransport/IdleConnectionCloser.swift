@@ -1,6 +1,7 @@
 import NIOCore
 
-/// Closes a connection on which nothing was read or written for `timeout`.
+/// Closes a connection on which nothing was read or written for `timeout`: no read burst, no
+/// flush, and no change of writability (a peer draining replies it was slow to read).
 ///
 /// NIO's `IdleStateHandler` makes a promise for every write to learn when it completed, and reads
 /// the clock for every message; on the hot read paths that was a few percent of each call. This
@@ -44,6 +45,12 @@ final class IdleConnectionCloser: ChannelDuplexHandler {
     func flush(context: ChannelHandlerContext) {
         lastActivity = .now()
         context.flush()
+    }
+
+    /// A peer that drains a backlog of replies is active too, though it sends nothing meanwhile.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        lastActivity = .now()
+        context.fireChannelWritabilityChanged()
     }
 
     private func arm(context: ChannelHandlerContext) {
