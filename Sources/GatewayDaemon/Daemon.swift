@@ -234,7 +234,7 @@ package enum Daemon {
             Directories.create(parentOf: configuration.databasePath)
             return try Store.open(
                 path: configuration.databasePath, migrations: DomainMigrations.all, readConnections: readConnections,
-                logger: logger)
+                writerMapBytes: configuration.databaseWriterMapMiB << 20, logger: logger)
         }
         if case .failure(let error) = result, error.isConfigurationProblem {
             throw ConfigurationError("database \(configuration.databaseDescription): \(error.message)")

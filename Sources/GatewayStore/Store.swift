@@ -49,10 +49,17 @@ package final class Store: Sendable {
     /// may stop early, as an older build's did.
     /// A database whose `user_version` is newer than the last step is refused with `.newerSchema`
     /// and left untouched: an older build cannot know what the newer schema means.
+    ///
+    /// `writerMapBytes` of the file are memory-mapped for the writer's reads (`PRAGMA mmap_size`;
+    /// 0: none). Under `client.create` on 16 cores the writer spent most of its time descending
+    /// into index pages it had to copy in with `pread`; mapped, it answered about 14% more creates.
+    /// Read connections stay unmapped, so a daemon's resident memory grows only by the pages the
+    /// writer touched.
     package static func open(
         path: String,
         migrations: [Migration] = Migration.storeMigrations,
         readConnections: Int = Store.defaultReadConnections,
+        writerMapBytes: Int = 0,
         logger: Logger
     ) throws(StoreError) -> Store {
         guard Migration.holdsStoreSteps(migrations) else {
@@ -76,6 +83,7 @@ package final class Store: Sendable {
         // exists. A file that is not a database already failed above (SQLITE_NOTADB → .corrupt);
         // damaged pages are reported by SQLite when they are read, and `journal.verify` audits.
         try Migrator.run(migrations, on: connection, logger: logger)
+        try connection.exec("PRAGMA mmap_size = \(max(0, writerMapBytes))")
 
         let head: JournalHead
         if let row = try connection.query("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").first {

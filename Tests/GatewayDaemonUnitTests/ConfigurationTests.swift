@@ -41,6 +41,7 @@ import Testing
         #expect(config.server.eventLoops == max(2, System.coreCount / 2))
         #expect(config.databasePath == "\(base)/../var/lib/pms-gateway.sqlite3")
         #expect(config.backupDirectory == "\(base)/../var/lib/backups", "backups/ beside the database")
+        #expect(config.databaseWriterMapMiB == 256)
         #expect(config.mappingFiles.identity == "\(base)/identity-mapping.json")
         #expect(config.mappingFiles.amrAcr == "\(base)/amr-acr-mapping.json")
         #expect(config.mappingFiles.openidConfiguration == "\(base)/openid-configuration.json")
@@ -114,6 +115,7 @@ import Testing
         (#"{"server": {"socketMode": "0999"}}"#, "server.socketMode must be an octal file mode"),
         (#"{"server": {"socketPath": ""}}"#, "server.socketPath must be a non-empty string"),
         (#"{"database": {"backupDirectory": ""}}"#, "database.backupDirectory must be null or a non-empty string"),
+        (#"{"database": {"writerMapMiB": -1}}"#, "database.writerMapMiB must be between 0 and 65536"),
         (#"{"clients": {"grantTypes": []}}"#, "clients.grantTypes must be a non-empty list of strings"),
         (#"{"license": {"validityDays": 0}}"#, "license.validityDays must be between 1 and 999999"),
         (#"{"log": {"level": "loud"}}"#, "log.level must be one of"),

@@ -18,6 +18,7 @@ enum ConfigFlattening {
         "server.shutdownGraceSeconds": .int(10),
         "server.eventLoopThreads": .int(0),
         "database.path": .string("../var/lib/pms-gateway.sqlite3"),
+        "database.writerMapMiB": .int(256),
         "mappings.identity": .string("identity-mapping.json"),
         "mappings.amrAcr": .string("amr-acr-mapping.json"),
         "mappings.openidConfiguration": .string("openid-configuration.json"),

@@ -49,6 +49,8 @@ package struct GatewayConfiguration: Sendable {
     package var databaseURL: PostgresLocation?
     /// `database.passwordFile`: the PostgreSQL password, never in the URL or the environment.
     package var databasePasswordFile: String?
+    /// `database.writerMapMiB`: how much of the SQLite file the writer reads memory-mapped.
+    package var databaseWriterMapMiB: Int
     /// `outbox.leaseSeconds` (SPEC 9): how long a claimed outbox row stays with its daemon before
     /// another may take it over.
     package var outboxLeaseSeconds: Int
@@ -139,6 +141,7 @@ extension GatewayConfiguration {
         }
         let credentials = environment["CREDENTIALS_DIRECTORY"].map { FilePath($0) } ?? base
         databasePasswordFile = try keys.optionalString("database.passwordFile").map { credentials.resolving($0) }
+        databaseWriterMapMiB = try keys.int("database.writerMapMiB", in: 0...65_536)
         outboxLeaseSeconds = try keys.int("outbox.leaseSeconds", in: 1...86_400)
         backupDirectory = base.resolving(
             try keys.optionalString("database.backupDirectory") ?? "\(FilePath(databasePath).directory)/backups")
