@@ -26,6 +26,41 @@ package enum SHA256Digest {
     }
 }
 
+/// SHA-256 for many digests in a row on one thread (a commit's journal entries): one OpenSSL
+/// context, initialised again for each digest, and the hex written straight into its string.
+package struct SHA256Hasher: ~Copyable {
+    private let context: OpaquePointer
+
+    package init() {
+        guard let context = EVP_MD_CTX_new() else { fatalError("libcrypto cannot allocate a digest context") }
+        self.context = context
+    }
+
+    deinit {
+        EVP_MD_CTX_free(context)
+    }
+
+    /// Lower-case hex of the digest of `bytes`.
+    package func hex(_ bytes: [UInt8]) -> String {
+        let algorithm = FetchedSHA256.shared.algorithm
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
+            let ok = bytes.withUnsafeBytes { buffer in
+                pmsgw_sha256_reusing(context, algorithm, buffer.baseAddress, buffer.count, digest.baseAddress)
+            }
+            precondition(ok == 1, "libcrypto SHA-256 failed")
+            return String(unsafeUninitializedCapacity: 64) { text in
+                for (index, byte) in digest.enumerated() {
+                    text[2 * index] = hexDigits[Int(byte >> 4)]
+                    text[2 * index + 1] = hexDigits[Int(byte & 0x0f)]
+                }
+                return 64
+            }
+        }
+    }
+}
+
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
 /// The SHA-256 implementation, fetched from OpenSSL's default provider once for the process.
 private final class FetchedSHA256: Sendable {
     static let shared = FetchedSHA256()
@@ -46,13 +81,12 @@ private final class FetchedSHA256: Sendable {
 extension Collection<UInt8> {
     /// Lower-case hexadecimal.
     package var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(count * 2)
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        String(unsafeUninitializedCapacity: count * 2) { text in
+            for (index, byte) in enumerated() {
+                text[2 * index] = hexDigits[Int(byte >> 4)]
+                text[2 * index + 1] = hexDigits[Int(byte & 0x0f)]
+            }
+            return count * 2
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -20,6 +20,7 @@ enum JournalAppender {
         var head: JournalHead
         if let knownHead { head = knownHead } else { head = try lockedHead(session) }
         var canonical = JournalCanonical()
+        let hasher = SHA256Hasher()
         var start = entries.startIndex
         while start < entries.endIndex {
             let chunk = entries[start..<min(start + rowsPerInsert, entries.endIndex)]
@@ -34,7 +35,7 @@ enum JournalAppender {
                     entityType: draft.entityType.utf8, method: draft.method.utf8,
                     peerUid: Int64(draft.peer.uid), peerGid: Int64(draft.peer.gid), peerPid: Int64(draft.peer.pid),
                     prevHash: head.hash.utf8, requestId: draft.requestId?.utf8)
-                let hash = SHA256Digest.hex(canonical.bytes)
+                let hash = hasher.hex(canonical.bytes)
                 bindings += [
                     SQLValue(seq), .text(entry.at), .text(draft.method), .text(draft.entityType),
                     .text(draft.entityId), .integer(Int64(draft.peer.uid)), .integer(Int64(draft.peer.gid)),

@@ -68,4 +68,21 @@ struct KnownVectorTests {
         #expect(
             SHA256Digest.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
+
+    /// One hasher, many digests (as a commit's journal entries use it): each is the digest of its
+    /// own input, whatever came before it.
+    @Test func aReusedHasherGivesEachInputItsOwnDigest() {
+        let hasher = SHA256Hasher()
+        let long = [UInt8](repeating: 0x61, count: 1_000)
+        let vectors: [([UInt8], String)] = [
+            (Array("abc".utf8), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            ([], "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            (long, SHA256Digest.hex(long)),
+            (Array("abc".utf8), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ]
+        for (input, digest) in vectors {
+            #expect(hasher.hex(input) == digest)
+        }
+        #expect(SHA256Digest.hex(long) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
 }
