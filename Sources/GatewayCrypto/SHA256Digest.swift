@@ -48,18 +48,10 @@ package struct SHA256Hasher: ~Copyable {
                 pmsgw_sha256_reusing(context, algorithm, buffer.baseAddress, buffer.count, digest.baseAddress)
             }
             precondition(ok == 1, "libcrypto SHA-256 failed")
-            return String(unsafeUninitializedCapacity: 64) { text in
-                for (index, byte) in digest.enumerated() {
-                    text[2 * index] = hexDigits[Int(byte >> 4)]
-                    text[2 * index + 1] = hexDigits[Int(byte & 0x0f)]
-                }
-                return 64
-            }
+            return digest.hexString
         }
     }
 }
-
-private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
 /// The SHA-256 implementation, fetched from OpenSSL's default provider once for the process.
 private final class FetchedSHA256: Sendable {
@@ -77,6 +69,8 @@ private final class FetchedSHA256: Sendable {
         self.algorithm = algorithm
     }
 }
+
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
 extension Collection<UInt8> {
     /// Lower-case hexadecimal.

@@ -149,13 +149,7 @@ extension WriteTransaction {
     /// change it describes was committed (the transactional outbox). Returns the row's `seq`.
     @discardableResult
     package func enqueue(_ message: OutboxMessage) throws(StoreError) -> Int {
-        try enqueue(EncodedOutboxMessage(message))
-    }
-
-    /// `enqueue` for a message encoded ahead of the write.
-    @discardableResult
-    package func enqueue(_ message: EncodedOutboxMessage) throws(StoreError) -> Int {
-        try enqueue([message])[0]
+        try enqueue([EncodedOutboxMessage(message)])[0]
     }
 
     /// Records `messages` in one INSERT, in their order; their seqs, ascending. One statement's
