@@ -47,6 +47,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // A VFS that gathers the writer's WAL frames into one write per commit (wal_buffer.c).
+        .target(name: "CSQLiteWALBuffer", dependencies: ["CSQLite"]),
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "libcrypto",
@@ -73,7 +75,7 @@ let package = Package(
         .target(
             name: "GatewayStore",
             dependencies: [
-                "CSQLite", "CGatewayShims", "GatewayJSON", "GatewayCrypto",
+                "CSQLite", "CSQLiteWALBuffer", "CGatewayShims", "GatewayJSON", "GatewayCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -67,7 +67,7 @@ package final class Store: Sendable {
             throw StoreError(.sql, "migrations must hold the store's own steps (Migration.storeSteps) in order")
         }
 
-        let connection = try Connection(path: path)
+        let connection = try Connection(path: path, bufferedLog: true)
         // WAL lets readers keep their snapshot while the writer appends; FULL fsyncs the WAL at every
         // COMMIT, which is what makes an acknowledged mutation survive a power cut.
         let mode = try connection.text(pragma: "journal_mode = WAL")
@@ -94,7 +94,14 @@ package final class Store: Sendable {
         }
 
         let readers = try ReadPool.sqlite(path: path, slots: readConnections)
-        let writer = try Writer.start(sessions: .sqlite(connection), head: head, logger: logger)
+        let checkpointer = try Checkpointer.start(path: path, writer: connection, logger: logger)
+        let writer: Writer
+        do {
+            writer = try Writer.start(sessions: .sqlite(connection, checkpointer), head: head, logger: logger)
+        } catch {
+            checkpointer.stop()
+            throw error
+        }
         logger.info(
             "store opened",
             metadata: ["path": "\(path)", "schema": "\(migrations.count)", "journalHead": "\(head.seq)"])

@@ -148,9 +148,9 @@ final class Writer: Sendable {
 
 /// Where the writer's session comes from.
 enum WriterSessions {
-    /// The one SQLite connection, open for the store's life. Being the only writer of the file, the
-    /// writer also knows the journal head without asking.
-    case sqlite(Connection)
+    /// The one SQLite connection, open for the store's life, and the thread that checkpoints its
+    /// log. Being the only writer of the file, the writer also knows the journal head without asking.
+    case sqlite(Connection, Checkpointer)
     /// A PostgreSQL session, reopened after its server went away. Other daemons append to the same
     /// chain, so the head is read (and locked) in every transaction that appends.
     case postgresql(PostgresConnector, current: PostgresSession?)
@@ -158,10 +158,10 @@ enum WriterSessions {
 
 /// Moves a non-Sendable value to another thread exactly once.
 ///
-/// `@unchecked Sendable`: used only to hand the writer's loop (and with it its connection) to the
-/// thread that will own it; the creating thread drops its reference right after, so the value is
-/// never used from two threads.
-private struct UnsafeTransfer<Value>: @unchecked Sendable {
+/// `@unchecked Sendable`: used only to hand a thread the state it will own (the writer's loop and
+/// with it its connection, the checkpointer's connection); the creating thread drops its reference
+/// right after, so the value is never used from two threads.
+struct UnsafeTransfer<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
@@ -184,7 +184,7 @@ private final class WriterLoop {
     /// The session for the next group; a PostgreSQL one is reopened if its server went away.
     private func session() throws(StoreError) -> any DatabaseSession {
         switch sessions {
-        case .sqlite(let connection):
+        case .sqlite(let connection, _):
             return connection
         case .postgresql(let connector, let current):
             if let current, current.isUsable { return current }
@@ -202,6 +202,7 @@ private final class WriterLoop {
                 runTransaction(&pending)
             }
         }
+        if case .sqlite(let connection, let checkpointer) = sessions { checkpointer.detach(from: connection) }
         writer.callers.close()
     }
 

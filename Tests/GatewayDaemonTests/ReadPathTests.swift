@@ -76,9 +76,9 @@ import Testing
             try String(contentsOfFile: "\(tasks)/\($0)/comm", encoding: .utf8)
         }
         #expect(names.filter { $0.hasPrefix("NIO-SGLTN-") }.count == loops)
-        // The single writer and the thread that resumes its callers are named, so an operator's
-        // `top -H` tells them from Swift's pool.
-        for name in ["pmsgw-writer", "pmsgw-resume"] {
+        // The single writer, the thread that resumes its callers and the one that checkpoints are
+        // named, so an operator's `top -H` tells them from Swift's pool.
+        for name in ["pmsgw-writer", "pmsgw-resume", "pmsgw-checkpt"] {
             #expect(names.filter { $0 == name + "\n" }.count == 1, "\(name): \(names)")
         }
     }

@@ -1,10 +1,13 @@
 import CSQLite
+import CSQLiteWALBuffer
 import Logging
 
 /// Process-wide SQLite settings, applied once before the first connection opens (a global's
-/// initialiser runs exactly once, on first use).
-private let sqliteConfigured: Void = {
+/// initialiser runs exactly once, on first use). The WAL-buffering VFS is registered after the
+/// configuration because registering initialises SQLite, after which it takes no more.
+private let sqliteConfigured: Int32 = {
     _ = pmsgw_sqlite_disable_memory_statistics()
+    return pmsgw_wal_buffer_register()
 }()
 
 /// One SQLite connection and its prepared-statement cache.
@@ -20,8 +23,15 @@ final class Connection: DatabaseSession {
     /// this is a sign of SQL built from data, and is flushed rather than allowed to grow.
     private static let statementCacheLimit = 128
 
-    init(path: String, readOnly: Bool = false, create: Bool = true) throws(StoreError) {
-        _ = sqliteConfigured
+    /// - Parameter bufferedLog: whether the connection's WAL writes go through `wal_buffer.c`,
+    ///   one write per commit instead of two per page. Only for a connection that keeps
+    ///   `synchronous = FULL` (the writer): the buffer empties at the log's sync, which SQLite
+    ///   does before it lets other connections see a commit.
+    init(path: String, readOnly: Bool = false, create: Bool = true, bufferedLog: Bool = false) throws(StoreError) {
+        let registered = sqliteConfigured
+        guard !bufferedLog || registered == SQLITE_OK else {
+            throw StoreError.sqlite(registered, "open \(path): cannot register the WAL-buffering VFS")
+        }
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         if readOnly {
             flags |= SQLITE_OPEN_READONLY
@@ -30,7 +40,7 @@ final class Connection: DatabaseSession {
             if create { flags |= SQLITE_OPEN_CREATE }
         }
         var handle: OpaquePointer?
-        let result = sqlite3_open_v2(path, &handle, flags, nil)
+        let result = sqlite3_open_v2(path, &handle, flags, bufferedLog ? PMSGW_WAL_BUFFER_VFS : nil)
         guard result == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(handle)
