@@ -6,11 +6,11 @@
 
 /// Registers (once; later calls return the first call's result) a VFS that wraps the platform's
 /// default one and gathers a connection's writes to its write-ahead log into one buffer, written
-/// with a single pwrite when SQLite syncs, reads, truncates, sizes or closes the log.
+/// out in 64 KiB pwrites when SQLite syncs, reads, truncates, sizes or closes the log.
 ///
 /// Why: SQLite writes each WAL frame as two pwrite calls (the 24-byte frame header, then the page),
 /// so a commit that dirties 50 pages makes 100 system calls, each a kernel entry and a page-cache
-/// lookup. Gathered, it is one call.
+/// lookup. Gathered, they are four.
 ///
 /// Only safe for a connection whose commits sync the log (PRAGMA synchronous = FULL or EXTRA in
 /// WAL mode): SQLite publishes a commit to other connections (the wal-index header) after that
