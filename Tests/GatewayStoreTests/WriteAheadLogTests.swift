@@ -58,6 +58,54 @@ import Testing
         #expect(try store.read { try $0.query("SELECT count(*) FROM items")[0].int(0) } == 2_500)
     }
 
+    /// Readers on their own connections, reading while commits and checkpoints go on, only ever
+    /// meet whole rows: a commit is published to them only after its frames left the buffer.
+    @Test func readersReadingAlongSeeOnlyWholeCommits() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try openStore(directory.file("db.sqlite3"))
+        defer { store.close() }
+        // About five pages a commit: 3,000 frames, past the checkpoint thread's threshold twice.
+        let writes = 600
+        let deadline = ContinuousClock.now + .seconds(60)
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            group.addTask {
+                for index in 0..<writes {
+                    try await store.write { transaction in
+                        try transaction.execute(
+                            "INSERT INTO items (id, payload) VALUES (?, ?)",
+                            [.text(String(index)), .blob(Self.pattern(index))])
+                    }
+                }
+                return writes
+            }
+            for _ in 0..<2 {
+                group.addTask {
+                    var newest = -1
+                    while newest < writes - 1, ContinuousClock.now < deadline {
+                        let rows = try store.read { connection in
+                            try connection.query("SELECT id, payload FROM items ORDER BY rowid DESC LIMIT 2")
+                        }
+                        for row in rows {
+                            let index = try #require(Int(try row.string(0)))
+                            #expect(try row.blob(1) == Self.pattern(index), "row \(index) read back changed")
+                        }
+                        newest = try rows.first.map { try #require(Int(try $0.string(0))) } ?? -1
+                        // The writer's caller resumes on the same few threads these readers spin on.
+                        await Task.yield()
+                    }
+                    return newest + 1
+                }
+            }
+            for try await seen in group {
+                #expect(seen == writes)
+            }
+        }
+    }
+
+    private static func pattern(_ index: Int) -> [UInt8] {
+        (0..<16_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ index) }
+    }
+
     private func fileSize(_ path: String) -> Int {
         var status = stat()
         return stat(path, &status) == 0 ? Int(status.st_size) : 0
