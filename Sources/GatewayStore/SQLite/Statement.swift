@@ -58,26 +58,27 @@ final class Statement {
             case .integer(let int): result = sqlite3_bind_int64(handle, index, int)
             case .real(let real): result = sqlite3_bind_double(handle, index, real)
             case .text(var text):
-                let start = bindingBytes.baseAddress! + used
-                let count = text.withUTF8 { utf8 in
-                    if let source = utf8.baseAddress { start.copyMemory(from: source, byteCount: utf8.count) }
-                    return utf8.count
-                }
-                used += count
+                let (start, count) = text.withUTF8 { copyIntoBindingBytes(UnsafeRawBufferPointer($0), at: &used) }
                 // Bound with its byte length: with -1 SQLite stops at the first NUL, and
                 // "victim\u{0}A" would be stored as "victim" (SPEC 2).
                 result = sqlite3_bind_text64(
                     handle, index, start.assumingMemoryBound(to: CChar.self), UInt64(count), nil, UInt8(SQLITE_UTF8))
             case .blob(let bytes):
-                let start = bindingBytes.baseAddress! + used
-                bytes.withUnsafeBytes { source in
-                    if let base = source.baseAddress { start.copyMemory(from: base, byteCount: source.count) }
-                }
-                used += bytes.count
-                result = sqlite3_bind_blob64(handle, index, start, UInt64(bytes.count), nil)
+                let (start, count) = bytes.withUnsafeBytes { copyIntoBindingBytes($0, at: &used) }
+                result = sqlite3_bind_blob64(handle, index, start, UInt64(count), nil)
             }
             guard result == SQLITE_OK else { throw connection.error(result, "bind") }
         }
+    }
+
+    /// Copies `source` into the binding buffer at `used` and moves `used` past it; where it landed.
+    private func copyIntoBindingBytes(_ source: UnsafeRawBufferPointer, at used: inout Int)
+        -> (start: UnsafeMutableRawPointer, count: Int)
+    {
+        let start = bindingBytes.baseAddress! + used
+        if let base = source.baseAddress { start.copyMemory(from: base, byteCount: source.count) }
+        used += source.count
+        return (start, source.count)
     }
 
     /// Grows the binding buffer to hold every text and blob of `bindings`.
