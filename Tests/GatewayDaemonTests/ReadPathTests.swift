@@ -71,15 +71,12 @@ import Testing
             ? try TestDaemon(overrides: ["server": ["eventLoopThreads": JSONValue(loops)]])
             : try TestDaemon(environment: ["SERVER_EVENTLOOPTHREADS": String(loops)])
         _ = try daemon.client().call("system.health")
-        let tasks = "/proc/\(daemon.process.processIdentifier)/task"
-        let names = try FileManager.default.contentsOfDirectory(atPath: tasks).map {
-            try String(contentsOfFile: "\(tasks)/\($0)/comm", encoding: .utf8)
-        }
+        let names = try daemon.threads().map(\.name)
         #expect(names.filter { $0.hasPrefix("NIO-SGLTN-") }.count == loops)
         // The single writer, the thread that resumes its callers and the one that checkpoints are
         // named, so an operator's `top -H` tells them from Swift's pool.
         for name in ["pmsgw-writer", "pmsgw-resume", "pmsgw-checkpt"] {
-            #expect(names.filter { $0 == name + "\n" }.count == 1, "\(name): \(names)")
+            #expect(names.filter { $0 == name }.count == 1, "\(name): \(names)")
         }
     }
 }

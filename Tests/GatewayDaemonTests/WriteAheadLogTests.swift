@@ -37,12 +37,10 @@ import Testing
 
     /// The task directory of the daemon's thread called `name`.
     private func thread(named name: String, of daemon: TestDaemon) throws -> String {
-        let tasks = "/proc/\(daemon.process.processIdentifier)/task"
-        for task in try FileManager.default.contentsOfDirectory(atPath: tasks)
-        where try String(contentsOfFile: "\(tasks)/\(task)/comm", encoding: .utf8) == name + "\n" {
-            return "\(tasks)/\(task)"
+        guard let thread = try daemon.threads().first(where: { $0.name == name }) else {
+            throw TestFailure("no thread \(name) in daemon \(daemon.process.processIdentifier)")
         }
-        throw TestFailure("no thread \(name) in \(tasks)")
+        return thread.task
     }
 
     /// The thread's write calls so far (`syscw`: write, pwrite and their vector forms).

@@ -147,3 +147,15 @@ final class TestDaemon {
         if ownsPostgres { try? postgres?.dropNow() }
     }
 }
+
+extension TestDaemon {
+    /// The daemon's threads as the kernel lists them: each one's name (`comm`, at most 15 bytes,
+    /// without its newline) and its `/proc` task directory.
+    func threads() throws -> [(name: String, task: String)] {
+        let tasks = "/proc/\(process.processIdentifier)/task"
+        return try FileManager.default.contentsOfDirectory(atPath: tasks).map { id in
+            let name = try String(contentsOfFile: "\(tasks)/\(id)/comm", encoding: .utf8)
+            return (String(name.dropLast(name.hasSuffix("\n") ? 1 : 0)), "\(tasks)/\(id)")
+        }
+    }
+}
