@@ -57,7 +57,15 @@ package struct JSONObject: Sendable, Equatable, Sequence {
 }
 
 extension JSONObject: ExpressibleByDictionaryLiteral {
+    /// A literal's keys are distinct by construction (as `Dictionary` requires of its literals),
+    /// so its members are taken in order without the subscript's search for each one: responses
+    /// are built from literals on every call.
     package init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self.init(elements)
+        self.init(literal: elements)
+    }
+
+    init(literal elements: [(String, JSONValue)]) {
+        assert(Set(elements.map(\.0)).count == elements.count, "a JSON object literal repeats a key")
+        self.init(distinctMembers: elements.map { (key: $0.0, value: $0.1) })
     }
 }

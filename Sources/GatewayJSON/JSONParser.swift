@@ -167,19 +167,28 @@ struct JSONParser: ~Copyable {
 
     /// Parses a string starting at its opening quote. Plain runs are validated as UTF-8 and copied
     /// in one step; escapes are decoded one by one.
+    ///
+    /// A string without escapes, nearly every string in a request, becomes a `String` straight from
+    /// the input: no scratch buffer, and none at all for the short keys and methods that fit in a
+    /// small string.
     private mutating func parseString() throws(JSONParseError) -> String {
         position += 1
+        // Decoded text so far; stays empty (and unallocated) until the first escape.
         var scalars: [UInt8] = []
+        var escaped = false
         var runStart = position
         while true {
             guard position < bytes.count else { throw error(.unexpectedEnd) }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                try appendValidated(runStart..<position, to: &scalars)
+                let run = try validated(runStart..<position)
                 position += 1
+                guard escaped else { return String(decoding: run, as: UTF8.self) }
+                scalars.append(contentsOf: run)
                 return String(decoding: scalars, as: UTF8.self)
             } else if byte == UInt8(ascii: "\\") {
-                try appendValidated(runStart..<position, to: &scalars)
+                escaped = true
+                scalars.append(contentsOf: try validated(runStart..<position))
                 try parseEscape(into: &scalars)
                 runStart = position
             } else if byte < 0x20 {
@@ -190,13 +199,13 @@ struct JSONParser: ~Copyable {
         }
     }
 
-    private func appendValidated(_ range: Range<Int>, to output: inout [UInt8]) throws(JSONParseError) {
-        guard !range.isEmpty else { return }
+    /// The bytes of `range`, once they are known to be valid UTF-8.
+    private func validated(_ range: Range<Int>) throws(JSONParseError) -> UnsafeBufferPointer<UInt8> {
         let run = UnsafeBufferPointer(rebasing: bytes[range])
         guard UTF8Validation.isValid(run) else {
             throw JSONParseError(reason: .invalidUTF8, offset: range.lowerBound)
         }
-        output.append(contentsOf: run)
+        return run
     }
 
     private mutating func parseEscape(into output: inout [UInt8]) throws(JSONParseError) {

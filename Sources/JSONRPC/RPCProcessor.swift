@@ -50,10 +50,10 @@ package struct RPCProcessor<Context: Sendable>: Sendable {
         guard case .array(let entries) = message else {
             let decoded = RPCMessage(message)
             if canAnswerImmediately(decoded) {
-                return .immediate(respondImmediately(to: decoded, context: context).map(RPCResponse.line(entry:)))
+                return .immediate(RPCResponse.line(ifAny: respondImmediately(to: decoded, context: context)))
             }
             return later(neverBlocking: neverBlocks(decoded)) {
-                await respond(to: decoded, context: context).map(RPCResponse.line(entry:))
+                RPCResponse.line(ifAny: await respond(to: decoded, context: context))
             }
         }
         if entries.isEmpty {

@@ -70,7 +70,11 @@ extension RPCMessage {
 package enum RPCResponse {
     /// A success response's bytes, written straight out: `{"jsonrpc":"2.0","id":…,"result":…}`.
     package static func success(id: JSONValue, result: RPCResult) -> [UInt8] {
-        var bytes = Array(#"{"jsonrpc":"2.0","id":"#.utf8)
+        var bytes: [UInt8] = []
+        // Room for the line's newline too (``line(entry:)``), so the reply is built in one array
+        // that never grows and copies on the way.
+        bytes.reserveCapacity(48 + result.expectedByteCount)
+        bytes.append(contentsOf: #"{"jsonrpc":"2.0","id":"#.utf8)
         id.serialize(into: &bytes)
         bytes.append(contentsOf: #","result":"#.utf8)
         result.write(into: &bytes)
@@ -88,10 +92,17 @@ package enum RPCResponse {
     }
 
     /// One NDJSON line for a response already serialized.
-    static func line(entry bytes: [UInt8]) -> [UInt8] {
-        var bytes = bytes
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
+    static func line(entry bytes: consuming [UInt8]) -> [UInt8] {
+        var line = bytes
+        line.append(UInt8(ascii: "\n"))
+        return line
+    }
+
+    /// The line for an entry that may be absent (a notification's): the newline is appended in
+    /// place, the entry's array being this call's to consume.
+    static func line(ifAny bytes: consuming [UInt8]?) -> [UInt8]? {
+        guard let entry = bytes else { return nil }
+        return line(entry: entry)
     }
 }
 

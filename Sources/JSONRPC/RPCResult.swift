@@ -9,6 +9,14 @@ package enum RPCResult: Sendable {
     case value(JSONValue)
     case serialized(SerializedJSON)
 
+    /// About how many bytes ``write(into:)`` appends, to size the reply before it is written.
+    var expectedByteCount: Int {
+        switch self {
+        case .value: 512
+        case .serialized(let json): json.bytes.count
+        }
+    }
+
     /// Appends the result's compact JSON to `output`.
     func write(into output: inout [UInt8]) {
         switch self {

@@ -41,6 +41,25 @@ import Testing
         #expect(JSONValue.string("line\nbreak\u{1}").serialized() == #""line\nbreak\u0001""#)
     }
 
+    /// Strings without escapes are taken straight from the input and the rest through a buffer:
+    /// both must give the same text, whatever mix of plain runs and escapes a string has.
+    @Test func plainRunsAndEscapesMix() throws {
+        let long = String(repeating: "clientId-", count: 8)
+        let cases: [(String, String)] = [
+            (#""""#, ""), (#""a""#, "a"), ("\"\(long)\"", long), (#""\n""#, "\n"), (#""\nx""#, "\nx"),
+            (#""x\n""#, "x\n"), ("\"\(long)\\t\(long)\\u00e9\(long)\"", long + "\t" + long + "\u{e9}" + long),
+            (#""\\\\\\""#, "\\\\\\"), ("\"h\u{e9}\\n\u{1F600}\"", "h\u{e9}\n\u{1F600}"),
+        ]
+        for (text, expected) in cases {
+            #expect(try JSONValue.parse(text) == .string(expected), "\(text)")
+            #expect(try JSONValue.parse("{\(text):1}").objectValue?.keys == [expected], "\(text)")
+        }
+        // Invalid UTF-8 is caught in the run after an escape as well as before one.
+        for bytes: [UInt8] in [[0x22, 0x5C, 0x6E, 0xFF, 0x22], [0x22, 0xC3, 0x5C, 0x6E, 0x22]] {
+            #expect(throws: JSONParseError.self) { try JSONValue.parse(bytes) }
+        }
+    }
+
     @Test func duplicateKeysKeepTheLastValue() throws {
         let value = try JSONValue.parse(#"{"a":1,"b":2,"a":3}"#)
         #expect(value.objectValue?.count == 2)
