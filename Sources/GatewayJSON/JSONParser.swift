@@ -80,6 +80,7 @@ struct JSONParser: ~Copyable {
         try enterContainer()
         defer { depth -= 1 }
         var object = JSONObject()
+        var positions: [String: Int]? = nil
         if try peek() == UInt8(ascii: "}") {
             position += 1
             return .object(object)
@@ -92,7 +93,7 @@ struct JSONParser: ~Copyable {
             position += 1
             skipWhitespace()
             let value = try parseValue()
-            if object[key] != nil { object[key] = value } else { object.appendUnchecked(key, value) }
+            object.addParsed(key, value, positions: &positions)
             skipWhitespace()
             switch try peek() {
             case UInt8(ascii: ","):

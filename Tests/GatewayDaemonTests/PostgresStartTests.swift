@@ -75,9 +75,11 @@ import Testing
         #expect(postgres["store"] == "postgresql")
         #expect(postgres["status"] == "ok")
         // Without server.nodeName: the short host name.
-        var name = [CChar](repeating: 0, count: 256)
-        gethostname(&name, 255)
-        let host = String(cString: name).split(separator: ".").first.map(String.init)
+        var name = [UInt8](repeating: 0, count: 256)
+        name.withUnsafeMutableBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { _ = gethostname($0.baseAddress!, 255) }
+        }
+        let host = String(decoding: name.prefix { $0 != 0 }, as: UTF8.self).split(separator: ".").first.map(String.init)
         #expect(postgres["node"]?.stringValue == host)
     }
 

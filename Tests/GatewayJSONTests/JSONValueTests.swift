@@ -66,6 +66,29 @@ import Testing
         #expect(value["a"] == 3)
     }
 
+    /// Objects past a few members are parsed and compared through a table of their keys; what
+    /// they hold must not differ from the small objects' answers: duplicates keep the last value
+    /// in the first one's place, and equality ignores order.
+    @Test func largeObjectsKeepDuplicateRulesAndCompareByContent() throws {
+        let keys = (0..<5_000).map { "k\($0)" }
+        let text = "{" + keys.enumerated().map { "\"\($1)\":\($0)" }.joined(separator: ",") + ",\"k7\":-1,\"k4999\":-2}"
+        let object = try #require(try JSONValue.parse(text).objectValue)
+        #expect(object.count == 5_000)
+        #expect(object.keys == keys)
+        #expect(object["k7"] == -1)
+        #expect(object["k4999"] == -2)
+        #expect(object["k8"] == 8)
+        let reversed = "{" + keys.enumerated().reversed().map { "\"\($1)\":\($0)" }.joined(separator: ",") + "}"
+        var expected = try #require(try JSONValue.parse(reversed).objectValue)
+        #expect(expected != object)
+        expected["k7"] = -1
+        expected["k4999"] = -2
+        #expect(expected == object)
+        expected["k4999"] = -3
+        #expect(expected != object)
+        #expect(JSONObject(distinctMembers: Array(object.members.dropLast())) != object)
+    }
+
     /// RFC 8785 section 3.2.2/3.2.3 examples.
     @Test func canonicalFormFollowsRFC8785() throws {
         let value = try JSONValue.parse(
