@@ -92,7 +92,10 @@ extension JSONValue {
     }
 
     package func serialized() -> String {
-        String(decoding: serializedBytes(), as: UTF8.self)
+        // A number's compact form is its own text: no buffer to build (request ids are numbers,
+        // and every call records its id's text).
+        if case .number(let number) = self { return number.text }
+        return String(decoding: serializedBytes(), as: UTF8.self)
     }
 
     /// RFC 8785 (JCS) canonical form: members sorted by UTF-16 code units, numbers as ECMAScript

@@ -36,17 +36,11 @@ final class RequestPipelineHandler: ChannelDuplexHandler {
     private var closing = false
     /// Runs this connection's ``LineResponse/suspending(_:)`` work on its event loop.
     private var loopExecutor: EventLoopTaskExecutor?
-    /// The channel's allocator, kept here: each `context.channel` costs a reference count pair.
-    private var allocator = ByteBufferAllocator()
 
     /// - Parameter budget: requests of this connection run per event-loop turn.
     init(responder: any LineResponder, budget: Int = 16) {
         self.responder = responder
         self.budget = budget
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        allocator = context.channel.allocator
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -156,7 +150,7 @@ final class RequestPipelineHandler: ChannelDuplexHandler {
     }
 
     private func write(_ reply: [UInt8], context: ChannelHandlerContext) {
-        context.write(wrapOutboundOut(allocator.buffer(bytes: reply)), promise: nil)
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: reply)), promise: nil)
     }
 
     private func resumeReadingIfPossible(context: ChannelHandlerContext) {
@@ -171,7 +165,7 @@ final class RequestPipelineHandler: ChannelDuplexHandler {
         guard inputClosed, !busy, queued.isEmpty, !closing, !peerGone else { return }
         closing = true
         let flushed = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(wrapOutboundOut(allocator.buffer(capacity: 0)), promise: flushed)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: flushed)
         let channel = context.channel
         flushed.futureResult.whenComplete { _ in channel.close(promise: nil) }
     }

@@ -10,15 +10,8 @@ package struct RPCRequest: Sendable {
 
     package var isNotification: Bool { id == nil }
 
-    /// The id's JSON text, as the journal records it (`nil` for notifications). A number's text
-    /// is what the writer would write for it, taken without building a buffer: every call asks.
-    package var idText: String? {
-        switch id {
-        case .number(let number)?: number.text
-        case let id?: id.serialized()
-        case nil: nil
-        }
-    }
+    /// The id's JSON text, as the journal records it (`nil` for notifications).
+    package var idText: String? { id.map { $0.serialized() } }
 }
 
 /// The outcome of reading one message: a request to dispatch, or an error to send back with
